@@ -325,7 +325,7 @@ class Site:
     description: str
     publisher: Publisher
     theme: str
-    """Theme folder, relative to the project root."""
+    """The theme folder, as an absolute POSIX path."""
     publish_article_text: bool
     build_date: PartialDate
     """The newest date in content: the date stamped on feeds, never the clock."""

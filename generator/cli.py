@@ -1,0 +1,86 @@
+"""argv -> exit code: the only module that reads arguments, prints or exits."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from generator import __version__
+from generator.errors import ContentError
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m generator",
+        description="Build a static fact-check site from content/.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    check = commands.add_parser("check", help="validate content/ and anchor every quote; write nothing")
+    check.add_argument("content", nargs="?", default="content", help="content folder (default: content)")
+    check.add_argument(
+        "--format", choices=("text", "github"), default="text",
+        help="github also prints each problem as a GitHub Actions annotation",
+    )
+
+    build = commands.add_parser("build", help="check, then render content/ into site/")
+    build.add_argument("--content", default="content", help="content folder (default: content)")
+    build.add_argument("--out", default="site", help="output folder (default: site)")
+    build.add_argument("--base-url", help="absolute URL the site is served from (overrides site.yaml)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            return _check(args)
+        if args.command == "build":
+            return _build(args)
+    except ContentError as exc:
+        _print_problems(exc, getattr(args, "format", "text"))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # an internal error, not a content problem
+        if args.debug:
+            traceback.print_exc()
+        else:
+            print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+            print("    (run with --debug for the traceback)", file=sys.stderr)
+        return 2
+    raise AssertionError(args.command)
+
+
+def _check(args: argparse.Namespace) -> int:
+    from generator import pipeline
+
+    site = pipeline.check(Path(args.content))
+    print(f"ok: {pipeline.summarise(site).line()}")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from generator import pipeline
+
+    site, count = pipeline.build(Path(args.content), Path(args.out), base_url=args.base_url)
+    print(f"built {count} files into {args.out}/: {pipeline.summarise(site).line()}")
+    return 0
+
+
+def _print_problems(exc: ContentError, fmt: str) -> None:
+    for number, problem in enumerate(exc.problems, 1):
+        print(f"{problem.format()}", file=sys.stderr)
+        if fmt == "github":
+            loc = problem.location
+            message = (problem.message + ("\n" + problem.hint if problem.hint else ""))
+            escaped = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            path = loc.rel_path.replace(",", "%2C").replace(":", "%3A")
+            print(f"::error file={path},line={loc.line},col={loc.col}::{escaped}")
+    count = len(exc.problems)
+    print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)

@@ -1,0 +1,228 @@
+"""`check` on small broken content trees: one tree per error kind, the whole first line
+of each message asserted, `file:line:col` included."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import cli
+
+MINIMAL = Path(__file__).parent / "trees" / "minimal" / "content"
+CLAIM = "claims/capability.yaml"
+ARTICLE = "articles/daily-example/monitors.txt"
+
+
+def broken_tree(tmp_path: Path, rel: str, old: str, new: str) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(MINIMAL, content)
+    target = content / rel
+    text = target.read_text("utf-8")
+    assert old in text, f"fixture drifted: {old!r} not in {rel}"
+    target.write_text(text.replace(old, new, 1), "utf-8")
+    return content
+
+
+def run_check(content: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, list[str], str]:
+    code = cli.main(["check", str(content)])
+    out, err = capsys.readouterr()
+    return code, err.splitlines(), out
+
+
+def test_minimal_tree_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    code, err, out = run_check(MINIMAL, capsys)
+    assert code == 0, err
+    assert out.strip() == "ok: 1 claims, 1 appearances anchored, 1 articles, 1 outlets, 1 sources"
+
+
+CASES = [
+    pytest.param(
+        CLAIM, "status: unchecked", "stauts: unchecked",
+        "content/claims/capability.yaml:2:1: unknown key 'stauts'",
+        "Did you mean 'status'?", id="unknown-key",
+    ),
+    pytest.param(
+        CLAIM, "status: unchecked", "status: true",
+        "content/claims/capability.yaml:2:9: status: expected one of confirmed, misrepresented, "
+        "not-in-source, outdated, unchecked, unlocated; got true (a boolean)",
+        "Pick one of the listed values", id="enum",
+    ),
+    pytest.param(
+        CLAIM, "claim: Neither group could mount attacks before 2100, UN monitors said.\n", "",
+        "content/claims/capability.yaml:1:1: missing required key 'claim'",
+        "Add `claim:`", id="missing-key",
+    ),
+    pytest.param(
+        CLAIM, "tags: [monitoring]", "tags: [monitoring]\ntags: [other]",
+        "content/claims/capability.yaml:10:1: duplicate key 'tags' (first written at line 9)",
+        "YAML keeps only the last one", id="duplicate-key",
+    ),
+    pytest.param(
+        CLAIM, "reviewed: 2099-07-01", "reviewed: 2099-13",
+        "content/claims/capability.yaml:8:11: reviewed: '2099-13' is not a date: there is no month 13",
+        "2021, 2021-08 or 2021-08-17", id="date-month",
+    ),
+    pytest.param(
+        CLAIM, "reviewed: 2099-07-01", "reviewed: 2099-02-30",
+        "content/claims/capability.yaml:8:11: reviewed: '2099-02-30' is not a date: "
+        "February 2099 has 28 days",
+        "", id="date-day",
+    ),
+    pytest.param(
+        "outlets/daily-example.yaml", "https://example.com/", "javascript:alert(1)",
+        "content/outlets/daily-example.yaml:2:11: homepage: 'javascript:alert(1)' is not an "
+        "http(s) URL (javascript:)",
+        "https://", id="url-scheme",
+    ),
+    pytest.param(
+        "outlets/daily-example.yaml", "country: GB", "country: GB\nidentified: no",
+        "content/outlets/daily-example.yaml:4:13: identified: expected true or false; got \"no\"",
+        "yes, no, on, off are read as text", id="yaml-1.1-boolean",
+    ),
+    pytest.param(
+        CLAIM, "source: un-report", "source: un-reprt",
+        "content/claims/capability.yaml:4:11: primary.source: no source 'un-reprt'",
+        "Did you mean 'un-report'?", id="ref-source",
+    ),
+    pytest.param(
+        CLAIM, "passage: capability", "passage: capabilty",
+        "content/claims/capability.yaml:5:12: primary.passage: source 'un-report' has no "
+        "passage 'capabilty'",
+        "Did you mean 'capability'?", id="ref-passage",
+    ),
+    pytest.param(
+        CLAIM, "article: daily-example/monitors", "article: daily-example/monitor",
+        "content/claims/capability.yaml:11:14: appearances[0].article: no article "
+        "'daily-example/monitor'",
+        "Did you mean 'daily-example/monitors'?", id="ref-article",
+    ),
+    pytest.param(
+        ARTICLE, "- source: un-report", "- source: un-reprt",
+        "content/articles/daily-example/monitors.txt:6:13: cites[0].source: no source 'un-reprt'",
+        "Did you mean 'un-report'?", id="ref-cites",
+    ),
+    pytest.param(
+        CLAIM, "status: unchecked", "status: confirmed",
+        "content/claims/capability.yaml:2:9: status: a claim cannot be confirmed against a "
+        "passage that was not checked",
+        "checked: false", id="confirmed-unchecked-passage",
+    ),
+    pytest.param(
+        CLAIM, "status: unchecked", "status: unlocated",
+        "content/claims/capability.yaml:2:9: status: unlocated means no primary source was "
+        "identified, but primary names one",
+        "Remove `primary:`", id="unlocated-with-primary",
+    ),
+    pytest.param(
+        "sources/un-report.yaml", "    basis: Quoted identically by two wire services.\n", "",
+        "content/sources/un-report.yaml:7:5: passages[0]: missing required key 'basis' here",
+        "Add `basis:`", id="provenance-basis",
+    ),
+    pytest.param(
+        CLAIM, "attribution: correct", "attribution: correct\n    fidelity: verbatim",
+        "content/claims/capability.yaml:11:5: appearances[0]: 'fidelity' needs "
+        "'fidelity_reason' beside it",
+        "Add `fidelity_reason:`", id="fidelity-reason",
+    ),
+    pytest.param(
+        CLAIM, "tags: [monitoring]", "tags: [monitoring",
+        "content/claims/capability.yaml:10:12: malformed YAML: did not find expected ',' or ']' "
+        "(while parsing a flow sequence)",
+        "", id="malformed-yaml",
+    ),
+    pytest.param(
+        CLAIM, "claim: Neither", "claim: Note: Neither",
+        "content/claims/capability.yaml:1:12: malformed YAML: mapping values are not allowed "
+        "in this context",
+        "must be quoted", id="unquoted-colon",
+    ),
+    pytest.param(
+        CLAIM, "mounting attacks before 2100.", "mounting strikes before 2100.",
+        "content/claims/capability.yaml:12:12: appearances[0].quote: not found in "
+        "content/articles/daily-example/monitors.txt",
+        "Closest passage (95% similar), at content/articles/daily-example/monitors.txt:10:",
+        id="quote-not-found",
+    ),
+    pytest.param(
+        ARTICLE, "Officials", "neither group “is believed to be capable of mounting attacks "
+        "before 2100.” Officials",
+        "content/claims/capability.yaml:12:12: appearances[0].quote: the quote occurs 2 times "
+        "in content/articles/daily-example/monitors.txt (lines 10, 11)",
+        'prefix: "The UN said that "', id="quote-ambiguous",
+    ),
+    pytest.param(
+        ARTICLE, "---\nheadline", "headline",
+        "content/articles/daily-example/monitors.txt:1:1: missing front matter: the file must "
+        "start with a line `---`",
+        "Did you forget to add `---`?", id="front-matter",
+    ),
+]
+
+
+@pytest.mark.parametrize(("rel", "old", "new", "first_line", "hint"), CASES)
+def test_broken_tree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    rel: str, old: str, new: str, first_line: str, hint: str,
+) -> None:
+    code, err, out = run_check(broken_tree(tmp_path, rel, old, new), capsys)
+    assert code == 1
+    assert out == ""
+    assert err[0] == first_line
+    assert hint in "\n".join(err[1:])
+    assert err[-1].endswith("nothing was written.")
+    assert "Traceback" not in "\n".join(err)
+
+
+def test_non_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = broken_tree(tmp_path, CLAIM, "", "")
+    (content / CLAIM).write_bytes(b"claim: caf\xe9\n")
+    code, err, _ = run_check(content, capsys)
+    assert code == 1
+    assert err[0] == "content/claims/capability.yaml:1:11: not valid UTF-8 (byte 0xe9)"
+
+
+def test_every_problem_reported_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = broken_tree(tmp_path, CLAIM, "status: unchecked", "stauts: unchecked")
+    outlet = content / "outlets/daily-example.yaml"
+    outlet.write_text(outlet.read_text().replace("https://example.com/", "ftp://example.com/"))
+    source = content / "sources/un-report.yaml"
+    source.write_text(source.read_text().replace("date: 2099-05", "date: May 2099"))
+    code, err, _ = run_check(content, capsys)
+    assert code == 1
+    located = [line for line in err if line.startswith("content/")]
+    assert [line.split(": ")[0] for line in located] == [
+        "content/claims/capability.yaml:2:1",
+        "content/outlets/daily-example.yaml:2:11",
+        "content/sources/un-report.yaml:5:7",
+    ]
+    assert err[-1] == "3 problems found; nothing was written."
+
+
+def test_unreadable_article_is_reported_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = broken_tree(tmp_path, ARTICLE, "---\nheadline", "headline")
+    code, err, _ = run_check(content, capsys)
+    assert code == 1
+    assert err[-1] == "1 problem found; nothing was written."
+
+
+def test_misplaced_and_misnamed_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = broken_tree(tmp_path, CLAIM, "", "")
+    shutil.copy(content / CLAIM, content / "claims/Second Claim.yaml")
+    shutil.copy(content / CLAIM, content / "claims/third.yml")
+    code, err, _ = run_check(content, capsys)
+    assert code == 1
+    assert "content/claims/Second Claim.yaml:1:1: 'Second Claim' is not a valid identifier" in err
+    assert "content/claims/third.yml:1:1: unexpected file extension .yml; expected .yaml" in err
+
+
+def test_github_annotations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = broken_tree(tmp_path, CLAIM, "status: unchecked", "stauts: unchecked")
+    code = cli.main(["check", str(content), "--format", "github"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert out.splitlines()[0].startswith(
+        "::error file=content/claims/capability.yaml,line=2,col=1::unknown key 'stauts'%0ADid you mean"
+    )
+    assert err.splitlines()[0] == "content/claims/capability.yaml:2:1: unknown key 'stauts'"
