@@ -269,7 +269,7 @@ def check_references(
     problems: list[Problem] = []
 
     def nearest(word: str, options: Iterable[str]) -> str:
-        close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.5)
+        close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.75)
         return f"Did you mean {close[0]!r}? " if close else ""
 
     passages: dict[str, dict[str, Mapping[str, Any]]] = {}

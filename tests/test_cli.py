@@ -1,0 +1,83 @@
+"""The command line end to end, on the real content/ and on broken copies of it."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator import cli, load
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+
+def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True,
+        check=False,
+    )
+
+
+def test_help_lists_the_commands() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("check", "build"):
+        assert command in result.stdout
+
+
+def test_check_real_content() -> None:
+    result = run("check", "content")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("ok: ")
+    assert "claims" in result.stdout and "appearances anchored" in result.stdout
+
+
+def test_check_broken_copy_of_real_content(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    # an article removed, a quote mistyped, a status misspelt: all three reported at once
+    (content / "articles/blitz/taliban-rule-offers-safe-haven.txt").unlink()
+    claim = content / "claims/lead-ig-taliban-safe-haven-al-qaeda.yaml"
+    claim.write_text(claim.read_text("utf-8").replace("status: unchecked", "status: unchekced"), "utf-8")
+    result = run("check", str(content), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert any(
+        line.startswith("content/claims/lead-ig-taliban-safe-haven-al-qaeda.yaml:")
+        and "status: expected one of" in line
+        for line in lines
+    )
+    missing = [line for line in lines if "no article 'blitz/taliban-rule-offers-safe-haven'" in line]
+    assert len(missing) >= 3  # every claim that cites the removed article says so
+    assert lines[-1].endswith("problems found; nothing was written.")
+
+
+def test_build_failure_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    (content / "site.yaml").write_text("title: [unclosed\n", "utf-8")
+    out = tmp_path / "site"
+    assert cli.main(["build", "--content", str(content), "--out", str(out)]) == 1
+    assert not out.exists()
+    assert capsys.readouterr().err.startswith("content/site.yaml:2:1: malformed YAML")
+
+
+def test_articles_are_the_seed_texts_byte_for_byte() -> None:
+    if not SEEDS.is_dir():
+        pytest.skip("the seed folder is not beside the project")
+    bodies = set()
+    for path in sorted((CONTENT / "articles").rglob("*.txt")):
+        raw = path.read_bytes().decode("utf-8")
+        record, problems = load.parse_article(raw, path.name, "x/y")
+        assert record is not None and not problems
+        bodies.add(record.text.encode("utf-8"))
+    seeds = sorted(SEEDS.glob("0*.txt"))
+    assert len(seeds) == 5
+    for seed in seeds:
+        assert seed.read_bytes() in bodies, f"{seed.name} is not kept verbatim in content/articles"
