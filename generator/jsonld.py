@@ -1,0 +1,77 @@
+"""A claim -> its schema.org ClaimReview, serialised so that no content can end the script block."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from markupsafe import Markup
+
+from generator.model import Appearance, Claim, Site
+
+
+def script_json(data: Any) -> Markup:
+    """`data` as JSON safe inside `<script type="application/ld+json">`: `<`, `>` and `&` are
+    written as `\\u003c`, `\\u003e` and `\\u0026`, so `</script>` or `<!--` in content stays text."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, indent=None, separators=(",", ":"))
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return Markup(text)  # noqa: S704 (escaped above)
+
+
+def _creative_work(appearance: Appearance) -> dict[str, Any]:
+    article = appearance.article
+    work: dict[str, Any] = {
+        "@type": "CreativeWork",
+        "headline": article.headline,
+        "publisher": {"@type": "Organization", "name": article.outlet.name},
+    }
+    if article.outlet.homepage:
+        work["publisher"]["url"] = article.outlet.homepage
+    if article.url:
+        work["url"] = article.url
+    if article.date:
+        work["datePublished"] = article.date.iso()
+    return work
+
+
+def claim_review(site: Site, claim: Claim, url: str) -> dict[str, Any]:
+    """The ClaimReview of `claim`, published at the absolute `url`."""
+    seen: set[str] = set()
+    appearances: list[Appearance] = []
+    for appearance in claim.appearances:
+        if appearance.article.id not in seen:
+            seen.add(appearance.article.id)
+            appearances.append(appearance)
+    item: dict[str, Any] = {"@type": "Claim"}
+    if appearances:
+        item["appearance"] = [_creative_work(a) for a in appearances]
+        dated = [a for a in appearances if a.article.date is not None]
+        if dated:
+            earliest = min(
+                dated, key=lambda a: (a.article.date.sort_key() if a.article.date else (0, 0, 0))
+            )
+            item["firstAppearance"] = _creative_work(earliest)
+    review: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ClaimReview",
+        "claimReviewed": claim.claim,
+        "reviewRating": {
+            "@type": "Rating",
+            "alternateName": claim.status.label,
+            "ratingExplanation": claim.status.description,
+        },
+        "author": {
+            "@type": "Organization",
+            "name": site.publisher.name,
+            "url": site.publisher.url,
+        },
+        "datePublished": claim.reviewed.iso(),
+        "url": url,
+        "itemReviewed": item,
+    }
+    if claim.updates:
+        newest = max(claim.updates, key=lambda u: u.date.sort_key()).date
+        if newest.sort_key() > claim.reviewed.sort_key():
+            review["dateModified"] = newest.iso()
+    return review

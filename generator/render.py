@@ -1,0 +1,771 @@
+"""A site and a theme -> every output file of the static site, as {out_path: bytes}."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import traceback
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from jinja2 import (
+    Environment,
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateRuntimeError,
+    select_autoescape,
+)
+from markupsafe import Markup
+
+from generator import feeds, jsonld
+from generator.markdown import plain_text, render_markdown
+from generator.model import (
+    Appearance,
+    Article,
+    Attribution,
+    Claim,
+    Fidelity,
+    Outlet,
+    Page,
+    PartialDate,
+    Site,
+    Source,
+    Status,
+)
+from generator.textfragment import fragment_url
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+"""The Content-Security-Policy the site satisfies (the deploy sends it as a header)."""
+CSP_META = CSP.replace("; frame-ancestors 'none'", "")
+"""The same policy for a <meta> element, which browsers read for local previews; they ignore
+frame-ancestors there (and warn about it), so only the header carries it."""
+
+CONTEXT_CHARS = 280
+"""At most this many characters of context on each side of a quoted span."""
+HOME_LIST = 5
+"""Claims in each list on the home page."""
+
+
+# ---------------------------------------------------------------------------
+# URLs
+
+
+def claim_url(claim_id: str) -> str:
+    return f"/claims/{claim_id}/"
+
+
+def outlet_url(outlet_id: str) -> str:
+    return f"/outlets/{outlet_id}/"
+
+
+def source_url(source_id: str) -> str:
+    return f"/sources/{source_id}/"
+
+
+def page_url(page_id: str) -> str:
+    return f"/{page_id}/"
+
+
+def article_url(article_id: str) -> str:
+    return f"/articles/{article_id}/"
+
+
+def out_path_of(url_path: str) -> str:
+    """`claims/x/index.html` for `/claims/x/`; `404.html` for `/404.html`."""
+    path = url_path.lstrip("/")
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+# ---------------------------------------------------------------------------
+# Views: what the templates show, computed once
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """A quoted span inside the sentence around it."""
+
+    before: str
+    """Text before the span, starting at its sentence (with `… ` when cut)."""
+    marked: str
+    after: str
+    """Text after the span, to the end of its sentence (with ` …` when cut)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One step on the way from a primary source to an outlet."""
+
+    label: str
+    url: str | None
+    """A page on this site, if there is one."""
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class AppearanceView:
+    appearance: Appearance
+    claim: Claim
+    number: int
+    """1-based position on the claim page."""
+    anchor: str
+    """The element id on the claim page."""
+    context: Context
+    link: str | None
+    """The original article, opened at the span with a text fragment."""
+    chains: tuple[tuple[Hop, ...], ...]
+    """Paths from the source to this outlet, each ending with the outlet."""
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """How faithfully one outlet (or any set of appearances) repeated claims."""
+
+    total: int
+    verbatim: int
+    excerpt: int
+    altered: int
+    paraphrase: int
+    not_comparable: int
+    uncompared: int
+    """Appearances with no source passage to compare with."""
+    flagged: int
+    """Appearances with at least one meaning-changing edit."""
+
+
+@dataclass(frozen=True, slots=True)
+class Tick:
+    x: float
+    label: str
+    label_x: float
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRow:
+    label: str
+    date_label: str
+    y: float
+    """Baseline of the label text."""
+    bar_y: float
+    x1: float | None
+    x2: float | None
+    """None when the date is unknown."""
+    point: bool
+    """True for a date known to the day (drawn as a dot), False for a month or year (a bar)."""
+    kind: str
+    """`source` or the appearance's fidelity value (`none` when not compared)."""
+    anchor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    width: int
+    height: float
+    axis_y: float
+    left: float
+    right: float
+    ticks: tuple[Tick, ...]
+    rows: tuple[TimelineRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """What every page's head needs."""
+
+    title: str
+    description: str
+    url_path: str
+    canonical: str
+    og_type: str = "website"
+    noindex: bool = False
+
+
+# ---------------------------------------------------------------------------
+# Context around a span
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)|\n")
+_SPACE = re.compile(r"\s+")
+
+
+def _squash(text: str) -> str:
+    return _SPACE.sub(" ", text)
+
+
+def sentence_context(text: str, start: int, end: int, limit: int = CONTEXT_CHARS) -> Context:
+    """The sentence (or sentences) holding `text[start:end]`, cut to `limit` characters on
+    each side at a word boundary."""
+    window = max(0, start - 2 * limit)
+    lo = window
+    for found in _SENTENCE_END.finditer(text, window, start):
+        lo = found.end()
+    cut_before = lo == window and window > 0
+    before = text[lo:start].lstrip()
+    if len(before) > limit:
+        before = before[-limit:].split(" ", 1)[-1]
+        cut_before = True
+    stop = min(len(text), end + 2 * limit)
+    found_end = _SENTENCE_END.search(text, max(start, end - 1), stop)
+    hi = max(end, found_end.end()) if found_end else stop
+    cut_after = found_end is None and stop < len(text)
+    after = text[end:hi].rstrip()
+    if len(after) > limit:
+        after = after[:limit].rsplit(" ", 1)[0]
+        cut_after = True
+    before = _squash(before)
+    after = _squash(after)
+    if cut_before:
+        before = "… " + before.lstrip()
+    if cut_after:
+        after = after.rstrip() + " …"
+    return Context(before=before, marked=_squash(text[start:end]), after=after)
+
+
+# ---------------------------------------------------------------------------
+# Propagation
+
+
+def source_label(source: Source) -> str:
+    return f"{source.title} ({source.symbol})" if source.symbol else source.title
+
+
+def _cite_paths(
+    claim: Claim,
+    article: Article,
+    articles: Mapping[str, Article],
+    seen: frozenset[str],
+) -> list[tuple[Hop, ...]]:
+    """Paths of intermediaries (nearest the source first) through which `article` got the
+    claim, from its `cites`; an empty path means it cites the claim's source directly."""
+    paths: list[tuple[Hop, ...]] = []
+    for cite in article.cites:
+        kind, _, ident = cite.partition(":")
+        if kind == "source" and ident:
+            if claim.source is not None and ident == claim.source.id:
+                paths.append(())
+        elif kind == "article" and ident:
+            other = articles.get(ident)
+            if other is None or other.id in seen:
+                continue
+            hop = Hop(other.outlet.name, outlet_url(other.outlet.id), other.headline)
+            below = _cite_paths(claim, other, articles, seen | {other.id})
+            paths.extend((*path, hop) for path in (below or [()]))
+        else:
+            paths.append((Hop(cite, None, "not in our records"),))
+    return paths
+
+
+def propagation(
+    claim: Claim, appearance: Appearance, articles: Mapping[str, Article]
+) -> tuple[tuple[Hop, ...], ...]:
+    """The ways the claim reached this appearance's outlet, from the source to the outlet.
+
+    Intermediaries named only by name count when the appearance is attributed via an
+    intermediary (an article's other cites may concern other claims); articles in content
+    that it cites always count."""
+    article = appearance.article
+    if claim.source is not None:
+        origin = Hop(source_label(claim.source), source_url(claim.source.id), "primary source")
+    else:
+        origin = Hop("No primary source identified", None, "")
+    outlet = Hop(article.outlet.name, outlet_url(article.outlet.id), "")
+    paths = _cite_paths(claim, article, articles, frozenset({article.id}))
+    via = appearance.attribution is Attribution.VIA_INTERMEDIARY
+    kept = [
+        path for path in paths
+        if via or any(hop.url is not None for hop in path) or not path
+    ]
+    if via:
+        kept = [path for path in kept if path] or [
+            (Hop("an intermediary not recorded here", None, ""),)
+        ]
+    if not kept:
+        if appearance.attribution is Attribution.CORRECT:
+            kept = [()]
+        else:
+            unknown = {
+                Attribution.MISSING: "the article does not say where it got this",
+                Attribution.WRONG: "the article names another source",
+            }.get(appearance.attribution, "")
+            kept = [(Hop("unknown", None, unknown),)]
+    unique = sorted(set(kept), key=lambda path: [hop.label for hop in path])
+    return tuple((origin, *path, outlet) for path in unique)
+
+
+# ---------------------------------------------------------------------------
+# Records and the timeline
+
+
+def record_of(appearances: Iterable[Appearance]) -> Record:
+    counts = dict.fromkeys(list(Fidelity) + [None], 0)
+    flagged = total = 0
+    for appearance in appearances:
+        total += 1
+        result = appearance.fidelity
+        counts[result.fidelity if result else None] += 1
+        if result is not None and result.flags:
+            flagged += 1
+    return Record(
+        total=total,
+        verbatim=counts[Fidelity.VERBATIM],
+        excerpt=counts[Fidelity.EXCERPT],
+        altered=counts[Fidelity.ALTERED],
+        paraphrase=counts[Fidelity.PARAPHRASE],
+        not_comparable=counts[Fidelity.NOT_COMPARABLE],
+        uncompared=counts[None],
+        flagged=flagged,
+    )
+
+
+def _span_of(date: PartialDate) -> tuple[float, float]:
+    start = date.year + ((date.month or 1) - 1) / 12 + ((date.day or 1) - 1) / 372
+    if date.day:
+        return start, start + 1 / 372
+    if date.month:
+        return start, start + 1 / 12
+    return start, start + 1.0
+
+
+TIMELINE_WIDTH = 360
+_ROW = 40.0
+_LABEL_CHARS = 44
+
+
+def _short(text: str, limit: int = _LABEL_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def timeline(claim: Claim, views: Iterable[AppearanceView]) -> Timeline | None:
+    """The source's date and each appearance's on one time axis; None when nothing is dated."""
+    entries: list[tuple[str, PartialDate | None, str, str | None]] = []
+    if claim.source is not None and claim.source.date is not None:
+        entries.append(
+            (f"Source: {claim.source.symbol or claim.source.title}", claim.source.date,
+             "source", None)
+        )
+    for view in views:
+        result = view.appearance.fidelity
+        entries.append((
+            f"{view.number}. {view.appearance.article.outlet.name}",
+            view.appearance.article.date,
+            result.fidelity.value if result else "none",
+            view.anchor,
+        ))
+    dated = [_span_of(date) for _, date, _, _ in entries if date is not None]
+    if not dated:
+        return None
+    first = int(min(s for s, _ in dated))
+    last = int(max(e for _, e in dated) - 1e-9) + 1
+    left, right = 8.0, TIMELINE_WIDTH - 8.0
+
+    def x(value: float) -> float:
+        return round(left + (value - first) / (last - first) * (right - left), 1)
+
+    rows = []
+    for index, (label, date, kind, anchor) in enumerate(entries):
+        y = 18 + index * _ROW
+        if date is None:
+            rows.append(TimelineRow(_short(label), "date unknown", y, y + 12, None, None,
+                                    False, kind, anchor))
+            continue
+        start, end = _span_of(date)
+        x1, x2 = x(start), x(end)
+        rows.append(TimelineRow(_short(label), date.label(), y, y + 12, x1, max(x2, x1 + 6),
+                                date.day is not None, kind, anchor))
+    axis_y = 18 + len(entries) * _ROW - 8
+    years = last - first
+    step = 1 if years <= 6 else 2 if years <= 12 else 5
+    ticks = tuple(
+        Tick(x(year), str(year), x(year + 0.5))
+        for year in range(first, last)
+        if (year - first) % step == 0
+    )
+    return Timeline(
+        width=TIMELINE_WIDTH,
+        height=axis_y + 24,
+        axis_y=axis_y,
+        left=left,
+        right=right,
+        ticks=ticks,
+        rows=tuple(rows),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Theme assets
+
+
+def _hashed_name(rel: PurePosixPath, digest: str) -> str:
+    name = rel.name
+    stem, dot, ext = name.rpartition(".")
+    hashed = f"{stem}.{digest}.{ext}" if dot and stem else f"{name}.{digest}"
+    return str(rel.with_name(hashed))
+
+
+def theme_assets(theme_dir: Path) -> dict[str, tuple[str, bytes]]:
+    """Each file under the theme's static/ -> (out path `assets/<name>.<hash8>.<ext>`, bytes)."""
+    static = theme_dir / "static"
+    table: dict[str, tuple[str, bytes]] = {}
+    if not static.is_dir():
+        return table
+    for path in sorted(p for p in static.rglob("*") if p.is_file()):
+        rel = PurePosixPath(path.relative_to(static).as_posix())
+        data = path.read_bytes()
+        digest = hashlib.sha256(data).hexdigest()[:8]
+        table[str(rel)] = ("assets/" + _hashed_name(rel, digest), data)
+    return table
+
+
+# ---------------------------------------------------------------------------
+# The environment
+
+
+def _locate(error: BaseException, templates: Path) -> tuple[str, int] | None:
+    """The innermost theme template frame of an error's traceback, as (file, line)."""
+    found = None
+    root = str(templates)
+    for frame, line in traceback.walk_tb(error.__traceback__):
+        name = frame.f_code.co_filename
+        if name.startswith(root):
+            found = (name, line)
+    return found
+
+
+def make_environment(theme_dir: Path) -> Environment:
+    return Environment(
+        loader=FileSystemLoader(theme_dir / "templates"),
+        autoescape=select_autoescape(["html", "htm", "xml"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def _iso_time(date: PartialDate) -> Markup:
+    return Markup('<time datetime="{}">{}</time>').format(date.iso(), date.label())
+
+
+class Renderer:
+    """Renders one site with one theme; `render_site` is its only caller."""
+
+    def __init__(self, site: Site, theme_dir: Path, assets: Mapping[str, str]) -> None:
+        self.site = site
+        self.theme_dir = theme_dir
+        self.templates = theme_dir / "templates"
+        self.static = theme_assets(theme_dir)
+        self.assets = dict(assets)
+        self.env = make_environment(theme_dir)
+        self.env.globals.update(
+            site=site,
+            asset=self.asset,
+            assets=self.assets,
+            statuses=list(Status),
+            fidelities=list(Fidelity),
+            claim_url=claim_url,
+            outlet_url=outlet_url,
+            source_url=source_url,
+            article_url=article_url,
+            page_url=page_url,
+            source_label=source_label,
+            csp=CSP_META,
+            nav_pages=sorted(site.pages, key=lambda p: p.id),
+            publish_article_text=site.publish_article_text,
+        )
+        self.env.filters.update(
+            markdown=render_markdown,
+            plain=plain_text,
+            time=_iso_time,
+        )
+        self.files: dict[str, bytes] = {}
+        self.sitemap: list[feeds.SitemapEntry] = []
+        self.articles = {article.id: article for article in site.articles}
+        self.claims = sorted(site.claims, key=lambda c: c.id)
+        self.views = {claim.id: self._views(claim) for claim in self.claims}
+
+    # -- helpers for templates
+
+    def asset(self, name: str) -> str:
+        """The hashed URL of a theme static file."""
+        try:
+            return "/" + self.static[name][0]
+        except KeyError:
+            raise TemplateRuntimeError(
+                f"asset({name!r}): the theme has no static file {name!r}"
+                f" (looked in {self.theme_dir / 'static'})"
+            ) from None
+
+    def meta(self, title: str, description: str, url_path: str, **extra: Any) -> Meta:
+        return Meta(
+            title=title,
+            description=_squash(description).strip(),
+            url_path=url_path,
+            canonical=feeds.absolute(self.site, url_path),
+            **extra,
+        )
+
+    # -- computing views
+
+    def _views(self, claim: Claim) -> tuple[AppearanceView, ...]:
+        views = []
+        for index, appearance in enumerate(claim.appearances):
+            article = appearance.article
+            span = appearance.span
+            link = fragment_url(article.url, article.text, span.start, span.end) \
+                if article.url else None
+            views.append(AppearanceView(
+                appearance=appearance,
+                claim=claim,
+                number=index + 1,
+                anchor=f"appearance-{index + 1}",
+                context=sentence_context(article.text, span.start, span.end),
+                link=link,
+                chains=propagation(claim, appearance, self.articles),
+            ))
+        return tuple(views)
+
+    def appearances_of_outlet(self, outlet: Outlet) -> list[AppearanceView]:
+        found = [
+            view
+            for claim in self.claims
+            for view in self.views[claim.id]
+            if view.appearance.article.outlet.id == outlet.id
+        ]
+        found.sort(key=lambda v: (
+            (0, *v.appearance.article.date.sort_key()) if v.appearance.article.date
+            else (1, 0, 0, 0),
+            v.claim.id,
+            v.number,
+        ))
+        return found
+
+    # -- output
+
+    def add(self, out_path: str, data: bytes) -> None:
+        if out_path in self.files:
+            raise ValueError(f"two outputs at {out_path}: a page id collides with a built page")
+        self.files[out_path] = data
+
+    def page(self, template: str, meta: Meta, lastmod: PartialDate | None = None,
+             in_sitemap: bool = True, **context: Any) -> None:
+        try:
+            html = self.env.get_template(template).render(meta=meta, **context)
+        except TemplateError as error:
+            where = _locate(error, self.templates)
+            if where is not None:
+                name, line = where
+                if getattr(error, "filename", None) is None:
+                    error.filename = name  # type: ignore[attr-defined]
+                if getattr(error, "lineno", None) is None:
+                    error.lineno = line  # type: ignore[attr-defined]
+                error.add_note(f"{name}:{line}: while rendering {meta.url_path}")
+            raise
+        self.add(out_path_of(meta.url_path), html.encode("utf-8"))
+        if in_sitemap:
+            self.sitemap.append(feeds.SitemapEntry(meta.url_path, lastmod))
+
+    def render(self) -> dict[str, bytes]:
+        site = self.site
+        for out_path, data in self.static.values():
+            self.add(out_path, data)
+        self.render_home()
+        self.render_claims()
+        self.render_outlets()
+        self.render_sources()
+        for page in sorted(site.pages, key=lambda p: p.id):
+            self.render_page(page)
+        if site.publish_article_text:
+            self.render_articles()
+        self.page(
+            "search.html",
+            self.meta("Search", f"Search the claims checked by {site.title}.", "/search/"),
+            in_sitemap=False,
+        )
+        self.page(
+            "404.html",
+            self.meta("Page not found", "There is no page at this address.", "/404.html",
+                      noindex=True),
+            in_sitemap=False,
+        )
+        self.add("feed.xml", feeds.render_feed(site, self.claims))
+        self.add("sitemap.xml", feeds.render_sitemap(site, self.sitemap))
+        self.add("robots.txt", feeds.render_robots(site))
+        fragments = {
+            (claim.id, view.number - 1): view.link
+            for claim in self.claims
+            for view in self.views[claim.id]
+        }
+        self.add("api/claims.json", feeds.render_api(site, fragments))
+        return dict(sorted(self.files.items()))
+
+    def render_home(self) -> None:
+        site = self.site
+        newest = sorted(self.claims, key=lambda c: c.id)
+        newest.sort(key=lambda c: feeds.claim_updated(c).sort_key(), reverse=True)
+        repeated = sorted(self.claims, key=lambda c: c.id)
+        repeated.sort(key=lambda c: len(c.appearances), reverse=True)
+        counts = {status: 0 for status in Status}
+        for claim in self.claims:
+            counts[claim.status] += 1
+        self.page(
+            "home.html",
+            self.meta(site.title, site.description, "/"),
+            lastmod=site.build_date,
+            newest=newest[:HOME_LIST],
+            repeated=[c for c in repeated if c.appearances][:HOME_LIST],
+            counts=counts,
+            total=len(self.claims),
+        )
+
+    def render_claims(self) -> None:
+        groups = [
+            (status, [c for c in self.claims if c.status is status]) for status in Status
+        ]
+        self.page(
+            "claims.html",
+            self.meta("All claims", "Every claim checked, grouped by what the primary "
+                      "source shows.", "/claims/"),
+            lastmod=self.site.build_date,
+            groups=[(status, claims) for status, claims in groups if claims],
+            counts={status: len(claims) for status, claims in groups},
+        )
+        for claim in self.claims:
+            url = claim_url(claim.id)
+            views = self.views[claim.id]
+            meta = self.meta(
+                claim.claim,
+                f"{claim.status.label}: {claim.status.description} {plain_text(claim.verdict)}"[
+                    :300
+                ],
+                url,
+                og_type="article",
+            )
+            review = jsonld.claim_review(self.site, claim, meta.canonical)
+            self.page(
+                "claim.html",
+                meta,
+                lastmod=feeds.claim_updated(claim),
+                claim=claim,
+                views=views,
+                jsonld=jsonld.script_json(review),
+                timeline=timeline(claim, views),
+                any_altered=any(
+                    v.appearance.fidelity is not None and v.appearance.fidelity.diff
+                    and v.appearance.fidelity.fidelity is Fidelity.ALTERED
+                    for v in views
+                ),
+            )
+
+    def render_outlets(self) -> None:
+        outlets = sorted(self.site.outlets, key=lambda o: (o.name.casefold(), o.id))
+        rows = []
+        for outlet in outlets:
+            views = self.appearances_of_outlet(outlet)
+            record = record_of(v.appearance for v in views)
+            rows.append((outlet, record))
+            self.page(
+                "outlet.html",
+                self.meta(
+                    outlet.name,
+                    f"What {outlet.name} repeated and how faithfully it quoted the sources.",
+                    outlet_url(outlet.id),
+                ),
+                outlet=outlet,
+                views=views,
+                record=record,
+            )
+        self.page(
+            "outlets.html",
+            self.meta("Outlets", "Every outlet that repeated a checked claim, and how "
+                      "faithfully it quoted the sources.", "/outlets/"),
+            rows=rows,
+        )
+
+    def render_sources(self) -> None:
+        sources = sorted(self.site.sources, key=lambda s: (s.title.casefold(), s.id))
+        rows = []
+        for source in sources:
+            claims = [c for c in self.claims if c.source is not None and c.source.id == source.id]
+            citing = sorted(
+                (a for a in self.site.articles if f"source:{source.id}" in a.cites),
+                key=lambda a: (a.outlet.name.casefold(), a.id),
+            )
+            rows.append((source, claims))
+            self.page(
+                "source.html",
+                self.meta(
+                    source_label(source),
+                    f"What {source.publisher}'s document says, and who cited it.",
+                    source_url(source.id),
+                ),
+                source=source,
+                claims=claims,
+                views={c.id: self.views[c.id] for c in claims},
+                citing=citing,
+            )
+        self.page(
+            "sources.html",
+            self.meta("Primary sources", "The documents that the checked claims go back to.",
+                      "/sources/"),
+            rows=rows,
+        )
+
+    def render_page(self, page: Page) -> None:
+        self.page(
+            "page.html",
+            self.meta(page.title, plain_text(page.body)[:200], page_url(page.id)),
+            page=page,
+            body=render_markdown(page.body, shift=1, drop_title=page.title),
+        )
+
+    def render_articles(self) -> None:
+        for article in sorted(self.site.articles, key=lambda a: a.id):
+            marks = sorted(
+                (view.appearance.span.start, view.appearance.span.end, view)
+                for claim in self.claims
+                for view in self.views[claim.id]
+                if view.appearance.article.id == article.id
+            )
+            self.page(
+                "article.html",
+                self.meta(article.headline, f"The text of {article.outlet.name}'s article, "
+                          "as captured, with the quoted passages marked.",
+                          article_url(article.id)),
+                article=article,
+                paragraphs=article_paragraphs(article.text, [(s, e) for s, e, _ in marks]),
+            )
+
+
+def article_paragraphs(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[str, bool]]]:
+    """The text split into paragraphs at blank lines, each a list of (text, marked) pieces."""
+    marked = [False] * len(text)
+    for start, end in spans:
+        for index in range(start, min(end, len(text))):
+            marked[index] = True
+    paragraphs: list[list[tuple[str, bool]]] = []
+    position = 0
+    for block in re.split(r"(\n[ \t\u00a0]*\n+)", text) + [""]:
+        if block and not block.strip():
+            position += len(block)
+            continue
+        pieces: list[tuple[str, bool]] = []
+        for offset, char in enumerate(block):
+            flag = marked[position + offset]
+            if pieces and pieces[-1][1] == flag:
+                pieces[-1] = (pieces[-1][0] + char, flag)
+            else:
+                pieces.append((char, flag))
+        position += len(block)
+        if any(piece.strip() for piece, _ in pieces):
+            paragraphs.append(pieces)
+    return paragraphs
+
+
+def render_site(site: Site, theme_dir: Path, assets: Mapping[str, str]) -> dict[str, bytes]:
+    """Every output file: pages, feeds, the claims export and the theme's hashed static files,
+    keyed by POSIX out path relative to the site root."""
+    return Renderer(site, Path(theme_dir), assets).render()
