@@ -46,7 +46,7 @@ CSP_META = CSP.replace("; frame-ancestors 'none'", "")
 """The same policy for a <meta> element, which browsers read for local previews; they ignore
 frame-ancestors there (and warn about it), so only the header carries it."""
 
-CONTEXT_CHARS = 280
+CONTEXT_CHARS = 200
 """At most this many characters of context on each side of a quoted span."""
 HOME_LIST = 5
 """Claims in each list on the home page."""
@@ -120,6 +120,26 @@ class AppearanceView:
     """The original article, opened at the span with a text fragment."""
     chains: tuple[tuple[Hop, ...], ...]
     """Paths from the source to this outlet, each ending with the outlet."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleGroup:
+    """The appearances of one claim in one article, shown together."""
+
+    article: Article
+    views: tuple[AppearanceView, ...]
+    anchor: str
+    number: int
+
+    @property
+    def kind(self) -> str:
+        """The fidelity class to draw: the most telling of the group's appearances."""
+        order = ["altered", "paraphrase", "excerpt", "verbatim", "not-comparable", "none"]
+        kinds = [
+            v.appearance.fidelity.fidelity.value if v.appearance.fidelity else "none"
+            for v in self.views
+        ]
+        return min(kinds, key=order.index)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +253,11 @@ def source_label(source: Source) -> str:
     return f"{source.title} ({source.symbol})" if source.symbol else source.title
 
 
+def source_short(source: Source) -> str:
+    """The document symbol when there is one, else the title."""
+    return source.symbol or source.title
+
+
 def _cite_paths(
     claim: Claim,
     article: Article,
@@ -240,7 +265,8 @@ def _cite_paths(
     seen: frozenset[str],
 ) -> list[tuple[Hop, ...]]:
     """Paths of intermediaries (nearest the source first) through which `article` got the
-    claim, from its `cites`; an empty path means it cites the claim's source directly."""
+    claim, from its `cites`; an empty path means it cites the claim's source directly.
+    Intermediaries known only by name are left to `propagation`."""
     paths: list[tuple[Hop, ...]] = []
     for cite in article.cites:
         kind, _, ident = cite.partition(":")
@@ -254,50 +280,110 @@ def _cite_paths(
             hop = Hop(other.outlet.name, outlet_url(other.outlet.id), other.headline)
             below = _cite_paths(claim, other, articles, seen | {other.id})
             paths.extend((*path, hop) for path in (below or [()]))
-        else:
-            paths.append((Hop(cite, None, "not in our records"),))
     return paths
 
 
+def cited_names(article: Article) -> list[str]:
+    """Intermediaries the article cites that are not in content (`name:<name>` or a bare name)."""
+    names = []
+    for cite in article.cites:
+        kind, sep, ident = cite.partition(":")
+        if kind == "name" and sep:
+            names.append(ident.strip())
+        elif not sep or kind not in ("source", "article"):
+            names.append(cite.strip())
+    return [name for name in names if name]
+
+
+def _mentioned(name: str, haystack: str) -> bool:
+    text = haystack.casefold()
+    key = name.casefold()
+    if key.startswith("the "):
+        key = key[4:]
+    return key in text
+
+
+def _paragraph(text: str, start: int, end: int) -> str:
+    lo = text.rfind("\n", 0, start) + 1
+    hi = text.find("\n", end)
+    return text[lo: hi if hi >= 0 else len(text)]
+
+
+def named_near(appearance: Appearance) -> list[str]:
+    """The article's cited names that its quote's paragraph or the appearance's note mention."""
+    article = appearance.article
+    around = _paragraph(article.text, appearance.span.start, appearance.span.end)
+    around += "\n" + (appearance.note or "")
+    return [name for name in cited_names(article) if _mentioned(name, around)]
+
+
 def propagation(
-    claim: Claim, appearance: Appearance, articles: Mapping[str, Article]
+    claim: Claim,
+    appearance: Appearance,
+    articles: Mapping[str, Article],
+    named_elsewhere: Iterable[str] = (),
 ) -> tuple[tuple[Hop, ...], ...]:
     """The ways the claim reached this appearance's outlet, from the source to the outlet.
 
-    Intermediaries named only by name count when the appearance is attributed via an
-    intermediary (an article's other cites may concern other claims); articles in content
-    that it cites always count."""
+    Articles in content that the article cites always count. Intermediaries known only by
+    name count when the appearance is attributed via an intermediary, and then only those
+    named in the quote's paragraph or in the appearance's note (an article's cites may
+    concern its other claims), else those named near the claim's other quotes from the same
+    article (`named_elsewhere`); failing both, every cited name is offered as a possibility."""
     article = appearance.article
     if claim.source is not None:
-        origin = Hop(source_label(claim.source), source_url(claim.source.id), "primary source")
+        origin = Hop(source_short(claim.source), source_url(claim.source.id), "primary source")
     else:
         origin = Hop("No primary source identified", None, "")
     outlet = Hop(article.outlet.name, outlet_url(article.outlet.id), "")
     paths = _cite_paths(claim, article, articles, frozenset({article.id}))
-    via = appearance.attribution is Attribution.VIA_INTERMEDIARY
-    kept = [
-        path for path in paths
-        if via or any(hop.url is not None for hop in path) or not path
-    ]
-    if via:
-        kept = [path for path in kept if path] or [
-            (Hop("an intermediary not recorded here", None, ""),)
-        ]
-    if not kept:
+    if appearance.attribution is Attribution.VIA_INTERMEDIARY:
+        names = cited_names(article)
+        named = named_near(appearance) or sorted(set(named_elsewhere))
+        relayed = [path for path in paths if path]
+        if named:
+            relayed += [(Hop(name, None, "not in our records"),) for name in named]
+        elif names and not relayed:
+            relayed = [(Hop(" or ".join(names), None, "one of the article's cited names"),)]
+        paths = relayed or [(Hop("an intermediary not recorded here", None, ""),)]
+    if not paths:
         if appearance.attribution is Attribution.CORRECT:
-            kept = [()]
+            paths = [()]
         else:
             unknown = {
                 Attribution.MISSING: "the article does not say where it got this",
                 Attribution.WRONG: "the article names another source",
             }.get(appearance.attribution, "")
-            kept = [(Hop("unknown", None, unknown),)]
-    unique = sorted(set(kept), key=lambda path: [hop.label for hop in path])
+            paths = [(Hop("unknown", None, unknown),)]
+    unique = sorted(set(paths), key=lambda path: [hop.label for hop in path])
     return tuple((origin, *path, outlet) for path in unique)
 
 
 # ---------------------------------------------------------------------------
 # Records and the timeline
+
+
+def group_by_article(views: Iterable[AppearanceView]) -> tuple[ArticleGroup, ...]:
+    """Consecutive appearances in one article, kept in order."""
+    runs: list[list[AppearanceView]] = []
+    for view in views:
+        if runs and runs[-1][0].appearance.article.id == view.appearance.article.id:
+            runs[-1].append(view)
+        else:
+            runs.append([view])
+    return tuple(
+        ArticleGroup(run[0].appearance.article, tuple(run), f"article-{index}", index)
+        for index, run in enumerate(runs, 1)
+    )
+
+
+def unique_chains(views: Iterable[AppearanceView]) -> tuple[tuple[Hop, ...], ...]:
+    """Every path from the source to an outlet, once each, in order of first appearance."""
+    seen: dict[tuple[Hop, ...], None] = {}
+    for view in views:
+        for chain in view.chains:
+            seen.setdefault(chain, None)
+    return tuple(seen)
 
 
 def record_of(appearances: Iterable[Appearance]) -> Record:
@@ -339,22 +425,16 @@ def _short(text: str, limit: int = _LABEL_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def timeline(claim: Claim, views: Iterable[AppearanceView]) -> Timeline | None:
-    """The source's date and each appearance's on one time axis; None when nothing is dated."""
+def timeline(claim: Claim, groups: Iterable[ArticleGroup]) -> Timeline | None:
+    """The source's date and each article's on one time axis; None when nothing is dated."""
     entries: list[tuple[str, PartialDate | None, str, str | None]] = []
     if claim.source is not None and claim.source.date is not None:
-        entries.append(
-            (f"Source: {claim.source.symbol or claim.source.title}", claim.source.date,
-             "source", None)
-        )
-    for view in views:
-        result = view.appearance.fidelity
-        entries.append((
-            f"{view.number}. {view.appearance.article.outlet.name}",
-            view.appearance.article.date,
-            result.fidelity.value if result else "none",
-            view.anchor,
-        ))
+        name = claim.source.symbol or "the document"
+        entries.append((f"Source: {name}", claim.source.date, "source", None))
+    for group in groups:
+        count = len(group.views)
+        label = group.article.outlet.name + (f", {count} passages" if count > 1 else "")
+        entries.append((label, group.article.date, group.kind, group.anchor))
     dated = [_span_of(date) for _, date, _, _ in entries if date is not None]
     if not dated:
         return None
@@ -472,9 +552,11 @@ class Renderer:
             article_url=article_url,
             page_url=page_url,
             source_label=source_label,
+            source_short=source_short,
             csp=CSP_META,
             nav_pages=sorted(site.pages, key=lambda p: p.id),
             publish_article_text=site.publish_article_text,
+            outlet_names={outlet.id: outlet.name for outlet in site.outlets},
         )
         self.env.filters.update(
             markdown=render_markdown,
@@ -511,6 +593,9 @@ class Renderer:
     # -- computing views
 
     def _views(self, claim: Claim) -> tuple[AppearanceView, ...]:
+        named: dict[str, set[str]] = {}
+        for appearance in claim.appearances:
+            named.setdefault(appearance.article.id, set()).update(named_near(appearance))
         views = []
         for index, appearance in enumerate(claim.appearances):
             article = appearance.article
@@ -524,7 +609,8 @@ class Renderer:
                 anchor=f"appearance-{index + 1}",
                 context=sentence_context(article.text, span.start, span.end),
                 link=link,
-                chains=propagation(claim, appearance, self.articles),
+                chains=propagation(claim, appearance, self.articles,
+                                   named[article.id]),
             ))
         return tuple(views)
 
@@ -645,14 +731,17 @@ class Renderer:
                 og_type="article",
             )
             review = jsonld.claim_review(self.site, claim, meta.canonical)
+            groups = group_by_article(views)
             self.page(
                 "claim.html",
                 meta,
                 lastmod=feeds.claim_updated(claim),
                 claim=claim,
                 views=views,
+                groups=groups,
+                chains=unique_chains(views),
                 jsonld=jsonld.script_json(review),
-                timeline=timeline(claim, views),
+                timeline=timeline(claim, groups),
                 any_altered=any(
                     v.appearance.fidelity is not None and v.appearance.fidelity.diff
                     and v.appearance.fidelity.fidelity is Fidelity.ALTERED
@@ -667,6 +756,9 @@ class Renderer:
             views = self.appearances_of_outlet(outlet)
             record = record_of(v.appearance for v in views)
             rows.append((outlet, record))
+            by_claim: dict[str, list[AppearanceView]] = {}
+            for view in views:
+                by_claim.setdefault(view.claim.id, []).append(view)
             self.page(
                 "outlet.html",
                 self.meta(
@@ -676,6 +768,7 @@ class Renderer:
                 ),
                 outlet=outlet,
                 views=views,
+                by_claim=[(group[0].claim, group) for group in by_claim.values()],
                 record=record,
             )
         self.page(
