@@ -390,7 +390,7 @@ def check_references(
                         "Remove `primary:` or choose another status (e.g. unchecked).",
                     )
                 )
-        seen_quotes: dict[tuple[str, str], int] = {}
+        seen_quotes: dict[tuple[str, str, str, str], int] = {}
         for i, appearance in enumerate(_list(data, "appearances")):
             if not isinstance(appearance, dict):
                 continue
