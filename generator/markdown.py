@@ -26,10 +26,10 @@ class _SafeMarkdown(MarkdownIt):
 _PARSER = _SafeMarkdown("commonmark", {"html": False})
 
 
-def _shift_headings(tokens: list[Token], shift: int) -> None:
+def _shift_headings(tokens: list[Token], shift: int, min_level: int) -> None:
     for token in tokens:
         if token.type in ("heading_open", "heading_close"):
-            level = min(6, int(token.tag[1:]) + shift)
+            level = min(6, max(min_level, int(token.tag[1:]) + shift))
             token.tag = f"h{level}"
 
 
@@ -37,9 +37,11 @@ def _inline_text(token: Token) -> str:
     return "".join(child.content for child in token.children or () if child.type == "text")
 
 
-def render_markdown(text: str, shift: int = 0, drop_title: str | None = None) -> Markup:
-    """HTML for `text`, headings moved down `shift` levels; a leading heading equal to
-    `drop_title` (the page's own title, shown as its h1) is left out."""
+def render_markdown(
+    text: str, shift: int = 0, drop_title: str | None = None, min_level: int = 1
+) -> Markup:
+    """HTML for `text`, headings moved down `shift` levels and none above `min_level`; a
+    leading heading equal to `drop_title` (the page's own title, shown as its h1) is left out."""
     tokens = _PARSER.parse(text)
     if (
         drop_title is not None
@@ -48,7 +50,7 @@ def render_markdown(text: str, shift: int = 0, drop_title: str | None = None) ->
         and _inline_text(tokens[1]).strip() == drop_title.strip()
     ):
         tokens = tokens[3:]
-    _shift_headings(tokens, shift)
+    _shift_headings(tokens, shift, min_level)
     html = _PARSER.renderer.render(tokens, _PARSER.options, {})
     return Markup(html)  # noqa: S704 (markdown-it escapes text; raw HTML is disabled)
 

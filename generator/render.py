@@ -812,7 +812,7 @@ class Renderer:
             "page.html",
             self.meta(page.title, plain_text(page.body)[:200], page_url(page.id)),
             page=page,
-            body=render_markdown(page.body, shift=1, drop_title=page.title),
+            body=render_markdown(page.body, drop_title=page.title, min_level=2),
         )
 
     def render_articles(self) -> None:

@@ -1,0 +1,602 @@
+"""Render stage: a hand-made Site -> pages, feeds and the claims export, checked through their text."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote
+
+import jinja2
+import pytest
+from conftest import (
+    ASSETS,
+    BLITZ_TEXT,
+    HOSTILE,
+    REDSTATE_QUOTE,
+    REDSTATE_TEXT,
+    SUN_QUOTE,
+    SUN_TEXT,
+    make_site,
+    theme_copy,
+)
+
+from generator.jsonld import script_json
+from generator.markdown import is_allowed_link, render_markdown
+from generator.model import PartialDate, Site
+from generator.render import CSP, render_site, sentence_context
+from generator.textfragment import escape_term, fragment_url, text_directive
+
+CLAIM = "claims/isil-k-al-qaeda-capability/index.html"
+SUN_CLAIM = "claims/taliban-safe-haven/index.html"
+
+
+class Page(HTMLParser):
+    """The parts of an HTML page the tests look at."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self.text: dict[str, list[str]] = {}
+        self._open: list[str] = []
+        self._script: dict[str, str | None] | None = None
+        self._script_text: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag == "script":
+            self._script = dict(attrs)
+            self._script_text = []
+        if tag in ("h1", "mark", "del", "ins", "title", "svg", "style"):
+            self._open.append(tag)
+            self.text.setdefault(tag, []).append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            self.scripts.append((self._script, "".join(self._script_text)))
+            self._script = None
+        if tag in self._open:
+            self._open.remove(tag)
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script_text.append(data)
+        for tag in self._open:
+            self.text[tag][-1] += data
+
+    def all(self, tag: str) -> list[dict[str, str | None]]:
+        return [attrs for name, attrs in self.tags if name == tag]
+
+
+def html_of(rendered: dict[str, bytes], path: str) -> str:
+    return rendered[path].decode("utf-8")
+
+
+def pages(rendered: dict[str, bytes]) -> list[str]:
+    return sorted(path for path in rendered if path.endswith(".html"))
+
+
+# --- the set of files
+
+
+def test_every_page_and_file_is_rendered(rendered: dict[str, bytes]) -> None:
+    expected = {
+        "index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "api/claims.json",
+        "claims/index.html", CLAIM, SUN_CLAIM,
+        "outlets/index.html", "outlets/blitz/index.html", "outlets/redstate/index.html",
+        "outlets/the-sun/index.html",
+        "sources/index.html", "sources/un-s-2022-419/index.html",
+        "sources/lead-ig-ofs-2021-q3/index.html",
+        "about/index.html", "methodology/index.html", "search/index.html",
+    }
+    assert expected <= set(rendered)
+    assets = [path for path in rendered if path.startswith("assets/")]
+    assert all(re.fullmatch(r"assets/[\w.-]+\.[0-9a-f]{8}\.\w+", path) for path in assets)
+    assert any(path.startswith("assets/style.") for path in assets)
+    assert not any(path.startswith("articles/") for path in rendered)
+
+
+def test_rendering_is_deterministic(site: Site, theme_dir: Path) -> None:
+    first = render_site(site, theme_dir, ASSETS)
+    second = render_site(make_site(), theme_dir, ASSETS)
+    assert first == second
+    assert list(first) == sorted(first)
+
+
+# --- every page
+
+
+@pytest.mark.parametrize("kind", ["html"])
+def test_every_page_has_one_h1_landmarks_and_head_meta(rendered: dict[str, bytes], kind: str) -> None:
+    for path in pages(rendered):
+        html = html_of(rendered, path)
+        page = Page(html)
+        assert len(page.all("h1")) == 1, path
+        names = [tag for tag, _ in page.tags]
+        for landmark in ("header", "nav", "main", "footer"):
+            assert landmark in names, (path, landmark)
+        assert page.all("html")[0]["lang"] == "en"
+        canonical = [a for a in page.all("link") if a.get("rel") == "canonical"]
+        assert len(canonical) == 1 and (canonical[0]["href"] or "").startswith(
+            "https://factcheck.example/"
+        ), path
+        metas = {a.get("property") or a.get("name"): a.get("content") for a in page.all("meta")}
+        for key in ("og:title", "og:type", "og:url", "og:description", "twitter:card",
+                    "twitter:title", "description"):
+            assert metas.get(key), (path, key)
+        assert metas["og:url"] == canonical[0]["href"]
+        csp = [a for a in page.all("meta") if a.get("http-equiv") == "Content-Security-Policy"]
+        assert len(csp) == 1
+        assert CSP.startswith(csp[0]["content"] or "-")
+
+
+def test_no_inline_script_or_style_anywhere(rendered: dict[str, bytes]) -> None:
+    for path in pages(rendered):
+        page = Page(html_of(rendered, path))
+        assert "style" not in page.text, path
+        for name, attrs in page.tags:
+            assert "style" not in attrs, (path, name)
+            assert not any(key.startswith("on") for key in attrs), (path, name)
+        for attrs, body in page.scripts:
+            if attrs.get("type") == "application/ld+json":
+                continue
+            assert attrs.get("src") and not body.strip(), path
+        hrefs = [a.get("href") or "" for a in page.all("a")]
+        assert not any(href.lower().startswith("javascript:") for href in hrefs), path
+
+
+def test_every_page_header_has_a_get_search_form(rendered: dict[str, bytes]) -> None:
+    for path in pages(rendered):
+        page = Page(html_of(rendered, path))
+        forms = [a for a in page.all("form") if a.get("role") == "search"]
+        assert any(f.get("action") == "/search/" and f.get("method") == "get" for f in forms)
+        ids = [a["id"] for _, a in page.tags if a.get("id")]
+        assert len(ids) == len(set(ids)), path
+        inputs = [a for a in page.all("input") if a.get("type") == "search"]
+        labels = {a.get("for") for a in page.all("label")}
+        assert inputs and all(i.get("name") == "q" and i.get("id") in labels for i in inputs)
+
+
+def test_internal_links_are_root_relative_and_resolve(rendered: dict[str, bytes]) -> None:
+    known = set(rendered) | {url.lstrip("/") for url in ASSETS.values()}
+    for path in pages(rendered):
+        page = Page(html_of(rendered, path))
+        ids = {a["id"] for _, a in page.tags if a.get("id")}
+        refs = [a.get("href") for _, a in page.tags if a.get("href")]
+        refs += [a.get("src") for _, a in page.tags if a.get("src")]
+        for ref in refs:
+            assert ref
+            if ref.startswith(("https://", "http://", "mailto:")):
+                continue
+            if ref.startswith("#"):
+                assert ref[1:] in ids, (path, ref)
+                continue
+            assert ref.startswith("/"), (path, ref)
+            target = ref.split("#")[0].lstrip("/")
+            target = target + "index.html" if target == "" or target.endswith("/") else target
+            assert target in known, (path, ref)
+
+
+# --- the claim page
+
+
+def test_claim_page_shows_status_passage_provenance_and_verdict(rendered: dict[str, bytes]) -> None:
+    html = html_of(rendered, CLAIM)
+    assert '<span class="badge badge-unchecked">Unchecked</span>' in html
+    assert "<blockquote><p>Neither ISIL-K nor Al-Qaida is believed" in html
+    assert "S/2022/419" in html and '<time datetime="2022-05">May 2022</time>' in html
+    assert "Not checked against the document." in html
+    assert "opening words as widely reported" in html
+    assert "compared with the wording as reported, not with the document" in html
+    assert "<h3>A heading</h3>" in html
+    assert '<a href="/methodology/">the method</a>' in html
+    assert 'href="javascript:' not in html
+    assert "22 November 2026" in html and "Added Blitz&#39;s appearance." in html
+
+
+def test_appearances_in_date_order_with_marked_span_in_its_sentence(
+    rendered: dict[str, bytes],
+) -> None:
+    html = html_of(rendered, CLAIM)
+    page = Page(html)
+    assert page.text["mark"][0] == REDSTATE_QUOTE
+    assert page.text["mark"][1].startswith("Al Qaeda and Islamic State (ISIS)")
+    assert html.index("/outlets/redstate/") < html.index("/outlets/blitz/")
+    assert "However, the organization does give an assurance that <mark>" in html
+    assert "More text follows here." not in html
+    assert "Trending on RedState Videos" not in html
+    assert '<time datetime="2022-06">June 2022</time>' in html
+    assert "Attributed via an intermediary" in html and "No attribution" in html
+    assert 'href="/outlets/blitz/"' in html
+
+
+def test_original_article_link_opens_at_the_quote(rendered: dict[str, bytes]) -> None:
+    html = html_of(rendered, CLAIM)
+    assert (
+        'href="https://redstate.example/thanks-joe#:~:text='
+        'neither%20ISIS%20nor%20al%2DQaeda,2023%20at%20the%20earliest"'
+    ) in html
+    sun = html_of(rendered, SUN_CLAIM)
+    assert "#:~:text=it%20adds%3A%20%22-,The%20Taliban%20continued%20to," in sun
+
+
+def test_fidelity_diff_reads_without_colour(rendered: dict[str, bytes]) -> None:
+    html = html_of(rendered, CLAIM)
+    page = Page(html)
+    assert "[removed: Neither ISIL-K nor]" in page.text["del"]
+    assert "[added: and Islamic State (ISIS)]" in page.text["ins"]
+    assert '<span class="vh">[removed: </span>' in html
+    assert "<strong>Negation dropped</strong>: “Neither”, “nor”" in html
+    assert '<span class="fid fid-altered">Altered</span>' in html
+    assert "The editor's reading: Altered. The negation is gone." in html
+
+
+def test_not_comparable_appearance_says_why(rendered: dict[str, bytes]) -> None:
+    html = html_of(rendered, SUN_CLAIM)
+    assert '<span class="fid fid-not-comparable">Not comparable</span>' in html
+    assert "comes from The Sun itself" in html
+    assert "Appearances by The Sun are not compared at all" in html
+
+
+def test_propagation_names_the_intermediary_only_where_it_applies(
+    rendered: dict[str, bytes],
+) -> None:
+    html = html_of(rendered, CLAIM)
+    chains = re.findall(r'<ol class="chain"[^>]*>(.*?)</ol>', html, re.S)
+    flat = [re.sub(r"<[^>]+>", "", chain).split("\n") for chain in chains]
+    flat = [[step for step in chain if step] for chain in flat]
+    assert ["S/2022/419", "The Times of Israel (not in our records)", "RedState"] in flat
+    assert ["S/2022/419", "Blitz"] in flat
+    assert "BBC" not in html
+
+
+def test_timeline_is_an_svg_with_a_text_equivalent(rendered: dict[str, bytes]) -> None:
+    html = html_of(rendered, CLAIM)
+    svg = html[html.index("<svg"): html.index("</svg>")]
+    assert 'viewBox="0 0 360 ' in svg and "style=" not in svg
+    assert "Source: S/2022/419 · May 2022" in svg
+    assert "RedState · 2022" in svg and "Blitz · June 2022" in svg
+    assert '<ul class="timeline-text">' in html
+    assert '<a href="#article-1">RedState</a>: 2022' in html
+
+
+def test_claim_page_with_css_is_under_30_kb(rendered: dict[str, bytes]) -> None:
+    css = sum(len(data) for path, data in rendered.items() if path.endswith(".css"))
+    for path in (CLAIM, SUN_CLAIM):
+        assert len(rendered[path]) + css < 30_000
+
+
+# --- structured data
+
+
+def _jsonld(html: str) -> list[dict]:
+    page = Page(html)
+    return [
+        json.loads(body) for attrs, body in page.scripts
+        if attrs.get("type") == "application/ld+json"
+    ]
+
+
+def test_claim_review_fields(rendered: dict[str, bytes]) -> None:
+    (review,) = _jsonld(html_of(rendered, CLAIM))
+    assert review["@context"] == "https://schema.org"
+    assert review["@type"] == "ClaimReview"
+    assert review["claimReviewed"].startswith("Neither ISIL-K nor al-Qaeda")
+    assert review["reviewRating"]["alternateName"] == "Unchecked"
+    assert review["author"] == {
+        "@type": "Organization", "name": "Afghanistan Claims Tracker",
+        "url": "https://factcheck.example/",
+    }
+    assert review["datePublished"] == "2026-11-21"
+    assert review["url"] == "https://factcheck.example/claims/isil-k-al-qaeda-capability/"
+    item = review["itemReviewed"]
+    assert item["@type"] == "Claim"
+    works = item["appearance"]
+    assert [w["headline"] for w in works][0].startswith("Thanks, Joe")
+    assert works[0]["url"] == "https://redstate.example/thanks-joe"
+    assert works[0]["datePublished"] == "2022"
+    assert works[0]["publisher"]["name"] == "RedState"
+    assert "url" not in works[1]
+    assert item["firstAppearance"]["headline"] == works[0]["headline"]
+
+
+def test_claim_text_cannot_end_the_json_ld_block(theme_dir: Path) -> None:
+    site = make_site(claim_text=HOSTILE + " & <!-- more")
+    html = render_site(site, theme_dir, ASSETS)[CLAIM].decode()
+    head = html[: html.index("</head>")]
+    assert head.count("<script") == 1 and head.count("</script>") == 1
+    assert "alert(1)</script>" not in head
+    (review,) = _jsonld(html)
+    assert review["claimReviewed"] == HOSTILE + " & <!-- more"
+    assert "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_script_json_escapes_markup_characters() -> None:
+    text = str(script_json({"a": "</script><b>&\u2028"}))
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == {"a": "</script><b>&\u2028"}
+
+
+# --- other pages
+
+
+def test_outlet_page_shows_the_record(rendered: dict[str, bytes]) -> None:
+    html = html_of(rendered, "outlets/blitz/index.html")
+    rows = dict(re.findall(r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td></tr>', html))
+    assert rows["Appearances"] == "1"
+    assert rows["With an edit that changes the meaning"] == "1"
+    assert rows["Altered"] == "1"
+    assert rows["Verbatim"] == "0"
+    assert "/claims/isil-k-al-qaeda-capability/#appearance-2" in html
+    index = html_of(rendered, "outlets/index.html")
+    assert '<a href="/outlets/the-sun/">The Sun</a>' in index
+
+
+def test_claims_index_groups_by_status(rendered: dict[str, bytes]) -> None:
+    html = html_of(rendered, "claims/index.html")
+    assert '<h2 id="unchecked">' in html
+    assert len(re.findall(r'<a href="/claims/[a-z]', html)) == 2
+
+
+def test_source_page_shows_passages_and_who_cited_it(rendered: dict[str, bytes]) -> None:
+    html = html_of(rendered, "sources/lead-ig-ofs-2021-q3/index.html")
+    assert "Checked against the document</strong>: official summary page." in html
+    assert "Not checked against the document." in html
+    assert '<a href="/claims/taliban-safe-haven/">' in html
+    assert "Articles that cite it" in html
+
+
+def test_markdown_page(rendered: dict[str, bytes]) -> None:
+    html = html_of(rendered, "about/index.html")
+    assert html.count("<h1>") == 1 and "<h2>Contact</h2>" in html
+    assert "&lt;b&gt;bold?&lt;/b&gt;" in html
+    assert '<a href="mailto:desk@factcheck.example">us</a>' in html
+
+
+def test_search_page_contract(rendered: dict[str, bytes]) -> None:
+    html = html_of(rendered, "search/index.html")
+    page = Page(html)
+    form = [a for a in page.all("form") if a.get("id") == "search-form"][0]
+    assert form["action"] == "/search/" and form["method"] == "get"
+    field = [a for a in page.all("input") if a.get("id") == "search-input"][0]
+    assert field["type"] == "search" and field["name"] == "q"
+    assert '<p id="search-status" role="status" aria-live="polite"></p>' in html
+    assert '<ol id="search-results"></ol>' in html
+    assert '<p id="search-nojs">' in html and 'href="/claims/"' in html
+    scripts = [attrs for attrs, _ in page.scripts]
+    assert scripts[0]["src"] == ASSETS["lunr.js"] and "defer" in scripts[0]
+    script = scripts[1]
+    assert script["id"] == "search-script" and "defer" in script
+    assert re.fullmatch(r"/assets/search\.[0-9a-f]{8}\.js", script["src"] or "")
+    assert script["data-index-url"] == ASSETS["search-index"]
+    assert script["data-store-url"] == ASSETS["search-store"]
+    assert html.index("search-results") < html.index("search-nojs") < html.index("<script")
+
+
+def test_404_is_not_indexed(rendered: dict[str, bytes]) -> None:
+    html = html_of(rendered, "404.html")
+    assert '<meta name="robots" content="noindex">' in html
+    assert "404.html" not in rendered["sitemap.xml"].decode()
+
+
+# --- feeds and metadata
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_atom_feed(rendered: dict[str, bytes]) -> None:
+    root = ET.fromstring(rendered["feed.xml"])
+    assert root.tag == ATOM + "feed"
+    assert root.findtext(ATOM + "updated") == "2026-11-22T00:00:00Z"
+    entries = root.findall(ATOM + "entry")
+    assert [e.findtext(ATOM + "id") for e in entries] == [
+        "https://factcheck.example/claims/isil-k-al-qaeda-capability/",
+        "https://factcheck.example/claims/taliban-safe-haven/",
+    ]
+    assert entries[0].find(ATOM + "category").get("term") == "unchecked"
+    assert entries[0].findtext(ATOM + "summary").startswith("Unchecked.")
+
+
+def test_feed_escapes_markup(theme_dir: Path) -> None:
+    files = render_site(make_site(claim_text=HOSTILE), theme_dir, ASSETS)
+    root = ET.fromstring(files["feed.xml"])
+    titles = [e.findtext(ATOM + "title") for e in root.findall(ATOM + "entry")]
+    assert HOSTILE in titles
+
+
+def test_sitemap_and_robots(rendered: dict[str, bytes]) -> None:
+    root = ET.fromstring(rendered["sitemap.xml"])
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    locs = [u.findtext(ns + "loc") for u in root.findall(ns + "url")]
+    assert "https://factcheck.example/" in locs
+    assert "https://factcheck.example/claims/taliban-safe-haven/" in locs
+    assert locs == sorted(locs)
+    lastmods = {u.findtext(ns + "loc"): u.findtext(ns + "lastmod") for u in root.findall(ns + "url")}
+    assert lastmods["https://factcheck.example/claims/isil-k-al-qaeda-capability/"] == "2026-11-22"
+    robots = rendered["robots.txt"].decode()
+    assert "Sitemap: https://factcheck.example/sitemap.xml" in robots
+
+
+def test_claims_api(rendered: dict[str, bytes]) -> None:
+    data = json.loads(rendered["api/claims.json"])
+    assert data["version"] == 1
+    assert [c["id"] for c in data["claims"]] == ["isil-k-al-qaeda-capability", "taliban-safe-haven"]
+    claim = data["claims"][0]
+    assert claim["status"] == "unchecked" and claim["source"]["symbol"] == "S/2022/419"
+    assert claim["passage"]["checked"] is False
+    blitz = claim["appearances"][1]
+    assert blitz["outlet"]["id"] == "blitz"
+    assert BLITZ_TEXT[blitz["span"]["start"]: blitz["span"]["end"]].startswith("Al Qaeda")
+    assert blitz["fidelity"]["class"] == "altered"
+    assert blitz["fidelity"]["flags"][0]["kind"] == "negation-dropped"
+    assert blitz["text_fragment_url"] is None
+    assert claim["appearances"][0]["text_fragment_url"].startswith("https://redstate.example/")
+
+
+# --- options and errors
+
+
+def test_article_texts_are_published_only_when_asked(theme_dir: Path) -> None:
+    files = render_site(make_site(publish_article_text=True), theme_dir, ASSETS)
+    html = files["articles/redstate/thanks-joe/index.html"].decode()
+    assert "More text follows here." in html
+    assert f"<mark>{REDSTATE_QUOTE}</mark>" in html
+    assert 'href="/articles/redstate/thanks-joe/"' in files[CLAIM].decode()
+
+
+def test_a_template_typo_names_the_file_and_line(tmp_path: Path) -> None:
+    theme = theme_copy(tmp_path)
+    template = theme / "templates" / "claim.html"
+    lines = template.read_text(encoding="utf-8").splitlines()
+    lines[9] = "<h1>{{ claim.claimm }}</h1>"
+    template.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(jinja2.UndefinedError) as caught:
+        render_site(make_site(), theme, ASSETS)
+    assert caught.value.filename.endswith("claim.html")  # type: ignore[attr-defined]
+    assert caught.value.lineno == 10  # type: ignore[attr-defined]
+
+
+def test_a_template_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
+    theme = theme_copy(tmp_path)
+    (theme / "templates" / "404.html").write_text("{% extends 'base.html' %}\n{% block content %}\n")
+    with pytest.raises(jinja2.TemplateSyntaxError) as caught:
+        render_site(make_site(), theme, ASSETS)
+    assert caught.value.filename and caught.value.filename.endswith("404.html")
+    assert caught.value.lineno == 2
+
+
+def test_a_missing_static_file_fails_clearly(tmp_path: Path) -> None:
+    theme = theme_copy(tmp_path)
+    (theme / "static" / "search.js").unlink()
+    with pytest.raises(jinja2.TemplateError, match=r"asset\('search.js'\).*no static file"):
+        render_site(make_site(), theme, ASSETS)
+
+
+def test_a_page_id_that_collides_with_a_built_page_fails(theme_dir: Path) -> None:
+    import dataclasses
+
+    from generator.model import Page as ContentPage
+
+    site = make_site()
+    site = dataclasses.replace(
+        site, pages=(*site.pages, ContentPage("claims", "Claims", "x", "content/pages/claims.md"))
+    )
+    with pytest.raises(ValueError, match="claims/index.html"):
+        render_site(site, theme_dir, ASSETS)
+
+
+def test_render_reads_only_the_theme(tmp_path: Path) -> None:
+    theme = theme_copy(tmp_path)
+    before = render_site(make_site(), theme, ASSETS)
+    shutil.rmtree(theme)
+    shutil.copytree(theme_copy(tmp_path / "again"), theme)
+    assert render_site(make_site(), theme, ASSETS) == before
+
+
+# --- pieces
+
+
+def test_sentence_context_stops_at_sentence_and_paragraph_ends() -> None:
+    start = REDSTATE_TEXT.index(REDSTATE_QUOTE)
+    context = sentence_context(REDSTATE_TEXT, start, start + len(REDSTATE_QUOTE))
+    assert context.before == "However, the organization does give an assurance that "
+    assert context.after == (
+        ", regardless of their intent or of whether the Taliban acts to restrain them.\u201d"
+    )
+    start = SUN_TEXT.index(SUN_QUOTE)
+    context = sentence_context(SUN_TEXT, start, start + len(SUN_QUOTE))
+    assert context.before == "" and context.after == ""
+
+
+def test_sentence_context_is_cut_on_long_sentences() -> None:
+    text = "word " * 300 + "QUOTE" + " more" * 300 + "."
+    start = text.index("QUOTE")
+    context = sentence_context(text, start, start + 5, limit=50)
+    assert context.before.startswith("… ") and len(context.before) <= 53
+    assert context.after.endswith(" …") and len(context.after) <= 53
+    assert context.marked == "QUOTE"
+
+
+def test_text_fragment_escaping() -> None:
+    assert escape_term("a-b, c & d") == "a%2Db%2C%20c%20%26%20d"
+    assert escape_term("“curly” é") == "%E2%80%9Ccurly%E2%80%9D%20%C3%A9"
+
+
+def test_text_fragment_short_long_and_ambiguous_quotes() -> None:
+    text = "One two three. Alpha beta gamma delta. Alpha beta gamma delta again."
+    first = text.index("Alpha")
+    assert text_directive(text, first, first + len("Alpha beta")) == "Alpha%20beta"
+    second = text.index("Alpha", first + 1)
+    directive = text_directive(text, second, second + len("Alpha beta"))
+    assert directive == "beta%20gamma%20delta.-,Alpha%20beta"
+    long_text = "Start " + " ".join(f"w{i}" for i in range(20)) + " end."
+    start = long_text.index("w0")
+    directive = text_directive(long_text, start, long_text.index(" end."))
+    assert directive == "w0%20w1%20w2%20w3,w16%20w17%20w18%20w19"
+    url = fragment_url("https://example.org/a#top", long_text, start, start + 2)
+    assert url == "https://example.org/a#:~:text=w0"
+
+
+def test_text_fragment_end_words_do_not_occur_earlier_in_the_quote() -> None:
+    words = "a b c d x y z a b c d x y z q r s t".split()
+    text = " ".join(words)
+    directive = text_directive(text, 0, len(text))
+    start, end = (unquote(part) for part in directive.split(","))
+    assert start == "a b c d"
+    quote_rest = " ".join(words[4:])
+    assert quote_rest.endswith(end) and quote_rest.count(end) == 1
+
+
+def test_markdown_allows_only_safe_links() -> None:
+    assert is_allowed_link("https://x.org") and is_allowed_link("/about/")
+    assert is_allowed_link("mailto:a@b.org") and is_allowed_link("#part")
+    assert not is_allowed_link("javascript:alert(1)") and not is_allowed_link("data:text/html,x")
+    assert not is_allowed_link("vbscript:x") and not is_allowed_link("ftp://x.org")
+    html = render_markdown("[a](javascript:alert(1)) <script>x</script> ![i](data:x)")
+    assert "<a" not in html and "<script>" not in html and "<img" not in html
+
+
+def test_partial_dates_keep_their_precision(rendered: dict[str, bytes]) -> None:
+    html = html_of(rendered, CLAIM)
+    assert PartialDate(2022).label() in html
+    assert "1 January 2022" not in html and "2022-01-01" not in html
+
+
+# --- the stylesheet
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i: i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_text_colours_meet_wcag_aa(rendered: dict[str, bytes]) -> None:
+    css = next(data for path, data in rendered.items() if path.endswith(".css")).decode()
+    variables = dict(re.findall(r"--([\w-]+):(#[0-9a-fA-F]{6})", css))
+    checked = 0
+    for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+        colour = re.search(r"(?:^|;)color:(#[0-9a-fA-F]{6}|var\(--[\w-]+\))", body)
+        background = re.search(r"background:(#[0-9a-fA-F]{6}|var\(--[\w-]+\))", body)
+        if not colour or not background:
+            continue
+        pair = [
+            variables[v[6:-1]] if v.startswith("var(") else v
+            for v in (colour.group(1), background.group(1))
+        ]
+        assert _contrast(*pair) >= 4.5, (selector.strip(), pair)
+        checked += 1
+    assert checked >= 8
+    assert _contrast(variables["muted"], "#ffffff") >= 4.5
+    assert _contrast(variables["link"], variables["panel"]) >= 4.5
