@@ -1,0 +1,86 @@
+"""The built site in headless Chromium: no CSP violations, no failed requests, no sideways scroll."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from test_site import build, make_project
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+PAGES = [
+    "/",
+    "/claims/",
+    "/claims/un-2022-attack-capability/",
+    "/claims/lead-ig-taliban-safe-haven-al-qaeda/",
+    "/outlets/",
+    "/outlets/redstate/",
+    "/sources/un-s-2022-419/",
+    "/search/",
+    "/methodology/",
+]
+WIDTHS = [360, 1280]
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="no chromium to drive")
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    project = make_project(tmp_path_factory.mktemp("screens") / "p")
+    out = project / "site"
+    assert build(project, out, "--base-url", "https://claims.example/") == 0
+    handler = functools.partial(_Quiet, directory=str(out))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as driver:
+        chromium = driver.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_pages_load_cleanly_and_fit_the_screen(
+    base_url: str, browser: object, width: int, tmp_path: Path
+) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+            if m.type in ("error", "warning") else None)
+    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+    page.on("response", lambda r: problems.append(f"{r.status}: {r.url}")
+            if r.status >= 400 else None)
+    for path in PAGES:
+        page.goto(base_url + path, wait_until="load")
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, (path, width, overflow)
+        page.screenshot(path=str(tmp_path / f"{path.strip('/').replace('/', '_') or 'home'}"
+                                 f"-{width}.png"), full_page=True)
+    page.close()
+    assert problems == []
