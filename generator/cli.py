@@ -32,6 +32,27 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--content", default="content", help="content folder (default: content)")
     build.add_argument("--out", default="site", help="output folder (default: site)")
     build.add_argument("--base-url", help="absolute URL the site is served from (overrides site.yaml)")
+
+    new = commands.add_parser(
+        "new", help="write a commented scaffold for a claim, article, source or outlet",
+        description="Write a scaffold with every field present and commented; `check` then "
+        "says what is still missing. Never overwrites a file.",
+    )
+    new.add_argument("kind", choices=("claim", "article", "source", "outlet"), help="what to create")
+    new.add_argument("name", help="its id (the file name), e.g. haqqani-closest-links; for an "
+                     "article OUTLET/SLUG, e.g. redstate/thanks-joe")
+    new.add_argument("--content", default="content", help="content folder (default: content)")
+    new.add_argument("--from", dest="from_file", metavar="FILE",
+                     help="articles only: the captured article text, copied byte for byte "
+                     "after the front matter (- reads standard input)")
+
+    serve = commands.add_parser(
+        "serve", help="build, serve on 127.0.0.1 and rebuild on change (live reload)",
+    )
+    serve.add_argument("--content", default="content", help="content folder (default: content)")
+    serve.add_argument("--out", default="site", help="output folder (default: site)")
+    serve.add_argument("--port", type=int,
+                       help="port to serve on (default: 8000, or a free one if 8000 is taken)")
     return parser
 
 
@@ -42,6 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(args)
         if args.command == "build":
             return _build(args)
+        if args.command == "new":
+            return _new(args)
+        if args.command == "serve":
+            return _serve(args)
     except ContentError as exc:
         _print_problems(exc, getattr(args, "format", "text"))
         return 1
@@ -71,6 +96,61 @@ def _build(args: argparse.Namespace) -> int:
     site, count = pipeline.build(Path(args.content), Path(args.out), base_url=args.base_url)
     print(f"built {count} files into {args.out}/: {pipeline.summarise(site).line()}")
     return 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    from generator import new
+
+    text: bytes | None = None
+    try:
+        if args.from_file == "-":
+            text = sys.stdin.buffer.read()
+        elif args.from_file is not None:
+            text = Path(args.from_file).read_bytes()
+        written = new.create(args.kind, args.name, Path(args.content), text)
+    except new.NewError as exc:
+        _print_error(exc.message, exc.hint)
+        return 1
+    except OSError as exc:
+        _print_error(f"cannot read {args.from_file}: {exc.strerror or exc}",
+                     "Pass the file that holds the article text, or - for standard input.")
+        return 1
+    print(f"wrote {written.rel_path}")
+    if args.kind == "article" and text is None:
+        print("next: fill in the front matter, paste the article text as captured after the "
+              "second --- line, then run: python -m generator check " + args.content)
+    else:
+        print("next: fill in the empty values, then run: python -m generator check " + args.content)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import threading
+
+    from generator import serve
+
+    stop = threading.Event()
+    try:
+        return serve.serve(
+            Path(args.content), Path(args.out), port=args.port, stop=stop,
+            report=_report,
+        )
+    except serve.ServeError as exc:
+        _print_error(exc.message, exc.hint)
+        return 1
+    except KeyboardInterrupt:
+        stop.set()
+        return 0
+
+
+def _report(line: str, problem: bool) -> None:
+    print(line, file=sys.stderr if problem else sys.stdout, flush=True)
+
+
+def _print_error(message: str, hint: str = "") -> None:
+    print(f"error: {message}", file=sys.stderr)
+    for line in hint.splitlines():
+        print(f"    {line}", file=sys.stderr)
 
 
 def _print_problems(exc: ContentError, fmt: str) -> None:
