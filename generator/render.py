@@ -331,12 +331,13 @@ def propagation(
     concern its other claims), else those named near the claim's other quotes from the same
     article (`named_elsewhere`); failing both, every cited name is offered as a possibility."""
     article = appearance.article
-    if claim.source is not None:
-        origin = Hop(source_short(claim.source), source_url(claim.source.id), "primary source")
-    else:
-        origin = Hop("No primary source identified", None, "")
     outlet = Hop(article.outlet.name, outlet_url(article.outlet.id), "")
     paths = _cite_paths(claim, article, articles, frozenset({article.id}))
+    if claim.source is None:
+        origin = Hop("Source unknown", None, "")
+        relayed = sorted({path for path in paths if path}, key=lambda p: [h.label for h in p])
+        return tuple((origin, *path, outlet) for path in relayed or [()])
+    origin = Hop(source_short(claim.source), source_url(claim.source.id), "primary source")
     if appearance.attribution is Attribution.VIA_INTERMEDIARY:
         names = cited_names(article)
         named = named_near(appearance) or sorted(set(named_elsewhere))
@@ -426,7 +427,7 @@ def _short(text: str, limit: int = _LABEL_CHARS) -> str:
 
 
 def timeline(claim: Claim, groups: Iterable[ArticleGroup]) -> Timeline | None:
-    """The source's date and each article's on one time axis; None when nothing is dated."""
+    """The source's date and each article's on one time axis; None with fewer than two dates."""
     entries: list[tuple[str, PartialDate | None, str, str | None]] = []
     if claim.source is not None and claim.source.date is not None:
         name = claim.source.symbol or "the document"
@@ -436,7 +437,7 @@ def timeline(claim: Claim, groups: Iterable[ArticleGroup]) -> Timeline | None:
         label = group.article.outlet.name + (f", {count} passages" if count > 1 else "")
         entries.append((label, group.article.date, group.kind, group.anchor))
     dated = [_span_of(date) for _, date, _, _ in entries if date is not None]
-    if not dated:
+    if len(dated) < 2:
         return None
     first = int(min(s for s, _ in dated))
     last = int(max(e for _, e in dated) - 1e-9) + 1
