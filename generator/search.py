@@ -1,0 +1,438 @@
+"""Site -> a lunr.py index serialised for lunr.js 2.3.9 and a document store (content-hashed files)."""
+
+from __future__ import annotations
+
+import bisect
+import gzip
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lunr.builder import Builder
+from lunr.stop_word_filter import WORDS as STOP_WORDS
+from lunr.token import Token
+from markdown_it import MarkdownIt
+
+from generator.errors import ContentError, Location, Problem
+from generator.model import Claim, Site
+from generator.stemmer import stem
+
+LUNR_JS = "node_modules/lunr/lunr.min.js"
+"""Where `npm ci` puts the browser build of lunr.js, relative to the project root."""
+
+CLAIM_BOOST = 10
+"""How much more a word of the claim itself counts than the same word elsewhere."""
+
+VERDICT_WORDS = 40
+"""Only the first words of a verdict are indexed (its summary; see docs in the module's notes)."""
+
+SNIPPET_CHARS = 160
+"""The longest snippet kept in the store for a result."""
+
+SCORE_DECIMALS = 2
+"""Field-vector scores are rounded to this many decimals (lunr.py writes three)."""
+
+POSTINGS_PER_SHARD = 6000
+"""About how many (term, field, claim) postings go into one index shard."""
+
+FIELDS: tuple[tuple[str, int], ...] = (
+    ("claim", CLAIM_BOOST),
+    ("verdict", 1),
+    ("tags", 1),
+    ("outlet", 1),
+    ("quote", 1),
+    ("source", 1),
+)
+"""Index fields and their boosts; the names work in lunr.js field queries (`outlet:blitz`)."""
+
+# lunr.js 2.3.9 splits on /[\s\-]+/ after String.prototype.toLowerCase(); JavaScript's \s
+# is this set (ECMAScript WhiteSpace and LineTerminator), not Python's str.isspace().
+_JS_SPACE = (
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
+_SEPARATOR = re.compile("[" + re.escape(_JS_SPACE) + "\\-]+")
+# lunr.trimmer strips JavaScript's \W, which is ASCII-only: [^A-Za-z0-9_].
+_JS_NON_WORD = "".join(chr(c) for c in range(128) if not (chr(c).isalnum() or chr(c) == "_"))
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False})
+
+
+@dataclass(frozen=True, slots=True)
+class SearchBundle:
+    """The search files of a built site."""
+
+    files: dict[str, bytes]
+    """out_path (POSIX, relative to the site root) -> bytes: the index and the store."""
+    index_url: str
+    """url_path of the lunr index JSON, e.g. `/search/index.3f2a9c1b.json`."""
+    store_url: str
+    """url_path of the document store JSON, e.g. `/search/store.0c1d2e3f.json`."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchDocument:
+    """What is indexed of one claim, as lists of words per field."""
+
+    ref: str
+    """Short reference used in the index and the store (base 36 of the claim's position)."""
+    fields: dict[str, tuple[str, ...]]
+    """field name -> the words of that field, in order (lunr.js tokens, not yet trimmed)."""
+    entry: dict[str, str]
+    """The claim's record in the store: t (claim), u (url_path), s (status), l (label), x (snippet)."""
+
+
+# ---------------------------------------------------------------- text as lunr.js sees it
+
+
+def tokenize(text: str, limit: int | None = None) -> list[str]:
+    """`lunr.tokenizer`: lower-case, then split on JavaScript white space and hyphens.
+
+    With `limit`, only the first `limit` tokens.
+    """
+    if limit is None:
+        return [part for part in _SEPARATOR.split(text.lower()) if part]
+    parts = _SEPARATOR.split(text.lower(), maxsplit=limit + 1)[: limit + 1]
+    return [part for part in parts if part][:limit]
+
+
+def trim(word: str) -> str:
+    """`lunr.trimmer`: drop leading and trailing characters outside [A-Za-z0-9_]."""
+    return word.strip(_JS_NON_WORD) if word.isascii() else _trim_unicode(word)
+
+
+def _trim_unicode(word: str) -> str:
+    start, end = 0, len(word)
+    while start < end and not _is_js_word_char(word[start]):
+        start += 1
+    while end > start and not _is_js_word_char(word[end - 1]):
+        end -= 1
+    return word[start:end]
+
+
+def _is_js_word_char(char: str) -> bool:
+    return char == "_" or ("0" <= char <= "9") or ("a" <= char <= "z") or ("A" <= char <= "Z")
+
+
+def _label(label: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Name a pipeline function as lunr.js registers its counterpart (the name is serialised)."""
+
+    def name(fn: Callable[..., Any]) -> Callable[..., Any]:
+        fn.label = label  # type: ignore[attr-defined]
+        return fn
+
+    return name
+
+
+@_label("trimmer")
+def trimmer(token: Token, i: int | None = None, tokens: Sequence[Token] | None = None) -> Token | None:
+    """lunr.trimmer; an empty result is dropped rather than indexed as the term ""."""
+    token.update(lambda s, metadata: trim(s))
+    return token if str(token) else None
+
+
+@_label("stopWordFilter")
+def stop_word_filter(
+    token: Token, i: int | None = None, tokens: Sequence[Token] | None = None
+) -> Token | None:
+    """lunr.stopWordFilter (lunr.py's word list is lunr.js's; tests/test_stemmer.py checks)."""
+    return None if str(token) in STOP_WORDS else token
+
+
+@_label("stemmer")
+def stemmer(token: Token, i: int | None = None, tokens: Sequence[Token] | None = None) -> Token:
+    """lunr.stemmer as lunr.js 2.3.9 computes it (see generator/stemmer.py)."""
+    return token.update(lambda s, metadata: stem(s))
+
+
+def index_terms(text: str) -> list[str]:
+    """The terms lunr.js would index for `text`: tokenizer, trimmer, stopWordFilter, stemmer."""
+    terms = []
+    for word in tokenize(text):
+        word = trim(word)
+        if word and word not in STOP_WORDS:
+            terms.append(stem(word))
+    return terms
+
+
+def markdown_text(text: str) -> str:
+    """The words of a Markdown text without its markup or link targets."""
+    parts: list[str] = []
+    for token in _MARKDOWN.parse(text):
+        if token.type == "inline":
+            for child in token.children or ():
+                if child.type in ("text", "code_inline"):
+                    parts.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    parts.append(" ")
+            parts.append(" ")
+        elif token.type in ("code_block", "fence"):
+            parts.append(token.content + " ")
+    return " ".join("".join(parts).split())
+
+
+# ---------------------------------------------------------------- documents
+
+
+def _ref(position: int) -> str:
+    digits = "0123456789abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    while True:
+        position, rest = divmod(position, 36)
+        text = digits[rest] + text
+        if position == 0:
+            return text
+
+
+def _unique_in_order(items: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))
+
+
+def _outlet_names(claim: Claim) -> tuple[str, ...]:
+    return _unique_in_order(a.article.outlet.name for a in claim.appearances)
+
+
+def _quote_words(claim: Claim, already: set[str]) -> tuple[str, ...]:
+    """The words of every quote, each distinct term once, leaving out the claim's own terms."""
+    words: list[str] = []
+    seen = set(already)
+    for appearance in claim.appearances:
+        for word in tokenize(appearance.quote):
+            trimmed = trim(word)
+            if not trimmed or trimmed in STOP_WORDS:
+                continue
+            term = stem(trimmed)
+            if term not in seen:
+                seen.add(term)
+                words.append(word)
+    return tuple(words)
+
+
+def search_documents(site: Site) -> tuple[SearchDocument, ...]:
+    """One document per claim, in claim id order."""
+    documents = []
+    for position, claim in enumerate(sorted(site.claims, key=lambda c: c.id)):
+        claim_words = tuple(tokenize(claim.claim))
+        verdict = markdown_text(claim.verdict)
+        verdict_words = tuple(tokenize(verdict, VERDICT_WORDS))
+        source_words: tuple[str, ...] = ()
+        if claim.source is not None:
+            source_words = tuple(tokenize(" ".join(filter(None, (claim.source.title, claim.source.symbol)))))
+        claim_terms = set(index_terms(claim.claim))
+        documents.append(
+            SearchDocument(
+                ref=_ref(position),
+                fields={
+                    "claim": claim_words,
+                    "verdict": verdict_words,
+                    "tags": tuple(tokenize(" ".join(claim.tags))),
+                    "outlet": tuple(tokenize(" ".join(_outlet_names(claim)))),
+                    "quote": _quote_words(claim, claim_terms),
+                    "source": source_words,
+                },
+                entry={
+                    "t": claim.claim,
+                    "u": f"/claims/{claim.id}/",
+                    "s": claim.status.value,
+                    "l": claim.status.label,
+                    "x": _snippet(_outlet_names(claim), verdict),
+                },
+            )
+        )
+    return tuple(documents)
+
+
+# ---------------------------------------------------------------- index and store
+
+
+def _builder() -> Builder:
+    builder = Builder()
+    builder.pipeline.add(trimmer, stop_word_filter, stemmer)
+    builder.search_pipeline.add(stemmer)
+    builder.ref("ref")
+    for name, boost in FIELDS:
+        builder.field(name, boost=boost)
+    return builder
+
+
+def _utf16_key(term: str) -> bytes:
+    """lunr.js compares terms as UTF-16 code units; its TokenSet.Builder needs that order."""
+    return term.encode("utf-16-be", "surrogatepass")
+
+
+def _round(value: float) -> float | int:
+    rounded = round(value, SCORE_DECIMALS)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def build_index(documents: Sequence[SearchDocument]) -> dict[str, Any]:
+    """The lunr.js 2.3.9 serialised index of `documents`, built with lunr.py.
+
+    Terms are listed, and numbered (`_index`), in lunr.js's string order, so that a range
+    of terms and the matching slice of every field vector can be cut out as a shard.
+    Field vectors of empty fields are left out, and scores are rounded.
+    """
+    builder = _builder()
+    for document in documents:
+        builder.add({"ref": document.ref, **{k: list(v) for k, v in document.fields.items()}})
+    serialized = builder.build().serialize()
+    inverted = sorted(serialized["invertedIndex"], key=lambda pair: _utf16_key(pair[0]))
+    renumber = {}
+    for position, (_term, posting) in enumerate(inverted):
+        renumber[posting["_index"]] = position
+        posting["_index"] = position
+    vectors = []
+    for field_ref, elements in serialized["fieldVectors"]:
+        pairs = sorted(
+            (renumber[elements[i]], _round(elements[i + 1])) for i in range(0, len(elements), 2)
+        )
+        if pairs:
+            vectors.append([field_ref, [x for pair in pairs for x in pair]])
+    serialized["invertedIndex"] = inverted
+    serialized["fieldVectors"] = vectors
+    return serialized
+
+
+def split_index(index: dict[str, Any], postings_per_shard: int) -> list[tuple[str, dict[str, Any]]]:
+    """(first term, serialised lunr index) for consecutive ranges of terms.
+
+    Each shard is a complete lunr.js index of its terms: its field vectors keep only their
+    entries for those terms. Because lunr.js scores a document by the dot product of the
+    query vector with the field vectors (divided by the query's magnitude only), an index
+    merged from the shards that hold a query's terms gives the same results and scores as
+    the whole index.
+    """
+    inverted = index["invertedIndex"]
+    bounds: list[int] = [0]
+    count = 0
+    for position, (_term, posting) in enumerate(inverted):
+        size = sum(len(docs) for field, docs in posting.items() if field != "_index")
+        if count and count + size > postings_per_shard:
+            bounds.append(position)
+            count = 0
+        count += size
+    bounds.append(len(inverted))
+    shard_of = [0] * len(inverted)
+    for number, (low, high) in enumerate(zip(bounds, bounds[1:], strict=False)):
+        shard_of[low:high] = [number] * (high - low)
+    vectors: list[list[list[Any]]] = [[] for _ in bounds[1:]]
+    for field_ref, elements in index["fieldVectors"]:
+        start = 0
+        while start < len(elements):
+            number = shard_of[elements[start]]
+            end = start + 2
+            while end < len(elements) and shard_of[elements[end]] == number:
+                end += 2
+            vectors[number].append([field_ref, elements[start:end]])
+            start = end
+    shards = []
+    for number, low in enumerate(bounds[:-1]):
+        shards.append(
+            (
+                inverted[low][0] if low else "",
+                {
+                    "version": index["version"],
+                    "fields": index["fields"],
+                    "pipeline": index["pipeline"],
+                    "invertedIndex": inverted[low : bounds[number + 1]],
+                    "fieldVectors": vectors[number],
+                },
+            )
+        )
+    return shards
+
+
+def _snippet(outlets: Sequence[str], verdict: str) -> str:
+    """Who repeated the claim, then the start of the verdict, cut at a word."""
+    text = verdict
+    if outlets:
+        text = "Repeated by " + ", ".join(outlets) + ". " + text
+    if len(text) <= SNIPPET_CHARS:
+        return text
+    cut = text.rfind(" ", 0, SNIPPET_CHARS)
+    return text[: cut if cut > SNIPPET_CHARS // 2 else SNIPPET_CHARS - 1].rstrip(" ,;:") + "\u2026"
+
+
+def build_store(documents: Sequence[SearchDocument]) -> dict[str, dict[str, str]]:
+    """ref -> {t: claim, u: url_path, s: status value, l: status label, x: snippet}."""
+    return {document.ref: document.entry for document in documents}
+
+
+def dumps(value: Any) -> bytes:
+    """Compact, key-sorted UTF-8 JSON: the same value always gives the same bytes."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:8]
+
+
+def build_search(site: Site, postings_per_shard: int = POSTINGS_PER_SHARD) -> SearchBundle:
+    """The index shards, their manifest and the store of `site`, named after their bytes' hash.
+
+    `index_url` is the manifest: `{"version", "fields", "pipeline", "shards": [[first term,
+    url], ...]}`;
+    shard i holds the terms from its first term up to the next shard's first term.
+    """
+    documents = search_documents(site)
+    index = build_index(documents)
+    files: dict[str, bytes] = {}
+    shards = []
+    for first, shard in split_index(index, postings_per_shard):
+        data = dumps(shard)
+        out_path = f"search/shard.{content_hash(data)}.json"
+        files[out_path] = data
+        shards.append([first, "/" + out_path])
+    manifest = dumps(
+        {
+            "version": index["version"],
+            "fields": index["fields"],
+            "pipeline": index["pipeline"],
+            "shards": shards,
+        }
+    )
+    store = dumps(build_store(documents))
+    index_path = f"search/index.{content_hash(manifest)}.json"
+    store_path = f"search/store.{content_hash(store)}.json"
+    files[index_path] = manifest
+    files[store_path] = store
+    return SearchBundle(
+        files=dict(sorted(files.items())),
+        index_url="/" + index_path,
+        store_url="/" + store_path,
+    )
+
+
+def gzipped_size(data: bytes) -> int:
+    """Bytes after gzip -9 with a fixed header (for size reports)."""
+    return len(gzip.compress(data, compresslevel=9, mtime=0))
+
+
+# ---------------------------------------------------------------- lunr.js
+
+
+def load_lunr_js(project_root: Path) -> bytes:
+    """The bytes of node_modules/lunr/lunr.min.js; ContentError naming `npm ci` if missing."""
+    src_path = Path(project_root) / LUNR_JS
+    try:
+        return src_path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError(
+            [
+                Problem(
+                    Location(LUNR_JS, 1, 1),
+                    "lunr.js is not installed",
+                    "Run `npm ci` (or `make site`, which runs it).",
+                )
+            ]
+        ) from None
+
+
+def lunr_js_asset(project_root: Path) -> tuple[str, bytes]:
+    """(`assets/lunr.<hash>.min.js`, its bytes): where the site keeps its copy of lunr.js."""
+    data = load_lunr_js(project_root)
+    return f"assets/lunr.{content_hash(data)}.min.js", data
