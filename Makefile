@@ -24,7 +24,7 @@ $(NODE_STAMP): package.json package-lock.json
 setup: $(STAMP) $(NODE_STAMP)
 
 site: setup
-	$(PY) -m generator build --content content --out site
+	$(PY) -m generator build --content content --out site $(if $(BASE_URL),--base-url "$(BASE_URL)")
 
 check: setup
 	$(PY) -m generator check content
