@@ -251,6 +251,13 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(SimpleHTTPRequestHandler):
     dev: DevSite
+    extensions_map = {  # noqa: RUF012 - the base class's mapping, extended
+        **SimpleHTTPRequestHandler.extensions_map,
+        ".yml": "text/yaml; charset=utf-8",
+        ".txt": "text/plain; charset=utf-8",
+        ".xml": "application/xml; charset=utf-8",
+        ".json": "application/json",
+    }
 
     def __init__(self, *args: Any, dev: DevSite, **kwargs: Any) -> None:
         self.dev = dev

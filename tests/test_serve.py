@@ -1,0 +1,253 @@
+"""`serve`: build, serve on a free port, rebuild on change, show problems, stop cleanly."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import queue
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from generator import serve
+from generator.errors import Location, Problem
+
+REPO = Path(__file__).resolve().parent.parent
+MINIMAL = Path(__file__).parent / "trees" / "minimal" / "content"
+CLAIM = "content/claims/capability.yaml"
+TITLE = "Neither group could mount attacks before 2100, UN monitors said."
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A scratch project: the minimal content tree, and the repository's node_modules
+    (lunr.js) beside it; the theme comes with the generator."""
+    shutil.copytree(MINIMAL, tmp_path / "content")
+    (tmp_path / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
+    return tmp_path
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8")
+
+
+def eventually(probe: Callable[[], str | None], timeout: float = 8.0) -> str:
+    """Poll `probe` until it returns a value."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = probe()
+        if found is not None:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.05)
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text("utf-8")
+    assert old in text, f"fixture drifted: {old!r}"
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+@pytest.fixture
+def running(project: Path) -> Iterator[tuple[str, list[str]]]:
+    """`serve` in a thread on a free port: (site URL, what it reported). Stopped, and
+    checked to have stopped cleanly, after the test."""
+    stop = threading.Event()
+    ready: queue.Queue[str] = queue.Queue()
+    lines: list[str] = []
+    result: list[int] = []
+
+    def run() -> None:
+        result.append(serve.serve(project / "content", project / "site", 0, stop,
+                                  lambda line, _problem: lines.append(line), ready.put))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        url = ready.get(timeout=20)
+    except queue.Empty:
+        stop.set()
+        raise AssertionError("serve did not start: " + "\n".join(lines)) from None
+    yield url, lines
+    stop.set()
+    thread.join(timeout=5)
+    assert not thread.is_alive(), "serve did not stop"
+    assert result == [0]
+    assert lines[-1] == "stopped"
+
+
+def test_rebuild_error_page_and_reload_events(project: Path, running: tuple[str, list[str]]) -> None:
+    url, lines = running
+    assert re.fullmatch(r"http://127\.0\.0\.1:\d+/", url)
+    status, page = fetch(url + "claims/capability/")
+    assert status == 200
+    assert f"<h1>{TITLE}</h1>" in page
+    assert re.search(r'<script src="/__reload\.js\?build=[0-9a-f]+\.1" defer></script></head>', page)
+
+    events = http.client.HTTPConnection("127.0.0.1", int(url.rsplit(":", 1)[1].strip("/")), timeout=8)
+    events.request("GET", "/__events")
+    stream = events.getresponse()
+    assert stream.headers["Content-Type"].startswith("text/event-stream")
+
+    def next_build() -> str:
+        while True:
+            line = stream.readline().decode()
+            if line.startswith("data: "):
+                return line[6:].strip()
+
+    first = next_build()
+    edit(project / CLAIM, "Neither group could", "Neither of the two groups could")
+    second = next_build()
+    assert second != first
+    _, page = fetch(url + "claims/capability/")
+    assert "<h1>Neither of the two groups could mount attacks" in page
+    assert any(line.startswith("changed: ") and CLAIM.split("/", 1)[1] in line for line in lines)
+
+    edit(project / CLAIM, "status: unchecked", "status: bogus")
+    assert next_build() != second
+    events.close()
+    status, page = fetch(url + "claims/capability/")
+    assert status == 200
+    assert '<aside class="devserver-problems" role="alert">' in page
+    assert "<code>content/claims/capability.yaml:2:9</code>: status: expected one of" in page
+    assert "<h1>Neither of the two groups could mount attacks" in page, "the last good build"
+    assert '<link rel="stylesheet" href="/__dev.css">' in page
+    assert "style=" not in page.split("<body", 1)[1], "the problem box keeps the CSP"
+
+    status, errors = fetch(url + "__errors")
+    assert status == 200
+    assert "<h1>1 problem found: the site was not rebuilt</h1>" in errors
+    assert "<code>content/claims/capability.yaml:2:9</code>" in errors
+    assert any(line.startswith("content/claims/capability.yaml:2:9: status:") for line in lines)
+
+    edit(project / CLAIM, "status: bogus", "status: unchecked")
+    eventually(lambda: None if "devserver-problems" in fetch(url + "claims/capability/")[1] else "ok")
+
+
+def test_static_files_redirects_and_404(running: tuple[str, list[str]]) -> None:
+    url, _ = running
+    status, reload_js = fetch(url + "__reload.js")
+    assert status == 200 and "EventSource" in reload_js
+    status, page = fetch(url + "no/such/page/")
+    assert status == 404
+    assert "/__reload.js?build=" in page
+    request = urllib.request.Request(url.rstrip("/") + "/claims")
+    opener = urllib.request.build_opener(NoRedirect)
+    with pytest.raises(urllib.error.HTTPError) as redirect:
+        opener.open(request, timeout=5)
+    assert redirect.value.code == 301
+    assert redirect.value.headers["Location"] == "/claims/"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def test_first_build_broken_shows_error_page(project: Path) -> None:
+    edit(project / CLAIM, "status: unchecked", "status: bogus")
+    stop = threading.Event()
+    ready: queue.Queue[str] = queue.Queue()
+    lines: list[str] = []
+    thread = threading.Thread(
+        target=serve.serve,
+        args=(project / "content", project / "site", 0, stop,
+              lambda line, _problem: lines.append(line), ready.put),
+        daemon=True,
+    )
+    thread.start()
+    try:
+        url = ready.get(timeout=20)
+        status, page = fetch(url)
+        assert status == 503
+        assert "<code>content/claims/capability.yaml:2:9</code>" in page
+        assert "There is no good build to show yet." in page
+        assert lines[-2].startswith("1 problem found; no good build to serve yet")
+        edit(project / CLAIM, "status: bogus", "status: unchecked")
+        eventually(lambda: "ok" if fetch(url)[0] == 200 else None)
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+    assert not thread.is_alive()
+
+
+def test_ctrl_c_stops_cleanly(project: Path) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator", "serve", "--port", "0"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    try:
+        assert process.stdout is not None
+        url = ""
+        for line in process.stdout:
+            found = re.search(r"serving (http://\S+)", line)
+            if found:
+                url = found.group(1)
+                break
+        assert url, process.stderr.read() if process.stderr else ""
+        assert fetch(url)[0] == 200
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    assert out.splitlines()[-1] == "stopped"
+    assert "Traceback" not in err
+
+
+def test_taken_default_port_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    with socket.socket() as taken:
+        taken.bind((serve.HOST, 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        monkeypatch.setattr(serve, "DEFAULT_PORT", port)
+        said: list[str] = []
+        server = serve.bind(None, lambda line, _problem: said.append(line))
+        try:
+            other = server.server_address[1]
+            assert other != port
+            assert said == [f"port {port} is in use; using port {other} instead"]
+        finally:
+            server.server_close()
+        with pytest.raises(serve.ServeError, match=f"port {port} is already in use"):
+            serve.bind(port, lambda line, _problem: None)
+
+
+def test_inject_keeps_pages_free_of_inline_code() -> None:
+    state = serve.BuildState("a.2", (Problem(Location("content/x.yaml", 3, 4), "bad <b>", "fix"),), True)
+    page = serve.inject("<html><head><title>t</title></head><body class='x'><p>hi</p></body></html>", state)
+    assert page.startswith(
+        '<html><head><title>t</title><script src="/__reload.js?build=a.2" defer></script>'
+        '<link rel="stylesheet" href="/__dev.css"></head><body class=\'x\'><aside '
+    )
+    assert "<code>content/x.yaml:3:4</code>: bad &lt;b&gt;<pre>fix</pre>" in page
+    assert "style=" not in page and "<style" not in page
+
+
+def test_preview_sends_the_deploy_headers() -> None:
+    rules = serve.load_headers(REPO / "netlify.toml")
+    strict = serve.headers_for(rules, "/claims/x/")["Content-Security-Policy"]
+    assert "script-src 'self';" in strict
+    admin = serve.headers_for(rules, "/admin/")["Content-Security-Policy"]
+    assert admin != strict and "https://unpkg.com" in admin
+    assert "Cache-Control" not in serve.headers_for(rules, "/assets/style.0123456789.css")
+    assert serve.path_pattern("/search/*.json").match("/search/index.0123456789.json")
+    assert not serve.path_pattern("/search/*.json").match("/search/index.html")
