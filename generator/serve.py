@@ -165,7 +165,8 @@ RELOAD_JS = """\
 DEV_CSS = """\
 .devserver-problems { margin: 0; padding: 1rem 1.25rem; background: #fff4f2; color: #3b0a02;
   border-bottom: 3px solid #b42318; font: 15px/1.45 system-ui, sans-serif; }
-.devserver-problems h1, .devserver-problems h2 { margin: 0 0 .5rem; font-size: 1.1rem; }
+.devserver-problems h1, .devserver-problems h2 { margin: 0 0 .5rem; padding: 0; border: 0;
+  font-size: 1.1rem; }
 .devserver-problems ol { margin: .5rem 0 0; padding-left: 1.5rem; }
 .devserver-problems li { margin: .4rem 0; }
 .devserver-problems code { font: 14px/1.4 ui-monospace, monospace; font-weight: 600; }
