@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lunr import __TARGET_JS_VERSION__ as LUNR_TARGET_JS_VERSION
 from lunr.builder import Builder
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 from lunr.token import Token
@@ -277,6 +278,14 @@ def build_index(documents: Sequence[SearchDocument]) -> dict[str, Any]:
     Field vectors of empty fields are left out, and scores are rounded.
     """
     builder = _builder()
+    if not documents:
+        return {
+            "version": LUNR_TARGET_JS_VERSION,
+            "fields": [name for name, _boost in FIELDS],
+            "pipeline": builder.search_pipeline.serialize(),
+            "invertedIndex": [],
+            "fieldVectors": [],
+        }
     for document in documents:
         builder.add({"ref": document.ref, **{k: list(v) for k, v in document.fields.items()}})
     serialized = builder.build().serialize()

@@ -337,6 +337,18 @@
     }
   }
 
+  function appendMarked(document, parent, pieces) {
+    pieces.forEach(function (piece) {
+      if (piece.mark) {
+        var mark = document.createElement("mark");
+        mark.textContent = piece.text;
+        parent.appendChild(mark);
+      } else {
+        parent.appendChild(document.createTextNode(piece.text));
+      }
+    });
+  }
+
   function renderResult(document, lunr, result) {
     var doc = result.doc;
     var item = document.createElement("li");
@@ -346,19 +358,11 @@
     badge.textContent = doc.l;
     var link = document.createElement("a");
     link.className = "result-title";
-    link.href = doc.u;
-    link.textContent = doc.t;
+    link.setAttribute("href", doc.u);
+    appendMarked(document, link, highlight(lunr, doc.t, result.terms));
     var snippet = document.createElement("p");
     snippet.className = "result-snippet";
-    highlight(lunr, doc.x, result.terms).forEach(function (piece) {
-      if (piece.mark) {
-        var mark = document.createElement("mark");
-        mark.textContent = piece.text;
-        snippet.appendChild(mark);
-      } else {
-        snippet.appendChild(document.createTextNode(piece.text));
-      }
-    });
+    appendMarked(document, snippet, highlight(lunr, doc.x, result.terms));
     item.appendChild(badge);
     item.appendChild(document.createTextNode(" "));
     item.appendChild(link);
@@ -442,6 +446,7 @@
         clear(list);
         shown = "";
         status.textContent = "";
+        list.setAttribute("data-query", text);
         return Promise.resolve(null);
       }
       if (!searcher.manifest) {
@@ -457,11 +462,16 @@
         });
         shown = text;
         status.textContent = statusText(outcome);
+        list.setAttribute("data-query", text);
         return outcome;
-      }, function () {
+      }).catch(function (error) {
+        if (window.console) {
+          window.console.error("search: " + (error && error.message ? error.message : error));
+        }
         if (ticket === asked) {
           clear(list);
           status.textContent = "Search is not available right now. Browse all claims instead.";
+          list.setAttribute("data-query", text);
           if (nojs) {
             nojs.hidden = false;
           }

@@ -1,0 +1,419 @@
+"""Site -> search index shards, manifest and store; queried with lunr.js and search.js in node."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from lunr.index import Index
+
+from generator import search
+from generator.errors import ContentError
+from generator.model import (
+    Appearance,
+    Article,
+    Attribution,
+    Claim,
+    Outlet,
+    PartialDate,
+    Publisher,
+    Site,
+    Source,
+    Span,
+    Status,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+QUERY_JS = ROOT / "tests" / "js" / "query.js"
+sys.path.insert(0, str(ROOT / "bench"))
+
+import generate  # noqa: E402  (bench/generate.py)
+
+BLITZ = Outlet("blitz", "Blitz", True, None, "BD", None)
+SUN = Outlet("the-sun", "The Sun", True, None, "GB", None)
+REDSTATE = Outlet("redstate", "RedState", True, None, "US", None)
+UN = Source(
+    "un-s-2022-419", "Thirteenth report of the Monitoring Team", "United Nations Security Council",
+    "S/2022/419", PartialDate(2022, 5), None, "report", None, (),
+)
+
+
+def make_claim(
+    claim_id: str,
+    text: str,
+    verdict: str = "The report says so.",
+    quotes: tuple[tuple[Outlet, str], ...] = (),
+    tags: tuple[str, ...] = (),
+    status: Status = Status.UNCHECKED,
+    source: Source | None = UN,
+) -> Claim:
+    appearances = []
+    for number, (outlet, quote) in enumerate(quotes):
+        article = Article(
+            f"{outlet.id}/story-{claim_id}-{number}", outlet, "Headline", None, None, None, (), None,
+            f"Before. {quote} After.", f"content/articles/{outlet.id}/story.txt", 3,
+        )
+        appearances.append(
+            Appearance(
+                article, quote, None, None, Span(8, 8 + len(quote), 3, True), Attribution.CORRECT,
+                None, None, None, None,
+            )
+        )
+    return Claim(
+        claim_id, text, status, source, None, verdict, PartialDate(2026, 11, 21), tags,
+        tuple(appearances), (), f"content/claims/{claim_id}.yaml",
+    )
+
+
+def make_site(*claims: Claim) -> Site:
+    return Site(
+        "Test", "https://example.org/", "en", "", Publisher("P", "https://example.org/"),
+        "themes/default", False, PartialDate(2026), (BLITZ, SUN, REDSTATE), (UN,), (), claims, (),
+    )
+
+
+SITE = make_site(
+    make_claim(
+        "haqqani-closest-links",
+        "The Haqqani Network is still regarded as having the closest links to al-Qaeda.",
+        verdict="Outlets report that the **Monitoring Team** says so; see "
+        "[the report](https://example.org/report.pdf).",
+        quotes=((BLITZ, "The Haqqani Network is still regarded as having the closest links to Al Qaeda"),),
+        tags=("al-qaeda", "haqqani-network"),
+    ),
+    make_claim(
+        "biden-monday",
+        "Biden said on Monday that al-Qaeda was gone.",
+        verdict="He spoke on a Monday; the money and the survey are another matter.",
+        quotes=((SUN, "came the day after president Joe Biden claimed"),),
+        status=Status.MISREPRESENTED,
+    ),
+    make_claim(
+        "safe-haven",
+        "The Taliban provide a safe haven for al-Qaeda, a Pentagon report said.",
+        quotes=(
+            (SUN, "providing safe haven for the terrorist group in Afghanistan"),
+            (BLITZ, "providing safe haven for the terrorist group"),
+            (REDSTATE, "a safe haven for al-Qaeda"),
+        ),
+        status=Status.NOT_IN_SOURCE,
+    ),
+    make_claim(
+        "verdict-only",
+        "Fighters number in the thousands.",
+        verdict="Haqqani is mentioned only here, in the verdict, far from the claim.",
+        source=None,
+        status=Status.UNLOCATED,
+    ),
+    make_claim(
+        "attorney-survey",
+        "An attorney's survey of valleys and monkeys.",
+        quotes=((REDSTATE, "journeys through the valley with the attorneys"),),
+    ),
+)
+
+
+def write_bundle(bundle: search.SearchBundle, root: Path) -> Path:
+    for out_path, data in bundle.files.items():
+        target = root / out_path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return root
+
+
+def run_queries(bundle: search.SearchBundle, root: Path, queries: list[str], fresh: bool = True) -> list[dict[str, Any]]:
+    """Every query through themes/default/static/search.js and lunr.min.js in one node process."""
+    if not (ROOT / search.LUNR_JS).exists():
+        pytest.fail(f"{search.LUNR_JS} is missing: run `npm ci` in {ROOT}")
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed: the search tests run lunr.js in node")
+    write_bundle(bundle, root)
+    done = subprocess.run(
+        [node, str(QUERY_JS), str(ROOT)],
+        input=json.dumps(
+            {
+                "root": str(root),
+                "index_url": bundle.index_url,
+                "store_url": bundle.store_url,
+                "queries": queries,
+                "fresh": fresh,
+            }
+        ),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["warnings"] == []
+    outcomes: list[dict[str, Any]] = result["outcomes"]
+    return outcomes
+
+
+def ids(outcome: dict[str, Any]) -> list[str]:
+    return [url.split("/")[2] for url in outcome["urls"]]
+
+
+# ---------------------------------------------------------------- files
+
+
+def test_bundle_names_carry_a_hash_of_their_bytes() -> None:
+    bundle = search.build_search(SITE)
+    assert bundle.index_url[1:] in bundle.files and bundle.store_url[1:] in bundle.files
+    for out_path, data in bundle.files.items():
+        assert not out_path.startswith("/")
+        assert out_path.startswith("search/") and out_path.endswith(".json")
+        assert out_path.split(".")[-2] == search.content_hash(data)
+
+
+def test_same_site_same_bytes() -> None:
+    assert search.build_search(SITE) == search.build_search(SITE)
+    reordered = make_site(*reversed(SITE.claims))
+    assert search.build_search(reordered) == search.build_search(SITE)
+
+
+def test_json_is_compact_and_key_sorted() -> None:
+    bundle = search.build_search(SITE)
+    for data in bundle.files.values():
+        value = json.loads(data)
+        assert search.dumps(value) == data
+
+
+def test_manifest_lists_shards_in_term_order() -> None:
+    bundle = search.build_search(SITE, postings_per_shard=10)
+    manifest = json.loads(bundle.files[bundle.index_url[1:]])
+    assert manifest["version"] == "2.3.9"
+    assert manifest["pipeline"] == ["stemmer"]
+    assert manifest["fields"] == ["claim", "verdict", "tags", "outlet", "quote", "source"]
+    firsts = [first for first, _url in manifest["shards"]]
+    assert len(firsts) > 3
+    assert firsts[0] == ""
+    assert firsts == sorted(firsts, key=search._utf16_key)
+    for first, url in manifest["shards"]:
+        shard = json.loads(bundle.files[url[1:]])
+        terms = [term for term, _posting in shard["invertedIndex"]]
+        assert terms[0] == first or first == ""
+
+
+def test_every_shard_is_a_lunr_index() -> None:
+    bundle = search.build_search(SITE, postings_per_shard=10)
+    manifest = json.loads(bundle.files[bundle.index_url[1:]])
+    for _first, url in manifest["shards"]:
+        shard = json.loads(bundle.files[url[1:]])
+        assert set(shard) == {"version", "fields", "pipeline", "invertedIndex", "fieldVectors"}
+        Index.load(shard)
+
+
+def test_index_holds_lunr_js_stems() -> None:
+    index = search.build_index(search.search_documents(SITE))
+    terms = {term for term, _posting in index["invertedIndex"]}
+    assert {"monday", "money", "survey", "attorney", "vallei"} - terms == {"vallei"}
+    assert "mondai" not in terms and "monei" not in terms and "survei" not in terms
+    assert {"haqqani", "qaeda", "al", "blitz", "sun", "redstat"} <= terms
+    assert "" not in terms
+    assert not terms & {"the", "is", "a", "of"}
+
+
+def test_fields_hold_what_the_issue_names() -> None:
+    documents = {d.entry["u"]: d for d in search.search_documents(SITE)}
+    haqqani = documents["/claims/haqqani-closest-links/"].fields
+    assert haqqani["claim"][:2] == ("the", "haqqani")
+    assert "monitoring" in haqqani["verdict"] and "https://example.org/report.pdf" not in " ".join(haqqani["verdict"])
+    assert "**monitoring" not in haqqani["verdict"]
+    assert haqqani["tags"] == ("al", "qaeda", "haqqani", "network")
+    assert haqqani["outlet"] == ("blitz",)
+    assert haqqani["source"] == ("thirteenth", "report", "of", "the", "monitoring", "team", "s/2022/419")
+    safe = documents["/claims/safe-haven/"].fields
+    assert safe["outlet"] == ("the", "sun", "blitz", "redstate")
+    # quote words: each term once, and none that the claim field already has ("provide")
+    assert safe["quote"] == ("terrorist", "group", "afghanistan")
+
+
+def test_verdict_is_cut_to_its_opening_words() -> None:
+    long_verdict = " ".join(f"word{n}" for n in range(500))
+    site = make_site(make_claim("long", "A claim.", verdict=long_verdict))
+    (document,) = search.search_documents(site)
+    assert len(document.fields["verdict"]) == search.VERDICT_WORDS
+
+
+def test_store_records() -> None:
+    bundle = search.build_search(SITE)
+    store = json.loads(bundle.files[bundle.store_url[1:]])
+    assert len(store) == len(SITE.claims)
+    by_url = {record["u"]: record for record in store.values()}
+    record = by_url["/claims/biden-monday/"]
+    assert record == {
+        "t": "Biden said on Monday that al-Qaeda was gone.",
+        "u": "/claims/biden-monday/",
+        "s": "misrepresented",
+        "l": "Misrepresented",
+        "x": "Repeated by The Sun. He spoke on a Monday; the money and the survey are another matter.",
+    }
+    long_verdict = "Word " * 400
+    (document,) = search.search_documents(make_site(make_claim("long", "A claim.", verdict=long_verdict)))
+    assert len(document.entry["x"]) <= search.SNIPPET_CHARS + 1
+    assert document.entry["x"].endswith("\u2026")
+
+
+def test_an_empty_site_has_an_empty_index(tmp_path: Path) -> None:
+    bundle = search.build_search(make_site())
+    (outcome,) = run_queries(bundle, tmp_path, ["haqqani"])
+    assert outcome["ok"] and outcome["total"] == 0
+
+
+# ---------------------------------------------------------------- lunr.js
+
+
+def test_lunr_js_is_read_from_node_modules() -> None:
+    data = search.load_lunr_js(ROOT)
+    assert data.startswith(b"/**") and b"2.3.9" in data[:200]
+    out_path, same = search.lunr_js_asset(ROOT)
+    assert same == data and out_path == f"assets/lunr.{search.content_hash(data)}.min.js"
+
+
+def test_missing_lunr_js_names_the_command(tmp_path: Path) -> None:
+    with pytest.raises(ContentError) as caught:
+        search.load_lunr_js(tmp_path)
+    assert str(caught.value) == (
+        "node_modules/lunr/lunr.min.js:1:1: lunr.js is not installed\n"
+        "    Run `npm ci` (or `make site`, which runs it)."
+    )
+
+
+def test_lunr_js_is_pinned_and_not_committed() -> None:
+    package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
+    lock = json.loads((ROOT / "package-lock.json").read_text(encoding="utf-8"))
+    assert package["dependencies"] == {"lunr": "2.3.9"}
+    assert lock["packages"]["node_modules/lunr"]["version"] == "2.3.9"
+    tracked = subprocess.run(
+        ["git", "ls-files", "--", "*lunr*.js"], cwd=ROOT, capture_output=True, text=True, check=False
+    ).stdout.split()
+    assert tracked == []
+
+
+def test_lunr_js_needs_no_eval() -> None:
+    data = search.load_lunr_js(ROOT).decode("utf-8")
+    assert "eval(" not in data and "new Function" not in data
+
+
+# ---------------------------------------------------------------- queries in node
+
+
+def test_queries_find_what_readers_type(tmp_path: Path) -> None:
+    bundle = search.build_search(SITE)
+    outcomes = run_queries(
+        bundle, tmp_path,
+        ["Haqqani", "haqq", "Blitz", "monday", "Monday", "day", "money", "survey", "attorney",
+         "valleys", "safe haven", "safe haven ", "al-qaeda", "S/2022/419", "xylophone", "the"],
+    )
+    by_text = {o["text"]: o for o in outcomes}
+    assert all(o["ok"] for o in outcomes), [o for o in outcomes if not o["ok"]]
+    assert ids(by_text["Haqqani"])[0] == "haqqani-closest-links"
+    assert ids(by_text["Haqqani"]) == ["haqqani-closest-links", "verdict-only"]
+    assert ids(by_text["haqq"])[0] == "haqqani-closest-links"
+    assert sorted(ids(by_text["Blitz"])) == ["haqqani-closest-links", "safe-haven"]
+    for word in ("monday", "Monday", "money"):
+        assert ids(by_text[word]) == ["biden-monday"], word
+    assert ids(by_text["survey"]) == ["attorney-survey", "biden-monday"]
+    assert "biden-monday" in ids(by_text["day"])
+    assert ids(by_text["attorney"]) == ["attorney-survey"]
+    assert ids(by_text["valleys"]) == ["attorney-survey"]
+    assert ids(by_text["safe haven"]) == ["safe-haven"]
+    assert ids(by_text["safe haven "]) == ["safe-haven"]
+    assert len(ids(by_text["al-qaeda"])) == 3
+    assert ids(by_text["S/2022/419"])
+    assert by_text["xylophone"]["total"] == 0 and by_text["xylophone"]["mode"] == "plain"
+    assert by_text["the"]["mode"] == "stopwords"
+
+
+def test_matching_words_are_marked(tmp_path: Path) -> None:
+    bundle = search.build_search(SITE)
+    (outcome,) = run_queries(bundle, tmp_path, ["money surveys"])
+    assert ids(outcome) == ["biden-monday"]
+    assert outcome["marked"][0] == ["money", "survey"]
+
+
+def test_lunr_query_syntax_is_used_when_it_parses(tmp_path: Path) -> None:
+    bundle = search.build_search(SITE)
+    outcomes = run_queries(
+        bundle, tmp_path,
+        ["outlet:blitz", "+haqqani -blitz", "haqq*", "haqani~1", "-blitz", "title:haqqani", "claim:"],
+    )
+    by_text = {o["text"]: o for o in outcomes}
+    assert by_text["outlet:blitz"]["mode"] == "syntax"
+    assert sorted(ids(by_text["outlet:blitz"])) == ["haqqani-closest-links", "safe-haven"]
+    assert ids(by_text["+haqqani -blitz"]) == ["verdict-only"]
+    assert ids(by_text["haqq*"])[0] == "haqqani-closest-links"
+    assert ids(by_text["haqani~1"])[0] == "haqqani-closest-links"
+    assert sorted(ids(by_text["-blitz"])) == ["attorney-survey", "biden-monday", "verdict-only"]
+    # unknown field or a dangling colon: searched as plain words instead
+    assert by_text["title:haqqani"]["mode"] == "plain"
+    assert by_text["claim:"]["mode"] == "plain"
+
+
+def test_special_characters_never_throw(tmp_path: Path) -> None:
+    bundle = search.build_search(SITE)
+    rng = random.Random(4)
+    alphabet = list(":*~^+-\\\"'()<>/ .,_") + ["haqqani", "al", "qaeda", "blitz", "1", "é", "😀", "\u2028"]
+    queries = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8))) for _ in range(400)]
+    queries += [":", "*", "~", "^", "+", "-", "\\", "title:", "^~", "al-qaeda", "a:b:c", "~1", "^2",
+                "haqqani^", "haqqani^x", "haqqani~x", "*:*", "-", "--", "+-", "\\\\", "outlet:*"]
+    outcomes = run_queries(bundle, tmp_path, queries, fresh=False)
+    failures = [(o["text"], o["error"]) for o in outcomes if not o["ok"]]
+    assert failures == []
+
+
+def test_shards_answer_exactly_as_one_index(tmp_path: Path) -> None:
+    """Merging the shards that hold a query's terms gives the whole index's results and scores."""
+    files = generate.generate(60, seed=3)
+    site = _site_from_generated(files, tmp_path / "content")
+    whole = search.build_search(site, postings_per_shard=10**9)
+    split = search.build_search(site, postings_per_shard=150)
+    assert len(json.loads(split.files[split.index_url[1:]])["shards"]) > 10
+    words = sorted({w for claim in site.claims for w in claim.claim.lower().split()})
+    queries = words[:40] + [" ".join(words[i : i + 3]) for i in range(0, 60, 3)] + [
+        "exa", "example gazette", "outlet:herald", "k*", "-example", "monday", "+report -example"
+    ]
+    one = run_queries(whole, tmp_path / "whole", queries)
+    many = run_queries(split, tmp_path / "split", queries, fresh=False)
+    for a, b in zip(one, many, strict=True):
+        assert a["ok"] and b["ok"], (a, b)
+        assert (a["text"], a["refs"], a["scores"]) == (b["text"], b["refs"], b["scores"])
+    fetched_one_word = next(o for o in run_queries(split, tmp_path / "again", ["monday"]))["fetched"]
+    shard_fetches = [f for f in fetched_one_word if "/shard." in f["url"]]
+    assert len(shard_fetches) == 1
+
+
+def test_claim_words_count_most(tmp_path: Path) -> None:
+    site = make_site(
+        make_claim("in-verdict", "Something else entirely.", verdict="Kabul fell in August."),
+        make_claim("in-claim", "Kabul fell in August.", verdict="Something else entirely."),
+    )
+    (outcome,) = run_queries(search.build_search(site), tmp_path, ["kabul"])
+    assert ids(outcome) == ["in-claim", "in-verdict"]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _site_from_generated(files: dict[str, str], content: Path) -> Site:
+    """A Site from bench/generate.py's files, through the real pipeline."""
+    from generator import pipeline
+
+    generate.write_tree(files, content)
+    return pipeline.check(content)
+
+
+def test_markdown_text() -> None:
+    assert search.markdown_text("A **bold** [link](https://x.example/) and `code`.\n\n- item") == (
+        "A bold link and code. item"
+    )
+    assert search.markdown_text("<b>raw</b> html") == "<b>raw</b> html"
