@@ -210,5 +210,16 @@ def render_api(site: Site, fragments: dict[tuple[str, int], str | None]) -> byte
         },
         "claims": claims,
     }
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1)
-    return (text + "\n").encode("utf-8")
+    return _claims_json(data).encode("utf-8")
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def _claims_json(data: dict[str, Any]) -> str:
+    """Compact JSON with one claim per line, so that the file diffs claim by claim."""
+    rest = {key: value for key, value in data.items() if key != "claims"}
+    tail = _compact(rest)[1:]
+    claims = ",\n".join(_compact(claim) for claim in data["claims"])
+    return '{"claims":[\n' + claims + "\n]," + tail + "\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -55,6 +56,7 @@ def render_markdown(
     return Markup(html)  # noqa: S704 (markdown-it escapes text; raw HTML is disabled)
 
 
+@lru_cache(maxsize=4096)
 def plain_text(text: str) -> str:
     """The words of a Markdown text without its markup, for descriptions and feeds."""
     words: list[str] = []

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from functools import lru_cache
 from urllib.parse import quote
 
 SHORT_WORDS = 8
@@ -11,6 +13,12 @@ EDGE_WORDS = 4
 """Words at each end of a long quote used as `textStart` and `textEnd`."""
 CONTEXT_WORDS = 3
 """Words of prefix or suffix added when the quote's words occur earlier in the article."""
+_WINDOW = 400
+"""Characters looked at on each side of a span for its prefix and suffix words."""
+
+_SPACE = re.compile(r"\s+")
+_LONG_SPACE = re.compile(r"\s{2,}")
+"""The runs of white space that folding shortens."""
 
 
 def escape_term(term: str) -> str:
@@ -18,88 +26,131 @@ def escape_term(term: str) -> str:
     return quote(term, safe="").replace("-", "%2D")
 
 
-def _words(text: str) -> list[str]:
-    return text.split()
+def _fold(text: str) -> str:
+    """White space runs as one space, lower case when that keeps every character in place:
+    the text a browser's case-insensitive, white-space-blind match works on."""
+    squashed = _SPACE.sub(" ", text)
+    lowered = squashed.lower()
+    return lowered if len(lowered) == len(squashed) else squashed
 
 
-def _pattern(words: list[str], start_bounded: bool, end_bounded: bool) -> re.Pattern[str]:
-    body = r"\s+".join(re.escape(word) for word in words)
-    head = r"(?<!\w)" if start_bounded else ""
-    tail = r"(?!\w)" if end_bounded else ""
-    return re.compile(head + body + tail, re.IGNORECASE)
+@lru_cache(maxsize=1024)
+def _folded(text: str) -> tuple[str, list[int], list[int]]:
+    """The folded text, the starts of the runs of white space that folding shortens, and how
+    many characters folding has removed up to the end of each of them."""
+    starts: list[int] = []
+    removed: list[int] = []
+    total = 0
+    for run in _LONG_SPACE.finditer(text):
+        starts.append(run.start())
+        total += run.end() - run.start() - 1
+        removed.append(total)
+    return _fold(text), starts, removed
 
 
-def _find(
-    text: str,
-    start_words: list[str],
-    end_words: list[str],
-    prefix: list[str],
-    suffix: list[str],
-) -> tuple[int, int] | None:
-    """Where a browser would first match the directive in `text`, approximately (word-bounded,
-    case-insensitive, any run of white space matching any other)."""
+def _folded_offset(text: str, offset: int) -> int:
+    """Where the character at `offset` (not white space) sits in the folded text."""
+    _, starts, removed = _folded(text)
+    runs = bisect_left(starts, offset)
+    return offset - (removed[runs - 1] if runs else 0)
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _bounded_before(text: str, at: int) -> bool:
+    return at == 0 or not _is_word(text[at - 1]) or not _is_word(text[at])
+
+
+def _bounded_after(text: str, at: int) -> bool:
+    return at >= len(text) or not _is_word(text[at]) or not _is_word(text[at - 1])
+
+
+def _find_term(text: str, term: str, pos: int, start_bounded: bool, end_bounded: bool) -> int:
+    """The first index from `pos` where `term` occurs with the requested word bounds, or -1."""
+    while True:
+        at = text.find(term, pos)
+        if at < 0:
+            return -1
+        if (not start_bounded or _bounded_before(text, at)) and (
+            not end_bounded or _bounded_after(text, at + len(term))
+        ):
+            return at
+        pos = at + 1
+
+
+def _skip_space(text: str, at: int) -> int:
+    return at + 1 if at < len(text) and text[at] == " " else at
+
+
+def _find(text: str, start: str, end: str, prefix: str, suffix: str) -> int:
+    """Where a browser would first match the directive's start in the folded `text`,
+    approximately, or -1."""
     pos = 0
     while True:
         if prefix:
-            found = _pattern(prefix, True, False).search(text, pos)
-            if not found:
-                return None
-            pos = found.end()
-            head = re.compile(r"\s*").match(text, pos)
-            start_at = head.end() if head else pos
-            match = _pattern(start_words, False, not end_words and not suffix).match(text, start_at)
-            if not match:
-                pos = found.start() + 1
+            found = _find_term(text, prefix, pos, True, False)
+            if found < 0:
+                return -1
+            begin = _skip_space(text, found + len(prefix))
+            pos = found + 1
+            if not text.startswith(start, begin) or (
+                not end and not suffix and not _bounded_after(text, begin + len(start))
+            ):
                 continue
         else:
-            match = _pattern(start_words, True, not end_words and not suffix).search(text, pos)
-            if not match:
-                return None
-        begin, finish = match.start(), match.end()
-        if end_words:
-            tail = _pattern(end_words, True, not suffix).search(text, finish)
-            if not tail:
-                return None
-            finish = tail.end()
+            begin = _find_term(text, start, pos, True, not end and not suffix)
+            if begin < 0:
+                return -1
+            pos = begin + 1
+        finish = begin + len(start)
+        if end:
+            tail = _find_term(text, end, finish, True, not suffix)
+            if tail < 0:
+                return -1
+            finish = tail + len(end)
         if suffix:
-            gap = re.compile(r"\s*").match(text, finish)
-            after = gap.end() if gap else finish
-            if not _pattern(suffix, False, True).match(text, after):
-                pos = begin + 1
+            after = _skip_space(text, finish)
+            if not text.startswith(suffix, after) or not _bounded_after(text, after + len(suffix)):
                 continue
-        return begin, finish
+        return begin
+
+
+def _end_words(words: list[str]) -> tuple[list[str], list[str]]:
+    """(textStart words, textEnd words) for a quote: the whole quote when it is short, else a
+    few words from each end, the end ones chosen so that they first occur at the quote's end."""
+    if len(words) <= SHORT_WORDS:
+        return words, []
+    start_words = words[:EDGE_WORDS]
+    rest = _fold(" ".join(words[EDGE_WORDS:]))
+    for count in range(EDGE_WORDS, len(words) - EDGE_WORDS + 1):
+        term = _fold(" ".join(words[-count:]))
+        if _find_term(rest, term, 0, True, True) == len(rest) - len(term):
+            return start_words, words[-count:]
+    return words, []
 
 
 def text_directive(text: str, start: int, end: int) -> str:
     """The `text=` directive's value for `text[start:end]`, with prefix and suffix only when the
     quote's words alone would first match elsewhere in `text`."""
-    words = _words(text[start:end])
+    words = text[start:end].split()
     if not words:
         return ""
-    if len(words) <= SHORT_WORDS:
-        start_words, end_words = words, []
-    else:
-        start_words = words[:EDGE_WORDS]
-        count = EDGE_WORDS
-        while True:
-            end_words = words[-count:]
-            rest = " ".join(words[len(start_words):])
-            located = _pattern(end_words, True, True).search(rest)
-            if located and located.end() == len(rest):
-                break
-            if count >= len(words) - len(start_words):
-                start_words, end_words = words, []
-                break
-            count += 1
-    before = _words(text[:start])[-CONTEXT_WORDS:]
-    after = _words(text[end:])[:CONTEXT_WORDS]
-    choices: list[tuple[list[str], list[str]]] = [([], []), (before, []), (before, after)]
+    start_words, end_words = _end_words(words)
+    folded = _folded(text)[0]
+    lead = start + len(text[start:end]) - len(text[start:end].lstrip())
+    first = _folded_offset(text, lead)
+    before = text[max(0, start - _WINDOW):start].split()[-CONTEXT_WORDS:]
+    after = text[end:end + _WINDOW].split()[:CONTEXT_WORDS]
+    start_term, end_term = _fold(" ".join(start_words)), _fold(" ".join(end_words))
     prefix: list[str] = []
     suffix: list[str] = []
-    first = start + len(text[start:end]) - len(text[start:end].lstrip())
-    for prefix, suffix in choices:
-        where = _find(text, start_words, end_words, prefix, suffix)
-        if where is not None and where[0] == first:
+    for prefix, suffix in (([], []), (before, []), (before, after)):
+        found = _find(
+            folded, start_term, end_term, _fold(" ".join(prefix)), _fold(" ".join(suffix))
+        )
+        if found == first:
             break
     parts = []
     if prefix:
