@@ -834,28 +834,38 @@ class Renderer:
             )
 
 
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+_BLOCK = re.compile(r"\S(?:.*?\S)?(?=\s*\n[ \t\u00a0]*\n|\s*$)", re.S)
+
+
 def article_paragraphs(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[str, bool]]]:
     """The text split into paragraphs at blank lines, each a list of (text, marked) pieces."""
-    marked = [False] * len(text)
-    for start, end in spans:
-        for index in range(start, min(end, len(text))):
-            marked[index] = True
+    marks = _merged(spans)
     paragraphs: list[list[tuple[str, bool]]] = []
-    position = 0
-    for block in re.split(r"(\n[ \t\u00a0]*\n+)", text) + [""]:
-        if block and not block.strip():
-            position += len(block)
-            continue
+    for block in _BLOCK.finditer(text):
+        lo, hi = block.span()
         pieces: list[tuple[str, bool]] = []
-        for offset, char in enumerate(block):
-            flag = marked[position + offset]
-            if pieces and pieces[-1][1] == flag:
-                pieces[-1] = (pieces[-1][0] + char, flag)
-            else:
-                pieces.append((char, flag))
-        position += len(block)
-        if any(piece.strip() for piece, _ in pieces):
-            paragraphs.append(pieces)
+        at = lo
+        for start, end in marks:
+            start, end = max(start, lo), min(end, hi)
+            if start >= end:
+                continue
+            if at < start:
+                pieces.append((text[at:start], False))
+            pieces.append((text[start:end], True))
+            at = end
+        if at < hi:
+            pieces.append((text[at:hi], False))
+        paragraphs.append(pieces)
     return paragraphs
 
 
