@@ -67,8 +67,10 @@ def render_feed(site: Site, claims: Sequence[Claim]) -> bytes:
             f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
             f"    <published>{atom_datetime(claim.reviewed)}</published>",
             f"    <updated>{atom_datetime(claim_updated(claim))}</updated>",
-            f"    <category term={quoteattr(claim.status.value)}"
-            f" label={quoteattr(claim.status.label)}/>",
+            (
+                f"    <category term={quoteattr(claim.status.value)}"
+                f" label={quoteattr(claim.status.label)}/>"
+            ),
             f"    <summary>{escape(_shorten(summary, SUMMARY_CHARS))}</summary>",
             "  </entry>",
         ]

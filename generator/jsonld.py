@@ -11,12 +11,13 @@ from generator.model import Appearance, Claim, Site
 
 
 def script_json(data: Any) -> Markup:
-    """`data` as JSON safe inside `<script type="application/ld+json">`: `<`, `>` and `&` are
-    written as `\\u003c`, `\\u003e` and `\\u0026`, so `</script>` or `<!--` in content stays text."""
+    """`data` as JSON safe inside `<script type="application/ld+json">`: `<`, `>` and `&`
+    are written as `\\u003c`, `\\u003e` and `\\u0026`, so `</script>` or `<!--` in content
+    stays text."""
     text = json.dumps(data, sort_keys=True, ensure_ascii=False, indent=None, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return Markup(text)  # noqa: S704 (escaped above)
+    return Markup(text)
 
 
 def _creative_work(appearance: Appearance) -> dict[str, Any]:

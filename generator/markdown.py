@@ -1,4 +1,4 @@
-"""Markdown text -> safe HTML (CommonMark, raw HTML shown as text, only http(s), mailto and relative links)."""
+"""Markdown text -> safe HTML: CommonMark, raw HTML as text, http(s), mailto and relative links."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def is_allowed_link(url: str) -> bool:
 
 
 class _SafeMarkdown(MarkdownIt):
-    def validateLink(self, url: str) -> bool:  # noqa: N802 (markdown-it's name)
+    def validateLink(self, url: str) -> bool:
         return is_allowed_link(url)
 
 
@@ -53,7 +53,7 @@ def render_markdown(
         tokens = tokens[3:]
     _shift_headings(tokens, shift, min_level)
     html = _PARSER.renderer.render(tokens, _PARSER.options, {})
-    return Markup(html)  # noqa: S704 (markdown-it escapes text; raw HTML is disabled)
+    return Markup(html)
 
 
 @lru_cache(maxsize=4096)

@@ -297,10 +297,7 @@ def cited_names(article: Article) -> list[str]:
 
 def _mentioned(name: str, haystack: str) -> bool:
     text = haystack.casefold()
-    key = name.casefold()
-    if key.startswith("the "):
-        key = key[4:]
-    return key in text
+    return name.casefold().removeprefix("the ") in text
 
 
 def _paragraph(text: str, start: int, end: int) -> str:
@@ -388,7 +385,7 @@ def unique_chains(views: Iterable[AppearanceView]) -> tuple[tuple[Hop, ...], ...
 
 
 def record_of(appearances: Iterable[Appearance]) -> Record:
-    counts = dict.fromkeys(list(Fidelity) + [None], 0)
+    counts: dict[Fidelity | None, int] = dict.fromkeys([*Fidelity, None], 0)
     flagged = total = 0
     for appearance in appearances:
         total += 1
@@ -709,7 +706,7 @@ class Renderer:
         )
 
     def render_claims(self) -> None:
-        groups = [
+        by_status = [
             (status, [c for c in self.claims if c.status is status]) for status in Status
         ]
         self.page(
@@ -717,8 +714,8 @@ class Renderer:
             self.meta("All claims", "Every claim checked, grouped by what the primary "
                       "source shows.", "/claims/"),
             lastmod=self.site.build_date,
-            groups=[(status, claims) for status, claims in groups if claims],
-            counts={status: len(claims) for status, claims in groups},
+            groups=[(status, claims) for status, claims in by_status if claims],
+            counts={status: len(claims) for status, claims in by_status},
         )
         for claim in self.claims:
             url = claim_url(claim.id)
@@ -844,7 +841,7 @@ def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-_BLOCK = re.compile(r"\S(?:.*?\S)?(?=\s*\n[ \t\u00a0]*\n|\s*$)", re.S)
+_BLOCK = re.compile(r"\S(?:.*?\S)?(?=\s*\n[ \t\u00a0]*\n|\s*$)", re.DOTALL)
 
 
 def article_paragraphs(text: str, spans: list[tuple[int, int]]) -> list[list[tuple[str, bool]]]:

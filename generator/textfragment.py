@@ -8,7 +8,8 @@ from functools import lru_cache
 from urllib.parse import quote
 
 SHORT_WORDS = 8
-"""Quotes of up to this many words go whole into `textStart`; longer ones use `textStart,textEnd`."""
+"""Quotes of up to this many words go whole into `textStart`; longer ones use
+`textStart,textEnd`."""
 EDGE_WORDS = 4
 """Words at each end of a long quote used as `textStart` and `textEnd`."""
 CONTEXT_WORDS = 3

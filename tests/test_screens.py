@@ -1,4 +1,4 @@
-"""The built site in headless Chromium: no CSP violations, no failed requests, no sideways scroll."""
+"""The built site in headless Chromium: no CSP violation, no failed request, no sideways scroll."""
 
 from __future__ import annotations
 

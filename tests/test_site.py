@@ -249,7 +249,7 @@ def test_every_span_is_marked_and_links_only_to_real_addresses(site_dir: Path) -
     api = json.loads((site_dir / "api" / "claims.json").read_text(encoding="utf-8"))
     for claim in api["claims"]:
         html = (site_dir / "claims" / claim["id"] / "index.html").read_text(encoding="utf-8")
-        marks = re.findall(r"<mark>(.*?)</mark>", html, re.S)
+        marks = re.findall(r"<mark>(.*?)</mark>", html, re.DOTALL)
         assert len(marks) == len(claim["appearances"]), claim["id"]
         fragments = re.findall(r'href="([^"]*#:~:text=[^"]*)"', html)
         urls = {a["article"]["url"] for a in claim["appearances"] if a["article"]["url"]}
