@@ -384,6 +384,11 @@ def unique_chains(views: Iterable[AppearanceView]) -> tuple[tuple[Hop, ...], ...
     return tuple(seen)
 
 
+def articles_of(claim: Claim) -> int:
+    """How many different articles repeated a claim."""
+    return len({appearance.article.id for appearance in claim.appearances})
+
+
 def record_of(appearances: Iterable[Appearance]) -> Record:
     counts: dict[Fidelity | None, int] = dict.fromkeys([*Fidelity, None], 0)
     flagged = total = 0
@@ -551,6 +556,7 @@ class Renderer:
             page_url=page_url,
             source_label=source_label,
             source_short=source_short,
+            articles_of=articles_of,
             csp=CSP_META,
             nav_pages=sorted(site.pages, key=lambda p: p.id),
             publish_article_text=site.publish_article_text,
@@ -691,7 +697,7 @@ class Renderer:
         newest = sorted(self.claims, key=lambda c: c.id)
         newest.sort(key=lambda c: feeds.claim_updated(c).sort_key(), reverse=True)
         repeated = sorted(self.claims, key=lambda c: c.id)
-        repeated.sort(key=lambda c: len(c.appearances), reverse=True)
+        repeated.sort(key=lambda c: (articles_of(c), len(c.appearances)), reverse=True)
         counts = {status: 0 for status in Status}
         for claim in self.claims:
             counts[claim.status] += 1
