@@ -137,8 +137,9 @@ def compare(
     around it, because it governs the whole clause ("Neither ISIL-K nor" before the words
     an outlet shares).
     """
-    table, longest = _spelling_table(tuple(tuple(group) for group in spellings))
-    source = _respell(_words(passage_text), table, longest)
+    groups = tuple(tuple(group) for group in spellings)
+    table, longest = _spelling_table(groups)
+    source = list(_respelled_passage(passage_text, groups))
     outlet = _respell(_words(outlet_text), table, longest)
     a = [word.norm for word in source]
     b = [word.norm for word in outlet]
@@ -260,6 +261,13 @@ def _spelling_table(
             if key:
                 table.setdefault(key, index)
     return table, max(map(len, table), default=0)
+
+
+@lru_cache(maxsize=1024)
+def _respelled_passage(text: str, groups: tuple[tuple[str, ...], ...]) -> tuple[_Word, ...]:
+    """A passage's words, respelled: worked out once for all the appearances of its claim."""
+    table, longest = _spelling_table(groups)
+    return tuple(_respell(_words(text), table, longest))
 
 
 def _respell(

@@ -30,7 +30,8 @@ from generator.model import (
 )
 
 DEFAULT_THEME = "themes/default"
-BUILTIN_THEMES = Path(__file__).resolve().parent.parent / "themes"
+GENERATOR_ROOT = Path(__file__).resolve().parent.parent
+BUILTIN_THEMES = GENERATOR_ROOT / "themes"
 """The themes that come with the generator, for content folders that have none."""
 
 RESERVED_PAGE_IDS = frozenset({"api", "assets", "claims", "outlets", "sources", "search", "admin"})
@@ -398,8 +399,10 @@ def render_files(site: Site, project_root: Path) -> dict[str, bytes]:
     from generator import render, search
 
     bundle = search.build_search(site)
-    lunr_js = search.load_lunr_js(project_root)
-    lunr_path = f"assets/lunr.{content_hash(lunr_js)}.min.js"
+    # lunr.js comes from the project's npm install; a content folder outside the project
+    # (a scratch tree, a benchmark) uses the generator's own
+    npm_root = project_root if (project_root / "node_modules").is_dir() else GENERATOR_ROOT
+    lunr_path, lunr_js = search.lunr_js_asset(npm_root)
     assets = {
         "lunr.js": "/" + lunr_path,
         "search-index": bundle.index_url,
@@ -415,12 +418,6 @@ def render_files(site: Site, project_root: Path) -> dict[str, bytes]:
         raise ContentError([_template_problem(theme_dir, filename, lineno, str(exc))])
     files = {**files, **bundle.files, lunr_path: lunr_js}
     return files
-
-
-def content_hash(data: bytes) -> str:
-    import hashlib
-
-    return hashlib.sha256(data).hexdigest()[:10]
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int]:
