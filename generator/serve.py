@@ -403,14 +403,20 @@ def serve(
     try:
         _build_and_report(dev, report, "built")
         thread.start()
-        report(f"serving {url}  (watching {', '.join(_shown(p) for p in watched_paths(content_dir))}; "
-               "Ctrl-C to stop)", False)
-        if ready is not None:
-            ready(url)
+        announced = False
         for changes in watchfiles.watch(
             *watched_paths(content_dir), stop_event=stop, step=50, debounce=800,
-            rust_timeout=500, raise_interrupt=False,
+            rust_timeout=200, yield_on_timeout=True, raise_interrupt=False,
         ):
+            if not announced:  # the watcher is live: no change after this can be missed
+                announced = True
+                report(f"serving {url}  (watching "
+                       f"{', '.join(_shown(p) for p in watched_paths(content_dir))}; "
+                       "Ctrl-C to stop)", False)
+                if ready is not None:
+                    ready(url)
+            if not changes:
+                continue
             names = sorted({_shown(Path(path)) for _, path in changes})
             report("changed: " + ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else ""), False)
             _build_and_report(dev, report, "rebuilt")
