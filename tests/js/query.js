@@ -1,7 +1,10 @@
 /* {root, index_url, store_url, queries} on stdin -> each query's outcome (or its error) as JSON.
  *
  * Loads the shipped lunr.min.js and the theme's search.js in node, serves url paths from the
- * files under `root`, and times loading and searching (milliseconds, process.hrtime).
+ * files under `root`, and times loading and searching (milliseconds, process.hrtime). With
+ * `fresh` (the default) every query gets a new Searcher, as a new page would; with
+ * `prestart`, the manifest and store are loaded first (as the page does when the search box
+ * gets focus) and timed apart as start_ms.
  * Usage: node tests/js/query.js PROJECT_ROOT < request.json
  */
 "use strict";
@@ -51,13 +54,20 @@ async function main() {
       searcher = new search.Searcher(lunr, fetchJson, request.index_url, request.store_url);
       fetched.length = 0;
     }
-    const started = now();
+    let startMs = 0;
     try {
+      if (request.prestart) {
+        const before = now();
+        await searcher.start();
+        startMs = now() - before;
+      }
+      const started = now();
       const outcome = await searcher.search(text);
       outcomes.push({
         text,
         ok: true,
         ms: now() - started,
+        start_ms: startMs,
         mode: outcome.mode,
         total: outcome.total,
         refs: outcome.results.map((r) => r.ref),

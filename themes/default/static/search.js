@@ -13,6 +13,8 @@
   var MAX_RESULTS = 50;
   var MAX_QUERY = 200;
   var EXACT_BOOST = 10;
+  var MIN_WILDCARD_PREFIX = 2;
+  var PREFIX_POSTINGS = 8000;
   var SYNTAX = /[:*~^+\\]|(^|[\s])-/;
   var WORD = /[^\s\-]+/g;
   var STATUS = /^[a-z][a-z-]*$/;
@@ -38,33 +40,28 @@
   /* ------------------------------------------------------------ query plans */
 
   /*
-   * A plan says which clauses to run and which index terms (exact or by prefix) they can
-   * touch, so that only the shards holding those terms are fetched. Plain text becomes
-   * required words, the last one also matched as a prefix while it is being typed;
+   * A plan says what to search for and which index terms (exact, or by prefix) it can
+   * touch, so that only the shards holding those terms are fetched. Plain text: every word
+   * must match (checked on the results, which is much cheaper than lunr's required
+   * clauses), the last one also as the start of a longer word while it is being typed.
    * lunr's query syntax is used when the text contains it and parses.
    */
   function plainPlan(lunr, text) {
     var all = words(lunr, text.slice(0, MAX_QUERY));
     var typing = !/[\s\-]$/.test(text);
     var kept = all.filter(function (word) { return !isStopWord(lunr, word); });
-    var plan = { mode: "plain", clauses: [], terms: [], prefixes: [], all: false };
+    var plan = { mode: "plain", words: [], terms: [], prefixes: [], all: false };
     kept.forEach(function (word, position) {
       var stemmed = stem(lunr, word);
       if (typing && position === kept.length - 1) {
-        plan.clauses.push({
-          term: stemmed,
-          usePipeline: false,
-          wildcard: lunr.Query.wildcard.TRAILING,
-          presence: lunr.Query.presence.REQUIRED
-        });
-        plan.clauses.push({ term: word, usePipeline: true, boost: EXACT_BOOST });
+        plan.words.push({ term: stemmed, prefix: true });
         plan.prefixes.push(stemmed);
       } else {
-        plan.clauses.push({ term: word, usePipeline: true, presence: lunr.Query.presence.REQUIRED });
+        plan.words.push({ term: stemmed, prefix: false });
         plan.terms.push(stemmed);
       }
     });
-    if (plan.clauses.length === 0) {
+    if (plan.words.length === 0) {
       plan.mode = all.length ? "stopwords" : "empty";
     }
     return plan;
@@ -77,7 +74,9 @@
     query.clauses.forEach(function (clause) {
       var term = clause.term;
       var star = term.indexOf("*");
-      if (clause.editDistance || star === 0) {
+      if (star >= 0 && star < MIN_WILDCARD_PREFIX) {
+        throw new Error("a wildcard needs " + MIN_WILDCARD_PREFIX + " letters before it");
+      } else if (clause.editDistance) {
         plan.all = true;
       } else if (star > 0) {
         plan.prefixes.push(term.slice(0, star));
@@ -132,9 +131,12 @@
     plan.prefixes.forEach(function (prefix) {
       var number = shardOf(shards, prefix);
       wanted[number] = true;
-      while (number + 1 < shards.length && shards[number + 1][0].indexOf(prefix) === 0) {
+      /* one letter: results from the first shard of its words are enough to show something */
+      var first = prefix.length === 1 && shards[number][0].indexOf(prefix) === 0;
+      while (!first && number + 1 < shards.length && shards[number + 1][0].indexOf(prefix) === 0) {
         number += 1;
         wanted[number] = true;
+        first = prefix.length === 1;
       }
     });
     return Object.keys(wanted).map(Number).sort(function (a, b) { return a - b; });
@@ -224,20 +226,85 @@
     });
   };
 
+  /*
+   * The loaded index terms that start with `prefix`, the exact one first, then the most
+   * frequent ones until about PREFIX_POSTINGS postings (a quarter of that for one letter):
+   * a short prefix such as "o" would otherwise expand to thousands of terms and take seconds.
+   */
+  Searcher.prototype.expand = function (index, prefix) {
+    if (!this.sortedTerms || this.sortedTermsOf !== index) {
+      this.sortedTerms = Object.keys(index.invertedIndex).sort();
+      this.sortedTermsOf = index;
+      this.frequencies = Object.create(null);
+    }
+    var terms = this.sortedTerms;
+    var low = 0;
+    var high = terms.length;
+    while (low < high) {
+      var middle = (low + high) >> 1;
+      if (terms[middle] < prefix) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    var found = [];
+    for (var i = low; i < terms.length && terms[i].lastIndexOf(prefix, 0) === 0; i++) {
+      found.push(terms[i]);
+    }
+    var frequencies = this.frequencies;
+    var fields = this.manifest.fields;
+    found.forEach(function (term) {
+      if (!(term in frequencies)) {
+        var posting = index.invertedIndex[term];
+        frequencies[term] = fields.reduce(function (sum, field) {
+          return sum + Object.keys(posting[field] || {}).length;
+        }, 0);
+      }
+    });
+    found.sort(function (a, b) {
+      return (b === prefix) - (a === prefix) || frequencies[b] - frequencies[a] || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    var chosen = [];
+    var budget = 0;
+    var limit = prefix.length === 1 ? PREFIX_POSTINGS / 4 : PREFIX_POSTINGS;
+    for (var j = 0; j < found.length && (j === 0 || budget + frequencies[found[j]] <= limit); j++) {
+      chosen.push(found[j]);
+      budget += frequencies[found[j]];
+    }
+    return chosen;
+  };
+
   Searcher.prototype.run = function (index, plan) {
-    var lunr = this.lunr;
+    var self = this;
     if (plan.mode === "syntax") {
       return index.search(plan.text);
     }
-    return index.query(function (query) {
-      plan.clauses.forEach(function (clause) {
-        var options = {};
-        Object.keys(clause).forEach(function (key) {
-          if (key !== "term") {
-            options[key] = clause[key];
-          }
+    var accepted = plan.words.map(function (word) {
+      var terms = word.prefix ? self.expand(index, word.term) : [word.term];
+      var set = Object.create(null);
+      terms.forEach(function (term) { set[term] = true; });
+      return { terms: terms, set: set, exact: word.term };
+    });
+    if (accepted.some(function (group) { return group.terms.length === 0; })) {
+      return [];
+    }
+    var found = index.query(function (query) {
+      accepted.forEach(function (group) {
+        group.terms.forEach(function (term) {
+          query.term(term, { usePipeline: false, boost: term === group.exact ? EXACT_BOOST : 1 });
         });
-        query.term(clause.term, options);
+      });
+    });
+    return found.filter(function (result) {
+      var matched = result.matchData.metadata;
+      return accepted.every(function (group) {
+        for (var term in matched) {
+          if (group.set[term] === true) {
+            return true;
+          }
+        }
+        return false;
       });
     });
   };
@@ -263,7 +330,7 @@
             throw error;
           }
           plan = plainPlan(lunr, text);
-          if (plan.clauses.length === 0) {
+          if (plan.words.length === 0) {
             return { text: text, mode: plan.mode, total: 0, results: [] };
           }
           return self.indexFor(shardsFor(self.manifest.shards, plan)).then(function (plainIndex) {
