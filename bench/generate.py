@@ -36,24 +36,33 @@ STATUSES = (
 ATTRIBUTIONS = ("correct", "via-intermediary", "missing", "wrong", "correct")
 
 COMMON = (
-    "the of and to a in that is was for it with as on be at by this had not are but from or "
-    "have an they which one you were all we her she there would their will when who him been "
-    "has more if no out so said what up its about than into them can only other new some "
-    "could time these two may first then do any like my now over such our man me even most "
-    "made after also did many before must through back years where much your way well down "
-    "should because each just those people how too little state good very make world still own "
-    "see men work long get here between both life being under never day same another know "
-    "while last might us great old year off come since against go came right used take three "
-    "report group fighters officials attacks country government security leaders camps "
-    "network forces region said monday tuesday wednesday thursday friday money survey attorney "
-    "valley army policy history today away key journey money city"
-).split()
+    "the", "of", "and", "to", "a", "in", "that", "is", "was", "for", "it", "with", "as", "on",
+    "be", "at", "by", "this", "had", "not", "are", "but", "from", "or", "have", "an", "they",
+    "which", "one", "you", "were", "all", "we", "her", "she", "there", "would", "their",
+    "will", "when", "who", "him", "been", "has", "more", "if", "no", "out", "so", "said",
+    "what", "up", "its", "about", "than", "into", "them", "can", "only", "other", "new",
+    "some", "could", "time", "these", "two", "may", "first", "then", "do", "any", "like",
+    "my", "now", "over", "such", "our", "man", "me", "even", "most", "made", "after", "also",
+    "did", "many", "before", "must", "through", "back", "years", "where", "much", "your",
+    "way", "well", "down", "should", "because", "each", "just", "those", "people", "how",
+    "too", "little", "state", "good", "very", "make", "world", "still", "own", "see", "men",
+    "work", "long", "get", "here", "between", "both", "life", "being", "under", "never",
+    "day", "same", "another", "know", "while", "last", "might", "us", "great", "old", "year",
+    "off", "come", "since", "against", "go", "came", "right", "used", "take", "three",
+    "report", "group", "fighters", "officials", "attacks", "country", "government",
+    "security", "leaders", "camps", "network", "forces", "region", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "money", "survey", "attorney", "valley", "army",
+    "policy", "history", "today", "away", "key", "journey", "city",
+)
 
 SYLLABLES = (
-    "ka ri to ma ne lo sa vi de ru pa te mi ho la ge no si ba du fe ko ta zi ve mo "
-    "ar en ol um is or an el ith ost ung ard ell ion ent"
-).split()
-SUFFIXES = ("", "", "", "", "s", "ed", "ing", "er", "ly", "ation", "ment", "ness", "y", "ey", "ay", "ies", "al")
+    "ka", "ri", "to", "ma", "ne", "lo", "sa", "vi", "de", "ru", "pa", "te", "mi", "ho", "la",
+    "ge", "no", "si", "ba", "du", "fe", "ko", "ta", "zi", "ve", "mo", "ar", "en", "ol", "um",
+    "is", "or", "an", "el", "ith", "ost", "ung", "ard", "ell", "ion", "ent",
+)
+SUFFIXES = (
+    "", "", "", "", "s", "ed", "ing", "er", "ly", "ation", "ment", "ness", "y", "ey", "ay", "ies", "al",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +83,7 @@ class Words:
             if len(word) >= 3 and word not in seen:
                 seen.add(word)
                 tail.append(word)
-        vocabulary = tuple(dict.fromkeys(COMMON)) + tuple(tail)
+        vocabulary = COMMON + tuple(tail)
         total = 0.0
         cumulative = []
         for rank in range(len(vocabulary)):

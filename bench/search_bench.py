@@ -29,7 +29,7 @@ OUT = ROOT / "bench" / "out"
 QUERY_JS = ROOT / "tests" / "js" / "query.js"
 sys.path.insert(0, str(ROOT))
 
-from generator import pipeline, search  # noqa: E402
+from generator import pipeline, search
 
 
 def generated_content(claims: int, seed: int) -> Path:
@@ -118,7 +118,7 @@ def bench(content: Path, repeat: int) -> None:
     for label, text in queries_for([c.claim for c in ordered]):
         runs = [run_query(bundle_root, bundle, text) for _ in range(3)]
         outcome = runs[0]
-        fetched = [str(f["url"]) for f in outcome["fetched"]]  # type: ignore[index, union-attr]
+        fetched = [str(f["url"]) for f in outcome["fetched"]]  # type: ignore[attr-defined]
         loaded = sum(gz[u] for u in fetched)
         shard_count = sum(1 for u in fetched if "/shard." in u)
         ms = statistics.median(float(r["ms"]) for r in runs)  # type: ignore[arg-type]

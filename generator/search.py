@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import bisect
 import gzip
 import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -288,7 +288,7 @@ def build_index(documents: Sequence[SearchDocument]) -> dict[str, Any]:
         }
     for document in documents:
         builder.add({"ref": document.ref, **{k: list(v) for k, v in document.fields.items()}})
-    serialized = builder.build().serialize()
+    serialized: dict[str, Any] = builder.build().serialize()
     inverted = sorted(serialized["invertedIndex"], key=lambda pair: _utf16_key(pair[0]))
     renumber = {}
     for position, (_term, posting) in enumerate(inverted):
@@ -326,7 +326,7 @@ def split_index(index: dict[str, Any], postings_per_shard: int) -> list[tuple[st
         count += size
     bounds.append(len(inverted))
     shard_of = [0] * len(inverted)
-    for number, (low, high) in enumerate(zip(bounds, bounds[1:], strict=False)):
+    for number, (low, high) in enumerate(pairwise(bounds)):
         shard_of[low:high] = [number] * (high - low)
     vectors: list[list[list[Any]]] = [[] for _ in bounds[1:]]
     for field_ref, elements in index["fieldVectors"]:

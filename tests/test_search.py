@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 QUERY_JS = ROOT / "tests" / "js" / "query.js"
 sys.path.insert(0, str(ROOT / "bench"))
 
-import generate  # noqa: E402  (bench/generate.py)
+import generate  # bench/generate.py
 
 BLITZ = Outlet("blitz", "Blitz", True, None, "BD", None)
 SUN = Outlet("the-sun", "The Sun", True, None, "GB", None)

@@ -192,7 +192,7 @@ def test_blitz_finds_the_claims_blitz_repeated(search: SearchPage) -> None:
     expected = sorted(
         path.stem
         for path in (ROOT / "content" / "claims").glob("*.yaml")
-        if re.search(r"^\s*- article: blitz/", path.read_text(encoding="utf-8"), re.M)
+        if re.search(r"^\s*- article: blitz/", path.read_text(encoding="utf-8"), re.MULTILINE)
     )
     assert expected
     search.type("Blitz")
