@@ -29,16 +29,20 @@ CLAIM_BOOST = 10
 """How much more a word of the claim itself counts than the same word elsewhere."""
 
 VERDICT_WORDS = 40
-"""Only the first words of a verdict are indexed (its summary; see docs in the module's notes)."""
+"""Only a verdict's first words are indexed (where editors state the finding): a word further
+down finds the claim only if the claim, a quote, a tag, an outlet or the source has it too.
+The whole verdict would about double the index."""
 
 SNIPPET_CHARS = 160
 """The longest snippet kept in the store for a result."""
 
 SCORE_DECIMALS = 2
-"""Field-vector scores are rounded to this many decimals (lunr.py writes three)."""
+"""Field-vector scores are rounded to this many decimals (lunr.py writes three): each matched
+term moves a score by at most 0.005 times its query weight, so only near-ties can swap."""
 
 POSTINGS_PER_SHARD = 6000
-"""About how many (term, field, claim) postings go into one index shard."""
+"""About how many (term, field, claim) postings go into one index shard (some 40 KB gzipped):
+the browser fetches only the shards that hold the words of a query."""
 
 FIELDS: tuple[tuple[str, int], ...] = (
     ("claim", CLAIM_BOOST),
