@@ -222,6 +222,19 @@ def test_index_holds_lunr_js_stems() -> None:
     assert not terms & {"the", "is", "a", "of"}
 
 
+def test_index_terms_are_what_index_terms_computes() -> None:
+    """The lunr.py builder with our pipeline indexes exactly generator.search.index_terms."""
+    documents = search.search_documents(SITE)
+    index = search.build_index(documents)
+    expected = {
+        term
+        for document in documents
+        for words in document.fields.values()
+        for term in search.index_terms(" ".join(words))
+    }
+    assert {term for term, _posting in index["invertedIndex"]} == expected
+
+
 def test_fields_hold_what_the_issue_names() -> None:
     documents = {d.entry["u"]: d for d in search.search_documents(SITE)}
     haqqani = documents["/claims/haqqani-closest-links/"].fields
