@@ -107,13 +107,14 @@ def _new(args: argparse.Namespace) -> int:
             text = sys.stdin.buffer.read()
         elif args.from_file is not None:
             text = Path(args.from_file).read_bytes()
-        written = new.create(args.kind, args.name, Path(args.content), text)
-    except new.NewError as exc:
-        _print_error(exc.message, exc.hint)
-        return 1
     except OSError as exc:
         _print_error(f"cannot read {args.from_file}: {exc.strerror or exc}",
                      "Pass the file that holds the article text, or - for standard input.")
+        return 1
+    try:
+        written = new.create(args.kind, args.name, Path(args.content), text)
+    except new.NewError as exc:
+        _print_error(exc.message, exc.hint)
         return 1
     print(f"wrote {written.rel_path}")
     if args.kind == "article" and text is None:

@@ -227,3 +227,11 @@ def test_article_text_must_be_utf8(content: Path, tmp_path: Path, capsys: pytest
     assert code == 1
     assert err.splitlines()[0] == "error: the article text is not valid UTF-8 (byte 0xe9 on line 2)"
     assert not (content / "articles/daily-example/cp1252.txt").exists()
+
+
+def test_missing_text_file(content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["new", "article", "daily-example/gone", "--from",
+                          str(tmp_path / "nowhere.txt"), "--content", str(content)], capsys)
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0] == f"error: cannot read {tmp_path / 'nowhere.txt'}: No such file or directory"
+    assert not (content / "articles/daily-example/gone.txt").exists()
