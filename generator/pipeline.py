@@ -396,7 +396,7 @@ def render_files(site: Site, project_root: Path) -> dict[str, bytes]:
     template file and line."""
     import jinja2
 
-    from generator import render, search
+    from generator import admin, headers, render, search
 
     bundle = search.build_search(site)
     # lunr.js comes from the project's npm install; a content folder outside the project
@@ -416,7 +416,8 @@ def render_files(site: Site, project_root: Path) -> dict[str, bytes]:
     except jinja2.TemplateError as exc:
         filename, lineno = _template_frame(exc)
         raise ContentError([_template_problem(theme_dir, filename, lineno, str(exc))])
-    files = {**files, **bundle.files, lunr_path: lunr_js}
+    files = {**files, **bundle.files, lunr_path: lunr_js, **admin.admin_files(project_root)}
+    files["_headers"] = headers.netlify_headers(files, render.CSP)
     return files
 
 

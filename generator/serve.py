@@ -66,11 +66,16 @@ class DevSite:
         self.out_dir = Path(out_dir).resolve()
         self.base_url = base_url
         self.stop = stop
-        self.headers = load_headers(self.content_dir.resolve().parent / "netlify.toml")
+        self.deploy_headers = load_headers(self.content_dir.resolve().parent / "netlify.toml")
         self._changed = threading.Condition()
         self._session = f"{time.monotonic_ns():x}"
         self._count = 0
         self._problems: tuple[Problem, ...] = ()
+
+    @property
+    def headers(self) -> tuple[tuple[re.Pattern[str], dict[str, str]], ...]:
+        """netlify.toml's rules, then the built site's _headers (which carries the CSP)."""
+        return self.deploy_headers + load_headers_file(self.out_dir / "_headers")
 
     def state(self) -> BuildState:
         with self._changed:
@@ -123,6 +128,24 @@ def load_headers(netlify_toml: Path) -> tuple[tuple[re.Pattern[str], dict[str, s
         values = rule.get("values", {})
         if isinstance(pattern, str) and isinstance(values, dict):
             rules.append((path_pattern(pattern), {str(k): " ".join(str(v).split()) for k, v in values.items()}))
+    return tuple(rules)
+
+
+def load_headers_file(headers_file: Path) -> tuple[tuple[re.Pattern[str], dict[str, str]], ...]:
+    """A Netlify _headers file (a path, then indented `Name: value` lines) as rules."""
+    try:
+        lines = headers_file.read_text("utf-8").splitlines()
+    except OSError:
+        return ()
+    rules: list[tuple[re.Pattern[str], dict[str, str]]] = []
+    for line in lines:
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if not line[0].isspace():
+            rules.append((path_pattern(line.strip()), {}))
+        elif rules and ":" in line:
+            name, _, value = line.strip().partition(":")
+            rules[-1][1][name.strip()] = value.strip()
     return tuple(rules)
 
 

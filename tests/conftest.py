@@ -278,3 +278,14 @@ def rendered(site: Site, theme_dir: Path) -> dict[str, bytes]:
     from generator.render import render_site
 
     return render_site(site, theme_dir, ASSETS)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real content/ built once through the pipeline, for tests that only read it."""
+    from generator import pipeline
+
+    out = tmp_path_factory.mktemp("built") / "site"
+    pipeline.build(Path(__file__).resolve().parent.parent / "content", out,
+                   base_url="https://desk.example/")
+    return out

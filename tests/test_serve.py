@@ -242,8 +242,8 @@ def test_inject_keeps_pages_free_of_inline_code() -> None:
     assert "style=" not in page and "<style" not in page
 
 
-def test_preview_sends_the_deploy_headers() -> None:
-    rules = serve.load_headers(REPO / "netlify.toml")
+def test_preview_sends_the_deploy_headers(built_site: Path) -> None:
+    rules = serve.load_headers(REPO / "netlify.toml") + serve.load_headers_file(built_site / "_headers")
     strict = serve.headers_for(rules, "/claims/x/")["Content-Security-Policy"]
     assert "script-src 'self';" in strict
     admin = serve.headers_for(rules, "/admin/")["Content-Security-Policy"]
