@@ -332,15 +332,16 @@ def _anchor_problem(
     label = f"appearances[{i}].quote"
     if isinstance(found, anchor.Ambiguous):
         lines = ", ".join(str(article.line_of(s)) for s in found.starts)
-        first = found.starts[0]
-        before = article.text[max(0, first - 24) : first].split("\n")[-1].lstrip()
+        choices = "\n".join(
+            f"  line {article.line_of(s)}: prefix: {_yaml_str(_words_before(article.text, s))}"
+            for s in found.starts
+        )
         return Problem(
             where,
             f"{label}: the quote occurs {len(found.starts)} times in {article.rel_path} "
             f"(lines {lines})",
             "Add `prefix:` (the words just before the occurrence you mean) or `suffix:` "
-            f"(the words just after it); e.g. for line {article.line_of(first)}: "
-            f"prefix: {_yaml_str(before)}",
+            f"(the words just after it):\n{choices}",
         )
     short = _shorten(quote, 60)
     if not found.closest:
@@ -355,6 +356,12 @@ def _anchor_problem(
         "Copy the quote exactly from the article (typography may differ: quotes, dashes "
         "and spaces are matched loosely, words are not).",
     )
+
+
+def _words_before(text: str, offset: int, count: int = 4) -> str:
+    """Up to `count` whole words just before `offset`, on its line."""
+    line = text[:offset].rsplit("\n", 1)[-1]
+    return "".join(re.findall(r"\S+\s*", line)[-count:])
 
 
 def _shorten(text: str, width: int) -> str:

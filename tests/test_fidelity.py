@@ -554,3 +554,25 @@ def test_the_spelling_used_never_changes_the_class(units, data):
     assert second.fidelity is first.fidelity
     assert second.similarity == first.similarity
     assert kinds(second) == kinds(first)
+
+
+def test_an_added_count_of_the_sources_own_subjects_is_not_a_number_change() -> None:
+    passage = (
+        "Relations between the Taliban, especially the Haqqani Network, and Al-Qaida remain "
+        "close, based on friendship, a history of shared struggle, ideological sympathy and "
+        "intermarriage."
+    )
+    afp = (
+        "The two groups “remain close, based on friendship, a history of shared struggle, "
+        "ideological sympathy, and intermarriage,”"
+    )
+    result = compare(afp, passage, SPELLINGS)
+    assert result.fidelity is Fidelity.ALTERED
+    assert result.flags == ()
+    # an added figure in digits, or a changed count, still is one
+    assert compare("The 2 groups remain close", "The groups remain close").flags[0].kind is (
+        FlagKind.NUMBER_CHANGED
+    )
+    assert compare("the three groups remain close", "the two groups remain close").flags[0].kind is (
+        FlagKind.NUMBER_CHANGED
+    )
