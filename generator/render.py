@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 import traceback
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import (
     Environment,
@@ -49,6 +49,8 @@ frame-ancestors there (and warn about it), so only the header carries it."""
 CONTEXT_CHARS = 200
 """At most this many characters of context on each side of a quoted span."""
 HOME_LIST = 5
+PAGE_SIZE = 50
+"""Claims listed on one page of an outlet's or a source's list; longer lists are paginated."""
 """Claims in each list on the home page."""
 
 
@@ -191,6 +193,44 @@ class Timeline:
     right: float
     ticks: tuple[Tick, ...]
     rows: tuple[TimelineRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Where one page of a paginated list stands among its pages."""
+
+    number: int
+    count: int
+    url: str
+    """This page's url path."""
+    first_url: str
+    prev_url: str | None
+    next_url: str | None
+
+
+T = TypeVar("T")
+
+
+def paginate(
+    items: Sequence[T], base_url: str, size: int = PAGE_SIZE
+) -> list[tuple[Sequence[T], Pager]]:
+    """Split a list into pages: the first at `base_url`, page n at `base_url`page/n/."""
+    chunks = [items[i : i + size] for i in range(0, len(items), size)] or [items[:0]]
+
+    def url(number: int) -> str:
+        return base_url if number == 1 else f"{base_url}page/{number}/"
+
+    return [
+        (chunk, Pager(
+            number=n,
+            count=len(chunks),
+            url=url(n),
+            first_url=base_url,
+            prev_url=url(n - 1) if n > 1 else None,
+            next_url=url(n + 1) if n < len(chunks) else None,
+        ))
+        for n, chunk in enumerate(chunks, 1)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -558,6 +598,7 @@ class Renderer:
             source_short=source_short,
             articles_of=articles_of,
             csp=CSP_META,
+            page_size=PAGE_SIZE,
             nav_pages=sorted(site.pages, key=lambda p: p.id),
             publish_article_text=site.publish_article_text,
             outlet_names={outlet.id: outlet.name for outlet in site.outlets},
@@ -763,18 +804,20 @@ class Renderer:
             by_claim: dict[str, list[AppearanceView]] = {}
             for view in views:
                 by_claim.setdefault(view.claim.id, []).append(view)
-            self.page(
-                "outlet.html",
-                self.meta(
-                    outlet.name,
-                    f"What {outlet.name} repeated and how faithfully it quoted the sources.",
-                    outlet_url(outlet.id),
-                ),
-                outlet=outlet,
-                views=views,
-                by_claim=[(group[0].claim, group) for group in by_claim.values()],
-                record=record,
-            )
+            said = [(group[0].claim, group) for group in by_claim.values()]
+            for chunk, pager in paginate(said, outlet_url(outlet.id)):
+                self.page(
+                    "outlet.html",
+                    self.meta(
+                        outlet.name + _page_suffix(pager),
+                        f"What {outlet.name} repeated and how faithfully it quoted the sources.",
+                        pager.url,
+                    ),
+                    outlet=outlet,
+                    by_claim=chunk,
+                    pager=pager,
+                    record=record,
+                )
         self.page(
             "outlets.html",
             self.meta("Outlets", "Every outlet that repeated a checked claim, and how "
@@ -792,18 +835,21 @@ class Renderer:
                 key=lambda a: (a.outlet.name.casefold(), a.id),
             )
             rows.append((source, claims))
-            self.page(
-                "source.html",
-                self.meta(
-                    source_label(source),
-                    f"What {source.publisher}'s document says, and who cited it.",
-                    source_url(source.id),
-                ),
-                source=source,
-                claims=claims,
-                views={c.id: self.views[c.id] for c in claims},
-                citing=citing,
-            )
+            for chunk, pager in paginate(claims, source_url(source.id)):
+                self.page(
+                    "source.html",
+                    self.meta(
+                        source_label(source) + _page_suffix(pager),
+                        f"What {source.publisher}'s document says, and who cited it.",
+                        pager.url,
+                    ),
+                    source=source,
+                    claims=chunk,
+                    total_claims=len(claims),
+                    pager=pager,
+                    views={c.id: self.views[c.id] for c in chunk},
+                    citing=citing,
+                )
         self.page(
             "sources.html",
             self.meta("Primary sources", "The documents that the checked claims go back to.",
@@ -835,6 +881,10 @@ class Renderer:
                 article=article,
                 paragraphs=article_paragraphs(article.text, [(s, e) for s, e, _ in marks]),
             )
+
+
+def _page_suffix(pager: Pager) -> str:
+    return f" (page {pager.number} of {pager.count})" if pager.count > 1 else ""
 
 
 def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
