@@ -8,7 +8,7 @@ import traceback
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any, TypeVar
+from typing import Any
 
 from jinja2 import (
     Environment,
@@ -206,30 +206,31 @@ class Pager:
     first_url: str
     prev_url: str | None
     next_url: str | None
+    start: int
+    """Index of the page's first item in the whole list."""
+    stop: int
 
 
-T = TypeVar("T")
-
-
-def paginate(
-    items: Sequence[T], base_url: str, size: int = PAGE_SIZE
-) -> list[tuple[Sequence[T], Pager]]:
-    """Split a list into pages: the first at `base_url`, page n at `base_url`page/n/."""
-    chunks = [items[i : i + size] for i in range(0, len(items), size)] or [items[:0]]
+def pagers(total: int, base_url: str, size: int = PAGE_SIZE) -> list[Pager]:
+    """The pages of a list of `total` items: the first at `base_url`, page n at
+    `base_url`page/n/; always at least one page."""
+    count = max(1, -(-total // size))
 
     def url(number: int) -> str:
         return base_url if number == 1 else f"{base_url}page/{number}/"
 
     return [
-        (chunk, Pager(
+        Pager(
             number=n,
-            count=len(chunks),
+            count=count,
             url=url(n),
             first_url=base_url,
             prev_url=url(n - 1) if n > 1 else None,
-            next_url=url(n + 1) if n < len(chunks) else None,
-        ))
-        for n, chunk in enumerate(chunks, 1)
+            next_url=url(n + 1) if n < count else None,
+            start=(n - 1) * size,
+            stop=n * size,
+        )
+        for n in range(1, count + 1)
     ]
 
 
@@ -805,7 +806,7 @@ class Renderer:
             for view in views:
                 by_claim.setdefault(view.claim.id, []).append(view)
             said = [(group[0].claim, group) for group in by_claim.values()]
-            for chunk, pager in paginate(said, outlet_url(outlet.id)):
+            for pager in pagers(len(said), outlet_url(outlet.id)):
                 self.page(
                     "outlet.html",
                     self.meta(
@@ -814,7 +815,7 @@ class Renderer:
                         pager.url,
                     ),
                     outlet=outlet,
-                    by_claim=chunk,
+                    by_claim=said[pager.start : pager.stop],
                     pager=pager,
                     record=record,
                 )
@@ -835,7 +836,9 @@ class Renderer:
                 key=lambda a: (a.outlet.name.casefold(), a.id),
             )
             rows.append((source, claims))
-            for chunk, pager in paginate(claims, source_url(source.id)):
+            # the claims and the citing articles are split over the same pages
+            for pager in pagers(max(len(claims), len(citing)), source_url(source.id)):
+                chunk = claims[pager.start : pager.stop]
                 self.page(
                     "source.html",
                     self.meta(
@@ -848,7 +851,8 @@ class Renderer:
                     total_claims=len(claims),
                     pager=pager,
                     views={c.id: self.views[c.id] for c in chunk},
-                    citing=citing,
+                    citing=citing[pager.start : pager.stop],
+                    total_citing=len(citing),
                 )
         self.page(
             "sources.html",
