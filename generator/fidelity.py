@@ -184,7 +184,8 @@ def contradiction(stated: Fidelity, result: FidelityResult) -> str | None:
 def _words(text: str) -> list[_Word]:
     """Split text into words: runs of letters, digits and marks, kept together across an
     apostrophe between letters ("don't") and a comma or point between digits ("4,000")."""
-    text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    if not text.isascii():
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
     words: list[_Word] = []
     gap_start = i = 0
     while i < len(text):
@@ -207,11 +208,15 @@ def _words(text: str) -> list[_Word]:
     return words
 
 
+@lru_cache(maxsize=4096)
 def _is_word_char(c: str) -> bool:
     return c not in _APOSTROPHES and unicodedata.category(c)[0] in "LNM"
 
 
+@lru_cache(maxsize=65536)
 def _word(raw: str, gap: str, first: bool) -> _Word:
+    """One word and the gap before it (words and gaps repeat a great deal, hence the cache;
+    _Word is frozen, so sharing one is safe)."""
     gap = unicodedata.normalize("NFKC", gap)
     spaced = any(c.isspace() for c in gap)
     squeezed = "".join(gap.split())

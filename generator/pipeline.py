@@ -105,9 +105,10 @@ def _assemble(
     if spellings_record is not None:
         spellings = tuple(tuple(group) for group in spellings_record.data.get("groups", []))
 
+    passages = {(s.id, p.id): p for s in sources.values() for p in s.passages}
     claims: list[Claim] = []
     for rid, record in sorted(by_kind.get("claim", {}).items()):
-        claim, found = _claim(record, sources, articles, spellings)
+        claim, found = _claim(record, sources, passages, articles, spellings)
         problems.extend(found)
         if claim is not None:
             claims.append(claim)
@@ -235,6 +236,7 @@ def _article(record: load.Record, outlet: Outlet) -> Article:
 def _claim(
     record: load.Record,
     sources: Mapping[str, Source],
+    passages: Mapping[tuple[str, str], Passage],
     articles: Mapping[str, Article],
     spellings: tuple[tuple[str, ...], ...],
 ) -> tuple[Claim | None, list[Problem]]:
@@ -247,9 +249,8 @@ def _claim(
         if source is None:
             return None, problems  # reported by validate
         if "passage" in primary:
-            try:
-                passage = source.passage(primary["passage"])
-            except KeyError:
+            passage = passages.get((source.id, primary["passage"]))
+            if passage is None:
                 return None, problems  # reported by validate
     appearances: list[Appearance] = []
     for i, a in enumerate(d.get("appearances", [])):
