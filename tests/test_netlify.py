@@ -53,7 +53,8 @@ def test_previews_build_the_same_way(config: dict[str, Any]) -> None:
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_site_passes_base_url() -> None:
     def dry_run(*args: str) -> str:
-        done = subprocess.run(["make", "-n", "site", *args], cwd=REPO, capture_output=True,
+        done = subprocess.run(["make", "-n", "--no-print-directory", "site", *args], cwd=REPO,
+                              capture_output=True,
                               text=True, check=True)
         return done.stdout.strip().splitlines()[-1]
 
