@@ -324,6 +324,8 @@ class Site:
     language: str
     description: str
     publisher: Publisher
+    corrections_url: str | None
+    """Where readers report an error; None when the site names no such place."""
     theme: str
     """The theme folder, as an absolute POSIX path."""
     publish_article_text: bool

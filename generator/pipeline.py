@@ -153,6 +153,7 @@ def _assemble(
         language=data["language"],
         description=data.get("description", ""),
         publisher=Publisher(data["publisher"]["name"], data["publisher"]["url"]),
+        corrections_url=data.get("corrections_url"),
         theme=theme_dir.as_posix(),
         publish_article_text=bool(data.get("publish_article_text", False)),
         build_date=max(dates, default=PartialDate(1970, 1, 1)),

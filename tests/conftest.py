@@ -234,6 +234,7 @@ def make_site(claim_text: str = "Neither ISIL-K nor al-Qaeda could mount attacks
         language="en",
         description="Claims about al-Qaeda and the Taliban, traced to the documents they cite.",
         publisher=Publisher("Afghanistan Claims Tracker", "https://factcheck.example/"),
+        corrections_url="https://factcheck.example/corrections/",
         theme="themes/default",
         publish_article_text=publish_article_text,
         build_date=PartialDate(2026, 11, 22),

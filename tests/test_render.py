@@ -602,3 +602,9 @@ def test_text_colours_meet_wcag_aa(rendered: dict[str, bytes]) -> None:
     assert checked >= 8
     assert _contrast(variables["muted"], "#ffffff") >= 4.5
     assert _contrast(variables["link"], variables["panel"]) >= 4.5
+
+
+def test_claim_pages_say_how_to_report_an_error(rendered: dict[str, bytes]) -> None:
+    page = rendered[CLAIM].decode("utf-8")
+    report = page.split('<aside class="report"', 1)[1].split("</aside>", 1)[0]
+    assert '<a href="https://factcheck.example/corrections/">Report it</a>' in report
