@@ -324,8 +324,6 @@ class Site:
     language: str
     description: str
     publisher: Publisher
-    corrections_url: str | None
-    """Where readers report an error; None when the site names no such place."""
     theme: str
     """The theme folder, as an absolute POSIX path."""
     publish_article_text: bool
@@ -338,3 +336,5 @@ class Site:
     pages: tuple[Page, ...]
     spellings: tuple[tuple[str, ...], ...] = field(default=())
     """Groups of spellings that mean the same thing."""
+    corrections_url: str | None = None
+    """Where readers report an error; None when the site names no such place."""
