@@ -7,7 +7,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.model import Appearance, Claim, Site
+from generator.model import Appearance, Claim, PartialDate, Site
 
 
 def script_json(data: Any) -> Markup:
@@ -47,12 +47,9 @@ def claim_review(site: Site, claim: Claim, url: str) -> dict[str, Any]:
     item: dict[str, Any] = {"@type": "Claim"}
     if appearances:
         item["appearance"] = [_creative_work(a) for a in appearances]
-        dated = [a for a in appearances if a.article.date is not None]
-        if dated:
-            earliest = min(
-                dated, key=lambda a: (a.article.date.sort_key() if a.article.date else (0, 0, 0))
-            )
-            item["firstAppearance"] = _creative_work(earliest)
+        first = _certainly_first(appearances)
+        if first is not None:
+            item["firstAppearance"] = _creative_work(first)
     review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
@@ -76,3 +73,24 @@ def claim_review(site: Site, claim: Claim, url: str) -> dict[str, Any]:
         if newest.sort_key() > claim.reviewed.sort_key():
             review["dateModified"] = newest.iso()
     return review
+
+
+def _certainly_first(appearances: list[Appearance]) -> Appearance | None:
+    """The appearance that is known to come before every other one, or None when the
+    dates (known only to the month or the year, or not at all) cannot tell."""
+    if any(a.article.date is None for a in appearances):
+        return None
+    spans = [(_bounds(a.article.date), a) for a in appearances if a.article.date]
+    spans.sort(key=lambda s: s[0])
+    (first_start, first_end), first = spans[0]
+    if all(first_end < start for (start, _), _ in spans[1:]):
+        return first
+    return None
+
+
+def _bounds(date: PartialDate) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
+    """The first and last day a partial date can stand for."""
+    return (
+        (date.year, date.month or 1, date.day or 1),
+        (date.year, date.month or 12, date.day or 31),
+    )
