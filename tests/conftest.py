@@ -252,21 +252,15 @@ def make_site(claim_text: str = "Neither ISIL-K nor al-Qaeda could mount attacks
 
 
 def theme_copy(tmp_path: Path) -> Path:
-    """A copy of the default theme that tests may change; a stand-in search.js is added
-    when the real one is not written yet."""
+    """A copy of the default theme that a test may change."""
     target = tmp_path / "theme"
     shutil.copytree(DEFAULT_THEME, target)
-    script = target / "static" / "search.js"
-    if not script.exists():
-        script.write_text("// stand-in for the search engineer's search.js\n", encoding="utf-8")
     return target
 
 
 @pytest.fixture(scope="session")
-def theme_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if (DEFAULT_THEME / "static" / "search.js").exists():
-        return DEFAULT_THEME
-    return theme_copy(tmp_path_factory.mktemp("theme"))
+def theme_dir() -> Path:
+    return DEFAULT_THEME
 
 
 @pytest.fixture(scope="session")
