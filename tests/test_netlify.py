@@ -14,8 +14,6 @@ import pytest
 
 from generator import serve
 
-from generator import pipeline
-
 REPO = Path(__file__).resolve().parent.parent
 STRICT_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -2,31 +2,18 @@
 
 from __future__ import annotations
 
-import functools
-import os
 import re
 import subprocess
 import sys
-import threading
-import tomllib
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_plus
 
 import pytest
+from conftest import chromium_browser, require_chromium, serve_directory
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SPECIAL_QUERIES = [
     "al-qaeda", "title:", "^~", ":", "*", "~", "^", "+", "-", "\\", "haqqani~", "haqqani^",
     "+haqqani -blitz", "-blitz", "outlet:", "outlet:blitz", "claim:haqqani^10", "*aqq*",
@@ -35,64 +22,27 @@ SPECIAL_QUERIES = [
 ]
 
 
-def _policy() -> str:
-    """The Content-Security-Policy that netlify.toml sends with every page."""
-    config = tomllib.loads((ROOT / "netlify.toml").read_text(encoding="utf-8"))
-    for rule in config.get("headers", []):
-        if rule.get("for") == "/*" and "Content-Security-Policy" in rule.get("values", {}):
-            return str(rule["values"]["Content-Security-Policy"])
-    return "default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'"
-
-
-def _chromium_or_skip() -> None:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs Debian's chromium for this test")
-        pytest.skip(f"{CHROMIUM} is not installed")
-
-
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    _chromium_or_skip()
+    require_chromium()
     out = tmp_path_factory.mktemp("search-site") / "site"
     done = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--content", str(ROOT / "content"), "--out", str(out)],
+        [sys.executable, "-m", "generator", "build", "--content", str(ROOT / "content"),
+         "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    policy = _policy()
-
-    class Handler(SimpleHTTPRequestHandler):
-        def end_headers(self) -> None:
-            self.send_header("Content-Security-Policy", policy)
-            super().end_headers()
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Handler, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_directory(out) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def browser(site_url: str) -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium_browser() as chromium:
+        yield chromium
 
 
 class SearchPage:
