@@ -836,8 +836,9 @@ class Renderer:
                 key=lambda a: (a.outlet.name.casefold(), a.id),
             )
             rows.append((source, claims))
-            # the claims and the citing articles are split over the same pages
-            for pager in pagers(max(len(claims), len(citing)), source_url(source.id)):
+            # passages, claims and citing articles are split over the same pages
+            longest = max(len(source.passages), len(claims), len(citing))
+            for pager in pagers(longest, source_url(source.id)):
                 chunk = claims[pager.start : pager.stop]
                 self.page(
                     "source.html",
@@ -847,6 +848,7 @@ class Renderer:
                         pager.url,
                     ),
                     source=source,
+                    passages=source.passages[pager.start : pager.stop],
                     claims=chunk,
                     total_claims=len(claims),
                     pager=pager,

@@ -38,5 +38,8 @@ def test_outlet_and_source_pages_are_paginated(tmp_path: Path) -> None:
             canonical = re.search(r'<link rel="canonical" href="https://example.org(/[^"]*)"', page_html)
             assert canonical is not None
             assert (out / canonical.group(1).strip("/") / "index.html") == page
+        if base.startswith("sources/"):
+            assert html[0].count('<figure class="passage"') == 1
+            assert "All 1 passages are listed on the earlier pages." in html[1]
         sitemap = (out / "sitemap.xml").read_text("utf-8")
         assert f"https://example.org/{base}/page/3/" in sitemap
