@@ -142,8 +142,11 @@ def _translate(error: jsonschema.ValidationError, record: Record) -> list[Proble
         instance = error.instance or {}
         known = error.schema.get("properties", {})
         unknown = [k for k in instance if known and k not in known]
+        # one error per missing key: its message names it
+        named = re.match(r"^'(.+)' is a required property$", error.message)
+        candidates = [named.group(1)] if named else list(error.validator_value)
         missing = [
-            k for k in error.validator_value
+            k for k in candidates
             if k not in instance and not difflib.get_close_matches(k, unknown, n=1, cutoff=0.6)
         ]  # a misspelt key is reported once, as unknown, with the right name suggested
         out = []

@@ -226,3 +226,29 @@ def test_github_annotations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
         "::error file=content/claims/capability.yaml,line=2,col=1::unknown key 'stauts'%0ADid you mean"
     )
     assert err.splitlines()[0] == "content/claims/capability.yaml:2:1: unknown key 'stauts'"
+
+
+def test_an_empty_entry_lists_each_missing_key_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = broken_tree(tmp_path, CLAIM, "", "")
+    (content / CLAIM).write_text("", "utf-8")
+    code, err, _ = run_check(content, capsys)
+    assert code == 1
+    assert [line for line in err if line.startswith("content/")] == [
+        f"content/claims/capability.yaml:1:1: missing required key '{key}'"
+        for key in ("appearances", "claim", "reviewed", "status", "verdict")
+    ]
+
+
+def test_entries_of_the_wrong_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = broken_tree(tmp_path, "site.yaml", "", "")
+    (content / "site.yaml").write_text("- a list\n", "utf-8")
+    (content / ARTICLE).write_text("---\n- x\n---\ntext\n", "utf-8")
+    code, err, _ = run_check(content, capsys)
+    assert code == 1
+    located = [line for line in err if line.startswith("content/")]
+    assert "content/site.yaml:1:1: expected a mapping of keys to values; got a list" in located
+    assert (
+        "content/articles/daily-example/monitors.txt:2:1: expected a mapping of keys to values; "
+        "got a list"
+    ) in located
+    assert "Traceback" not in "\n".join(err)
