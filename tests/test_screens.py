@@ -58,3 +58,29 @@ def test_pages_load_cleanly_and_fit_the_screen(
                                  f"-{width}.png"), full_page=True)
     page.close()
     assert problems == []
+
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_pages_pass_axe_wcag_aa(base_url: str, browser: object, width: int) -> None:
+    """axe-core's WCAG 2.0/2.1 A and AA rules (contrast, names, landmarks, headings...)."""
+    assert AXE.exists(), "axe-core is not installed: run `npm ci` (or `make test`)"
+    # axe is injected as an inline script, which the site's own CSP rightly forbids
+    page = browser.new_page(  # type: ignore[attr-defined]
+        viewport={"width": width, "height": 900}, bypass_csp=True
+    )
+    found = {}
+    for path in PAGES:
+        page.goto(base_url + path, wait_until="load")
+        page.add_script_tag(path=str(AXE))
+        violations = page.evaluate(
+            """async () => (await axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations
+                .map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))"""
+        )
+        if violations:
+            found[path] = violations
+    page.close()
+    assert found == {}
