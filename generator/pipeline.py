@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import re
-from collections.abc import Mapping
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -402,32 +407,100 @@ def build(content_dir: Path, out_dir: Path, base_url: str | None = None) -> tupl
 
 def render_files(site: Site, project_root: Path) -> dict[str, bytes]:
     """Site -> every output file, in memory. Template errors become problems naming the
-    template file and line."""
+    template file and line. On a large site the search index is built in a second
+    process while this one renders the pages; the output is the same either way."""
     import jinja2
 
     from generator import admin, headers, render, search
 
-    bundle = search.build_search(site)
     # lunr.js comes from the project's npm install; a content folder outside the project
     # (a scratch tree, a benchmark) uses the generator's own
     npm_root = project_root if (project_root / "node_modules").is_dir() else GENERATOR_ROOT
     lunr_path, lunr_js = search.lunr_js_asset(npm_root)
-    assets = {
-        "lunr.js": "/" + lunr_path,
-        "search-index": bundle.index_url,
-        "search-store": bundle.store_url,
-    }
     theme_dir = Path(site.theme)
-    try:
-        files = render.render_site(site, theme_dir, assets)
-    except jinja2.TemplateSyntaxError as exc:
-        raise ContentError([_template_problem(theme_dir, exc.filename, exc.lineno, exc.message)])
-    except jinja2.TemplateError as exc:
-        filename, lineno = _template_frame(exc)
-        raise ContentError([_template_problem(theme_dir, filename, lineno, str(exc))])
-    files = {**files, **bundle.files, lunr_path: lunr_js, **admin.admin_files(project_root)}
+    with _search_index(site) as bundle:
+        assets = _Assets("/" + lunr_path, bundle)
+        try:
+            files = render.render_site(site, theme_dir, assets)
+        except jinja2.TemplateSyntaxError as exc:
+            raise ContentError(
+                [_template_problem(theme_dir, exc.filename, exc.lineno, exc.message)]
+            ) from None
+        except jinja2.TemplateError as exc:
+            filename, lineno = _template_frame(exc)
+            raise ContentError([_template_problem(theme_dir, filename, lineno, str(exc))]) from None
+        search_files = bundle().files
+    files = {**files, **search_files, lunr_path: lunr_js, **admin.admin_files(project_root)}
     files["_headers"] = headers.netlify_headers(files, render.CSP)
     return files
+
+
+PARALLEL_FROM = 1000
+"""Sites with this many claims build their search index in a second process."""
+
+_forked_site: Site | None = None
+"""The site a forked search worker indexes: inherited through fork, never pickled."""
+
+
+def _index_forked_site() -> Any:
+    from generator import search
+
+    assert _forked_site is not None
+    return search.build_search(_forked_site)
+
+
+@contextmanager
+def _search_index(site: Site) -> Iterator[Callable[[], Any]]:
+    """Yields a function that returns the site's SearchBundle, built meanwhile in a forked
+    process when the site is large, there is a second core and nothing else runs in this
+    process (forking a process with other threads, such as `serve`'s, is not safe)."""
+    global _forked_site
+    from generator import search
+
+    can_fork = (
+        len(site.claims) >= PARALLEL_FROM
+        and (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+    if not can_fork:
+        bundle = search.build_search(site)
+        yield lambda: bundle
+        return
+    _forked_site = site
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+    try:
+        future = pool.submit(_index_forked_site)
+        yield future.result
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _forked_site = None
+
+
+class _Assets(Mapping[str, str]):
+    """The url paths of the files the search page loads; the index's are known only once
+    it is built, so they are asked for only when the search page is rendered."""
+
+    KEYS = ("lunr.js", "search-index", "search-store")
+
+    def __init__(self, lunr_url: str, bundle: Callable[[], Any]) -> None:
+        self._lunr_url = lunr_url
+        self._bundle = bundle
+
+    def __getitem__(self, key: str) -> str:
+        if key == "lunr.js":
+            return self._lunr_url
+        if key == "search-index":
+            return str(self._bundle().index_url)
+        if key == "search-store":
+            return str(self._bundle().store_url)
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.KEYS)
+
+    def __len__(self) -> int:
+        return len(self.KEYS)
 
 
 def _template_frame(exc: BaseException) -> tuple[str | None, int]:

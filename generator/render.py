@@ -582,7 +582,7 @@ class Renderer:
         self.theme_dir = theme_dir
         self.templates = theme_dir / "templates"
         self.static = theme_assets(theme_dir)
-        self.assets = dict(assets)
+        self.assets = assets  # read only by the search page, which is rendered last
         self.env = make_environment(theme_dir)
         self.env.globals.update(
             site=site,
