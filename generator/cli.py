@@ -72,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except Exception as exc:  # an internal error, not a content problem
+    except Exception as exc:  # noqa: BLE001 - an internal error, not a content problem
         if args.debug:
             traceback.print_exc()
         else:

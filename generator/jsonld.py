@@ -82,7 +82,7 @@ def _certainly_first(appearances: list[Appearance]) -> Appearance | None:
         return None
     spans = [(_bounds(a.article.date), a) for a in appearances if a.article.date]
     spans.sort(key=lambda s: s[0])
-    (first_start, first_end), first = spans[0]
+    (_, first_end), first = spans[0]
     if all(first_end < start for (start, _), _ in spans[1:]):
         return first
     return None

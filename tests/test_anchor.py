@@ -42,10 +42,10 @@ def found(text: str, quote: str, **kw: str) -> str:
         # curly single quotes printed as apostrophes
         (SUN, "offering 'safe haven' to Al Qaeda", "offering ‘safe haven’ to Al Qaeda"),
         # a straight opening quote closed by a curly one, typed all straight
-        (SUN, 'it adds: "The Taliban continued to maintain its relationship with Al Qaeda, '
-              'providing safe haven for the terrorist group in Afghanistan."',
-         'it adds: "The Taliban continued to maintain its relationship with Al Qaeda, '
-         'providing safe haven for the terrorist group in Afghanistan.”'),
+        (SUN, ('it adds: "The Taliban continued to maintain its relationship with Al Qaeda, '
+               'providing safe haven for the terrorist group in Afghanistan."'),
+         ('it adds: "The Taliban continued to maintain its relationship with Al Qaeda, '
+          'providing safe haven for the terrorist group in Afghanistan.”')),
         # a non-breaking space typed as a plain space
         (AFP, "safe haven to plot attacks. But in the months since",
          "safe haven to plot attacks.\xa0But in the months since"),
