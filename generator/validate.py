@@ -137,14 +137,18 @@ def _translate(error: jsonschema.ValidationError, record: Record) -> list[Proble
     where = record.where(path)
     validator = error.validator
     root = schema(record.kind)
+    # the error's parts, typed (jsonschema's stubs allow "unset" for each)
+    instance: Any = error.instance
+    value: Any = error.validator_value
+    node: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
 
     if validator == "required":
-        instance = error.instance or {}
-        known = error.schema.get("properties", {})
+        instance = instance or {}
+        known = node.get("properties", {})
         unknown = [k for k in instance if known and k not in known]
         # one error per missing key: its message names it
         named = re.match(r"^'(.+)' is a required property$", error.message)
-        candidates = [named.group(1)] if named else list(error.validator_value)
+        candidates = [named.group(1)] if named else list(value)
         missing = [
             k for k in candidates
             if k not in instance and not difflib.get_close_matches(k, unknown, n=1, cutoff=0.6)
@@ -168,7 +172,7 @@ def _translate(error: jsonschema.ValidationError, record: Record) -> list[Proble
         return out
     if validator == "dependencies":
         needed = error.message.split("'")[1] if "'" in error.message else "?"
-        trigger = next((k for k, v in error.validator_value.items() if needed in v), "?")
+        trigger = next((k for k, v in value.items() if needed in v), "?")
         return [
             Problem(
                 where,
@@ -177,8 +181,8 @@ def _translate(error: jsonschema.ValidationError, record: Record) -> list[Proble
             )
         ]
     if validator == "additionalProperties":
-        known = sorted(error.schema.get("properties", {}))
-        extras = sorted(k for k in error.instance if k not in error.schema.get("properties", {}))
+        known = sorted(node.get("properties", {}))
+        extras = sorted(k for k in instance if k not in node.get("properties", {}))
         out = []
         for key in extras:
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
@@ -187,60 +191,60 @@ def _translate(error: jsonschema.ValidationError, record: Record) -> list[Proble
             out.append(Problem(record.where_key(path + (key,)), f"{prefix}unknown key {key!r}", hint))
         return out
     if validator == "enum":
-        allowed = ", ".join(str(v) for v in error.validator_value)
-        close = difflib.get_close_matches(str(error.instance), [str(v) for v in error.validator_value], n=1)
+        allowed = ", ".join(str(v) for v in value)
+        close = difflib.get_close_matches(str(instance), [str(v) for v in value], n=1)
         hint = f"Did you mean {close[0]!r}? " if close else ""
         return [
             Problem(
                 where,
-                f"{prefix}expected one of {allowed}; got {_kind(error.instance)}",
+                f"{prefix}expected one of {allowed}; got {_kind(instance)}",
                 hint + "Pick one of the listed values (quote it if YAML reads it as something else).",
             )
         ]
     if validator == "type":
-        wanted = error.validator_value
+        wanted = value
         names = [wanted] if isinstance(wanted, str) else list(wanted)
         wanted_text = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
         hint = "See docs/format.md for this key."
-        if "string" in names and isinstance(error.instance, (dict, list)):
+        if "string" in names and isinstance(instance, (dict, list)):
             hint = "If the text contains `: ` or starts with `[`, `{` or `-`, wrap it in double quotes."
         elif "boolean" in names:
             hint = "Write true or false (YAML words such as yes, no, on, off are read as text here)."
         elif "array" in names:
             hint = "Write a list: `[a, b]` or one `- item` per line."
-        return [Problem(where, f"{prefix}expected {wanted_text}; got {_kind(error.instance)}", hint)]
+        return [Problem(where, f"{prefix}expected {wanted_text}; got {_kind(instance)}", hint)]
     if validator == "format":
         cause = error.cause
-        message = str(cause) if cause else f"{_kind(error.instance)} is not valid here"
+        message = str(cause) if cause else f"{_kind(instance)} is not valid here"
         hint = {
             "partial-date": "Write the date at the precision known: 2021, 2021-08 or 2021-08-17.",
             "http-url": "Use a full address starting with https:// (or http://).",
-        }.get(str(error.validator_value), "")
+        }.get(str(value), "")
         return [Problem(where, f"{prefix}{message}", hint)]
     if validator == "pattern":
-        if error.validator_value == "^[a-z0-9]+(-[a-z0-9]+)*$":
-            fixed = re.sub(r"[^a-z0-9]+", "-", str(error.instance).lower()).strip("-")
+        if value == "^[a-z0-9]+(-[a-z0-9]+)*$":
+            fixed = re.sub(r"[^a-z0-9]+", "-", str(instance).lower()).strip("-")
             return [
                 Problem(
                     where,
-                    f"{prefix}{_kind(error.instance)} is not a valid id",
+                    f"{prefix}{_kind(instance)} is not a valid id",
                     f"Ids are lower-case letters, digits and single hyphens, e.g. {fixed!r}.",
                 )
             ]
-        if "/" in str(error.validator_value):
+        if "/" in str(value):
             return [
                 Problem(
                     where,
-                    f"{prefix}{_kind(error.instance)} is not an article id",
+                    f"{prefix}{_kind(instance)} is not an article id",
                     "Write outlet/slug: the article's path under articles/ without `.txt`.",
                 )
             ]
         description = _subschema_at(root, path).get("description", "")
-        return [Problem(where, f"{prefix}{_kind(error.instance)} is not valid", description)]
+        return [Problem(where, f"{prefix}{_kind(instance)} is not valid", description)]
     if validator == "minLength":
         return [Problem(where, f"{prefix}must not be empty", "Write a value or remove the key.")]
     if validator == "minItems":
-        return [Problem(where, f"{prefix}needs at least {error.validator_value} items", "")]
+        return [Problem(where, f"{prefix}needs at least {value} items", "")]
     if validator == "uniqueItems":
         return [Problem(where, f"{prefix}lists the same item twice", "Remove the repeated item.")]
     if validator in ("minProperties", "maxProperties"):
