@@ -9,24 +9,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "bench" / "out"
-
-
-def generate(claims: int, seed: int) -> Path:
-    content = OUT / f"claims-{claims}-seed-{seed}" / "content"
-    if not (content / "site.yaml").exists():
-        subprocess.run(
-            [sys.executable, str(ROOT / "bench" / "generate.py"), "--claims", str(claims),
-             "--out", str(content), "--seed", str(seed)],
-            check=True,
-        )
-    return content
+from generate import cached_content
 
 
 def build(content: Path) -> tuple[float, int, int]:
@@ -52,7 +39,7 @@ def main() -> int:
     args = parser.parse_args()
     print(f"{'claims':>8} {'pages':>8} {'wall s':>8} {'pages/s':>9} {'peak RSS MiB':>13}")
     for claims in args.claims:
-        content = generate(claims, args.seed)
+        content = cached_content(claims, args.seed)
         seconds, pages, rss_kib = build(content)
         print(f"{claims:>8} {pages:>8} {seconds:>8.2f} {pages / seconds:>9.0f} {rss_kib / 1024:>13.0f}")
     return 0

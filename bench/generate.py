@@ -320,6 +320,19 @@ def write_tree(files: dict[str, str], out: Path) -> None:
         path.write_text(files[rel_path], encoding="utf-8", newline="\n")
 
 
+CACHE = Path(__file__).resolve().parent / "out"
+"""Where the benchmarks keep generated content between runs (git-ignored)."""
+
+
+def cached_content(claims: int, seed: int = 1) -> Path:
+    """The content folder for `claims` and `seed` under bench/out/, generated on first use
+    (generating is not what the benchmarks measure)."""
+    content = CACHE / f"claims-{claims}-seed-{seed}" / "content"
+    if not (content / "site.yaml").exists():
+        write_tree(generate(claims, seed), content)
+    return content
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--claims", type=int, required=True, help="how many claims (and articles)")

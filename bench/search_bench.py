@@ -30,18 +30,9 @@ OUT = ROOT / "bench" / "out"
 QUERY_JS = ROOT / "tests" / "js" / "query.js"
 sys.path.insert(0, str(ROOT))
 
+from generate import cached_content
+
 from generator import pipeline, search
-
-
-def generated_content(claims: int, seed: int) -> Path:
-    content = OUT / f"claims-{claims}-seed-{seed}" / "content"
-    if not (content / "site.yaml").exists():
-        subprocess.run(
-            [sys.executable, str(ROOT / "bench" / "generate.py"), "--claims", str(claims),
-             "--out", str(content), "--seed", str(seed)],
-            check=True,
-        )
-    return content
 
 
 def queries_for(site_claims: list[str]) -> list[tuple[str, str]]:
@@ -227,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         bench(args.content.resolve(), args.repeat, args.browser)
         return 0
     for claims in args.claims:
-        bench(generated_content(claims, args.seed), args.repeat, args.browser)
+        bench(cached_content(claims, args.seed), args.repeat, args.browser)
     return 0
 
 
