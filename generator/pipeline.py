@@ -172,10 +172,6 @@ def _assemble(
     return site, problems
 
 
-def _opt(data: Mapping[str, Any], key: str) -> Any:
-    return data.get(key)
-
-
 def _date(value: str | None) -> PartialDate | None:
     return validate.parse_date(value) if value else None
 
@@ -186,9 +182,9 @@ def _outlet(record: load.Record) -> Outlet:
         id=record.id,
         name=d["name"],
         identified=d.get("identified", True),
-        homepage=_opt(d, "homepage"),
-        country=_opt(d, "country"),
-        notes=_opt(d, "notes"),
+        homepage=d.get("homepage"),
+        country=d.get("country"),
+        notes=d.get("notes"),
     )
 
 
@@ -198,20 +194,20 @@ def _source(record: load.Record) -> Source:
         id=record.id,
         title=d["title"],
         publisher=d["publisher"],
-        symbol=_opt(d, "symbol"),
-        date=_date(_opt(d, "date")),
-        url=_opt(d, "url"),
-        kind=_opt(d, "kind"),
-        notes=_opt(d, "notes"),
+        symbol=d.get("symbol"),
+        date=_date(d.get("date")),
+        url=d.get("url"),
+        kind=d.get("kind"),
+        notes=d.get("notes"),
         passages=tuple(
             Passage(
                 id=p["id"],
                 text=p["text"],
                 checked=p["checked"],
-                locator=_opt(p, "locator"),
-                basis=_opt(p, "basis"),
+                locator=p.get("locator"),
+                basis=p.get("basis"),
                 rests_on=tuple(p.get("rests_on", ())),
-                url=_opt(p, "url"),
+                url=p.get("url"),
             )
             for p in d.get("passages", [])
         ),
@@ -228,11 +224,11 @@ def _article(record: load.Record, outlet: Outlet) -> Article:
         id=record.id,
         outlet=outlet,
         headline=d["headline"],
-        url=_opt(d, "url"),
-        date=_date(_opt(d, "date")),
-        date_basis=_opt(d, "date_basis"),
+        url=d.get("url"),
+        date=_date(d.get("date")),
+        date_basis=d.get("date_basis"),
         cites=tuple(cites),
-        notes=_opt(d, "notes"),
+        notes=d.get("notes"),
         text=record.text,
         rel_path=record.rel_path,
         body_line=record.body_line,
@@ -264,7 +260,7 @@ def _claim(
         if article is None:
             continue  # reported by validate
         where = record.where(("appearances", i, "quote"))
-        found = anchor.find_span(article.text, a["quote"], _opt(a, "prefix"), _opt(a, "suffix"))
+        found = anchor.find_span(article.text, a["quote"], a.get("prefix"), a.get("suffix"))
         if not isinstance(found, anchor.Found):
             problems.append(_anchor_problem(found, where, i, article, a["quote"]))
             continue
@@ -286,13 +282,13 @@ def _claim(
             Appearance(
                 article=article,
                 quote=a["quote"],
-                prefix=_opt(a, "prefix"),
-                suffix=_opt(a, "suffix"),
+                prefix=a.get("prefix"),
+                suffix=a.get("suffix"),
                 span=span,
                 attribution=Attribution(a["attribution"]),
-                note=_opt(a, "note"),
+                note=a.get("note"),
                 stated_fidelity=stated,
-                fidelity_reason=_opt(a, "fidelity_reason"),
+                fidelity_reason=a.get("fidelity_reason"),
                 fidelity=result,
             )
         )

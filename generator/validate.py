@@ -272,12 +272,30 @@ def check_references(
         by_kind.setdefault(kind, {}).setdefault(record_id, None)
     outlets = by_kind.get("outlet", {})
     sources = by_kind.get("source", {})
-    articles = {k: v for k, v in by_kind.get("article", {}).items()}
+    articles = by_kind.get("article", {})
     problems: list[Problem] = []
 
     def nearest(word: str, options: Iterable[str]) -> str:
         close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.75)
         return f"Did you mean {close[0]!r}? " if close else ""
+
+    def dangling(
+        record: Record, path: JsonPath, what: str, value: Any, known: Mapping[str, Any], hint: str
+    ) -> bool:
+        """Report a reference to a `what` that does not exist; True when it was reported."""
+        if not isinstance(value, str) or value in known:
+            return False
+        problems.append(
+            Problem(
+                record.where(path),
+                f"{_path_label(path)}: no {what} {value!r}",
+                nearest(value, known) + hint,
+            )
+        )
+        return True
+
+    in_sources = "Use the name of a file in sources/ without .yaml."
+    in_articles = "Use outlet/slug: the path under articles/ without .txt."
 
     passages: dict[str, dict[str, Mapping[str, Any]]] = {}
     for source in sources.values():
@@ -300,14 +318,8 @@ def check_references(
             seen[pid] = i
             passages.setdefault(source.id, {})[pid] = passage
             for j, outlet in enumerate(_list(passage, "rests_on")):
-                if isinstance(outlet, str) and outlet not in outlets:
-                    problems.append(
-                        Problem(
-                            source.where(("passages", i, "rests_on", j)),
-                            f"passages[{i}].rests_on[{j}]: no outlet {outlet!r}",
-                            nearest(outlet, outlets) + "rests_on lists ids of files in outlets/.",
-                        )
-                    )
+                dangling(source, ("passages", i, "rests_on", j), "outlet", outlet, outlets,
+                         "rests_on lists ids of files in outlets/.")
 
     for article in articles.values():
         if article is None:
@@ -323,24 +335,11 @@ def check_references(
                 )
             )
         for i, cite in enumerate(_list(article.data, "cites")):
-            if not isinstance(cite, dict):
-                continue
-            if isinstance(cite.get("source"), str) and cite["source"] not in sources:
-                problems.append(
-                    Problem(
-                        article.where(("cites", i, "source")),
-                        f"cites[{i}].source: no source {cite['source']!r}",
-                        nearest(cite["source"], sources) + "Use the name of a file in sources/ without .yaml.",
-                    )
-                )
-            if isinstance(cite.get("article"), str) and cite["article"] not in articles:
-                problems.append(
-                    Problem(
-                        article.where(("cites", i, "article")),
-                        f"cites[{i}].article: no article {cite['article']!r}",
-                        nearest(cite["article"], articles) + "Use outlet/slug of a file in articles/.",
-                    )
-                )
+            if isinstance(cite, dict):
+                dangling(article, ("cites", i, "source"), "source", cite.get("source"), sources,
+                         in_sources)
+                dangling(article, ("cites", i, "article"), "article", cite.get("article"),
+                         articles, in_articles)
 
     for claim in by_kind.get("claim", {}).values():
         if claim is None:
@@ -350,15 +349,9 @@ def check_references(
         status = data.get("status")
         if isinstance(primary, dict) and isinstance(primary.get("source"), str):
             source_id = primary["source"]
-            if source_id not in sources:
-                problems.append(
-                    Problem(
-                        claim.where(("primary", "source")),
-                        f"primary.source: no source {source_id!r}",
-                        nearest(source_id, sources) + "Use the name of a file in sources/ without .yaml.",
-                    )
-                )
-            elif isinstance(primary.get("passage"), str):
+            missing = dangling(claim, ("primary", "source"), "source", source_id, sources,
+                               in_sources)
+            if not missing and isinstance(primary.get("passage"), str):
                 pid = primary["passage"]
                 known = passages.get(source_id, {})
                 if sources[source_id] is None:
@@ -402,14 +395,8 @@ def check_references(
             if not isinstance(appearance, dict):
                 continue
             article_id = appearance.get("article")
-            if isinstance(article_id, str) and article_id not in articles:
-                problems.append(
-                    Problem(
-                        claim.where(("appearances", i, "article")),
-                        f"appearances[{i}].article: no article {article_id!r}",
-                        nearest(article_id, articles) + "Use outlet/slug: the path under articles/ without .txt.",
-                    )
-                )
+            dangling(claim, ("appearances", i, "article"), "article", article_id, articles,
+                     in_articles)
             key = (str(article_id), str(appearance.get("quote")), str(appearance.get("prefix")),
                    str(appearance.get("suffix")))
             if key in seen_quotes:

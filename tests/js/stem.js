@@ -11,12 +11,7 @@ const fs = require("fs");
 const path = require("path");
 
 const projectRoot = path.resolve(process.argv[2] || ".");
-const lunrPath = path.join(projectRoot, "node_modules", "lunr", "lunr.min.js");
-if (!fs.existsSync(lunrPath)) {
-  process.stderr.write(`${lunrPath} is missing: run \`npm ci\`\n`);
-  process.exit(2);
-}
-const lunr = require(lunrPath);
+const lunr = require("./lunr.js")(projectRoot);
 
 const request = JSON.parse(fs.readFileSync(0, "utf8"));
 const pipeline = new lunr.Pipeline();
