@@ -13,7 +13,7 @@ const fs = require("fs");
 const path = require("path");
 
 const projectRoot = path.resolve(process.argv[2] || ".");
-const lunr = require("./load_lunr.js")(projectRoot);
+const lunr = require("./shipped.js")(projectRoot);
 const search = require(path.join(projectRoot, "themes", "default", "static", "search.js"));
 
 const request = JSON.parse(fs.readFileSync(0, "utf8"));
