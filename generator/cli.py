@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from generator import __version__
-from generator.errors import ContentError
+from generator.errors import ContentError, Problem, UserError, printable
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -68,7 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return _serve(args)
     except ContentError as exc:
-        _print_problems(exc, getattr(args, "format", "text"))
+        _print_problems(exc.problems, getattr(args, "format", "text"))
+        return 1
+    except UserError as exc:
+        _print_error(exc.message, exc.hint)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -111,11 +114,7 @@ def _new(args: argparse.Namespace) -> int:
         _print_error(f"cannot read {args.from_file}: {exc.strerror or exc}",
                      "Pass the file that holds the article text, or - for standard input.")
         return 1
-    try:
-        written = new.create(args.kind, args.name, Path(args.content), text)
-    except new.NewError as exc:
-        _print_error(exc.message, exc.hint)
-        return 1
+    written = new.create(args.kind, args.name, Path(args.content), text)
     print(f"wrote {written.rel_path}")
     if args.kind == "article" and text is None:
         print("next: fill in the front matter, paste the article text as captured after the "
@@ -136,9 +135,6 @@ def _serve(args: argparse.Namespace) -> int:
             Path(args.content), Path(args.out), port=args.port, stop=stop,
             report=_report,
         )
-    except serve.ServeError as exc:
-        _print_error(exc.message, exc.hint)
-        return 1
     except KeyboardInterrupt:
         stop.set()
         return 0
@@ -154,14 +150,40 @@ def _print_error(message: str, hint: str = "") -> None:
         print(f"    {line}", file=sys.stderr)
 
 
-def _print_problems(exc: ContentError, fmt: str) -> None:
-    for number, problem in enumerate(exc.problems, 1):
-        print(f"{problem.format()}", file=sys.stderr)
+def _print_problems(problems: tuple[Problem, ...], fmt: str, written: bool = False) -> None:
+    """Every problem (errors and warnings), then a count; with `--format github` each one
+    also as a workflow command that marks its line in a pull request."""
+    for problem in problems:
+        print(problem.format(), file=sys.stderr)
         if fmt == "github":
-            loc = problem.location
-            message = (problem.message + ("\n" + problem.hint if problem.hint else ""))
-            escaped = message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            path = loc.rel_path.replace(",", "%2C").replace(":", "%3A")
-            print(f"::error file={path},line={loc.line},col={loc.col}::{escaped}")
-    count = len(exc.problems)
-    print(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", file=sys.stderr)
+            print(_annotation(problem))
+    errors = sum(1 for p in problems if p.is_error)
+    warnings = len(problems) - errors
+    parts = []
+    if errors:
+        parts.append(f"{errors} problem{'s' if errors != 1 else ''}")
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    if errors:
+        print(f"{' and '.join(parts)} found; nothing was written.", file=sys.stderr)
+    elif warnings:
+        print(f"{parts[0]} (advice: `--strict` makes warnings errors)", file=sys.stderr)
+
+
+def _annotation(problem: Problem) -> str:
+    """A GitHub Actions `::error` or `::warning` command. Its properties and message are
+    escaped as the runner reads them, so that nothing in a path or a message (a newline
+    above all) can end the command and start another."""
+    loc = problem.location
+    message = problem.message + ("\n" + problem.hint if problem.hint else "")
+    path = _escape_property(printable(loc.rel_path, keep=""))
+    kind = "error" if problem.is_error else "warning"
+    return f"::{kind} file={path},line={loc.line},col={loc.col}::{_escape_data(message)}"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

@@ -1,8 +1,11 @@
-"""Content problems -> `file:line:col: message` lines with a hint."""
+"""Content problems -> `file:line:col: message` lines with a hint; one error type for the rest."""
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import Enum
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -15,7 +18,14 @@ class Location:
     """1-based column."""
 
     def __str__(self) -> str:
-        return f"{self.rel_path}:{self.line}:{self.col}"
+        return f"{printable(self.rel_path, keep='')}:{self.line}:{self.col}"
+
+
+class Severity(Enum):
+    ERROR = "error"
+    """Fails the run: nothing is written."""
+    WARNING = "warning"
+    """Advice the editor may overrule; `--strict` makes it an error."""
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -25,20 +35,66 @@ class Problem:
     """What is wrong, in one line."""
     hint: str = ""
     """How to fix it; may span several lines."""
+    severity: Severity = Severity.ERROR
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
 
     def format(self) -> str:
-        text = f"{self.location}: {self.message}"
+        label = "" if self.is_error else "warning: "
+        text = f"{self.location}: {label}{printable(self.message, keep='')}"
         if self.hint:
-            text += "\n" + "\n".join("    " + line for line in self.hint.splitlines())
+            text += "\n" + "\n".join("    " + line for line in printable(self.hint).splitlines())
         return text
 
 
-class ContentError(Exception):
-    """Raised with every problem of a run, never with just the first."""
+def warning(location: Location, message: str, hint: str = "") -> Problem:
+    return Problem(location, message, hint, Severity.WARNING)
 
-    def __init__(self, problems: list[Problem] | tuple[Problem, ...]) -> None:
+
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+"""Characters that reorder the text around them (the "Trojan Source" trick)."""
+
+
+def printable(text: str, keep: str = "\n") -> str:
+    """`text` with control characters, line and paragraph separators and bidirectional
+    controls written as `\\xNN` or `\\uNNNN`, except those in `keep`: a file name or a value
+    from content cannot move the cursor, start a line of its own or reorder what the
+    terminal shows."""
+    if text.isprintable():
+        return text
+    return "".join(
+        _escaped(char) if char not in keep and _unsafe(char) else char for char in text
+    )
+
+
+def _escaped(char: str) -> str:
+    return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+
+def _unsafe(char: str) -> bool:
+    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in BIDI_CONTROLS
+
+
+class ContentError(Exception):
+    """Raised with every problem of a run, never with just the first. `problems` holds the
+    errors and the warnings, sorted by location."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = tuple(sorted(problems))
-        super().__init__(f"{len(self.problems)} problem(s) in the content")
+        errors = sum(1 for p in self.problems if p.is_error)
+        super().__init__(f"{errors} problem(s) in the content")
 
     def __str__(self) -> str:
         return "\n".join(p.format() for p in self.problems)
+
+
+class UserError(Exception):
+    """A command that cannot do what was asked (a bad argument, a file that exists, a port in
+    use): what is wrong, and how to fix it. Printed as `error: message` and the hint."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint

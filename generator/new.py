@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from generator.errors import UserError
 from generator.load import ID_RE
 
 KINDS = ("claim", "article", "source", "outlet")
@@ -44,15 +45,6 @@ INTRO = {
 }
 
 
-class NewError(Exception):
-    """A scaffold that cannot be written: what is wrong, and how to fix it."""
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
-
-
 @dataclass(frozen=True, slots=True)
 class Written:
     src_path: Path
@@ -69,14 +61,14 @@ def schema(kind: str) -> dict[str, Any]:
 
 
 def target_path(kind: str, name: str, content_dir: Path) -> Path:
-    """Where `new KIND NAME` writes; NewError when NAME is not an id of that kind."""
+    """Where `new KIND NAME` writes; UserError when NAME is not an id of that kind."""
     if kind not in KINDS:
-        raise NewError(f"unknown kind {kind!r}", "Choose one of: " + ", ".join(KINDS) + ".")
+        raise UserError(f"unknown kind {kind!r}", "Choose one of: " + ", ".join(KINDS) + ".")
     folder = content_dir / FOLDERS[kind]
     if kind == "article":
         parts = name.split("/")
         if len(parts) != 2:
-            raise NewError(
+            raise UserError(
                 f"{name!r} is not an article id",
                 "Write OUTLET/SLUG: the outlet's id, a slash, and a name for the article, "
                 "e.g. redstate/thanks-joe.",
@@ -89,7 +81,7 @@ def target_path(kind: str, name: str, content_dir: Path) -> Path:
             known = sorted(p.stem for p in outlets.glob("*.yaml")) if outlets.is_dir() else []
             close = difflib.get_close_matches(outlet, known, n=1, cutoff=0.6)
             hint = f"Did you mean {close[0]!r}? " if close else ""
-            raise NewError(
+            raise UserError(
                 f"no outlet {outlet!r}: {_shown(outlets / f'{outlet}.yaml', content_dir)} "
                 "does not exist",
                 hint + f"Create the outlet first: python -m generator new outlet {outlet}",
@@ -105,7 +97,7 @@ def _check_id(part: str, name: str) -> None:
     import re
 
     fixed = re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-") or "name"
-    raise NewError(
+    raise UserError(
         f"{part!r} is not a valid id" + (f" (in {name!r})" if part != name else ""),
         f"Ids are lower-case letters, digits and single hyphens, e.g. {fixed!r}; "
         "the id becomes the file name.",
@@ -121,29 +113,29 @@ def _shown(path: Path, content_dir: Path) -> str:
 
 def create(kind: str, name: str, content_dir: Path, text: bytes | None = None) -> Written:
     """Write the scaffold for `kind` `name` into `content_dir`. `text` (articles only) is
-    written after the front matter byte for byte. Never overwrites: NewError if the file
+    written after the front matter byte for byte. Never overwrites: UserError if the file
     exists."""
     content_dir = Path(content_dir)
     if not content_dir.is_dir():
-        raise NewError(
+        raise UserError(
             f"content folder not found: {content_dir}",
             "Run this from the project root, or pass --content DIR.",
         )
     if text is not None and kind != "article":
-        raise NewError("--from is only for articles", "Use: python -m generator new article OUTLET/SLUG --from FILE")
+        raise UserError("--from is only for articles", "Use: python -m generator new article OUTLET/SLUG --from FILE")
     if text is not None:
         try:
             text.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = text[: exc.start].count(b"\n") + 1
-            raise NewError(
+            raise UserError(
                 f"the article text is not valid UTF-8 (byte 0x{text[exc.start]:02x} on line {line})",
                 "Save the text as UTF-8 first, e.g. `iconv -f WINDOWS-1252 -t UTF-8 FILE > FILE.txt`.",
             ) from None
     src_path = target_path(kind, name, content_dir)
     rel_path = _shown(src_path, content_dir)
     if src_path.exists():
-        raise NewError(
+        raise UserError(
             f"{rel_path} already exists; nothing was written",
             "Edit the existing file, or choose another name.",
         )
@@ -156,7 +148,7 @@ def create(kind: str, name: str, content_dir: Path, text: bytes | None = None) -
         with open(src_path, "xb") as handle:
             handle.write(data)
     except FileExistsError:
-        raise NewError(
+        raise UserError(
             f"{rel_path} already exists; nothing was written",
             "Edit the existing file, or choose another name.",
         ) from None

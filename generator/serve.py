@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator import pipeline
-from generator.errors import ContentError, Location, Problem
+from generator.errors import ContentError, Location, Problem, UserError
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -36,15 +36,6 @@ HEARTBEAT_SECONDS = 15.0
 
 Report = Callable[[str, bool], None]
 """Where the server says what it does: (line, is_problem)."""
-
-
-class ServeError(Exception):
-    """The preview cannot start: what is wrong, and how to fix it."""
-
-    def __init__(self, message: str, hint: str = "") -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,9 +373,9 @@ def bind(port: int | None, report: Report) -> ThreadingHTTPServer:
         return _Server((HOST, DEFAULT_PORT if port is None else port), SimpleHTTPRequestHandler)
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
-            raise ServeError(f"cannot listen on {HOST}:{port}: {exc.strerror}") from None
+            raise UserError(f"cannot listen on {HOST}:{port}: {exc.strerror}") from None
         if port is not None:
-            raise ServeError(
+            raise UserError(
                 f"port {port} is already in use",
                 "Choose another with --port N, or leave --port out to use a free port.",
             ) from None
@@ -413,7 +404,7 @@ def serve(
 
     content_dir = Path(content_dir)
     if not content_dir.is_dir():
-        raise ServeError(
+        raise UserError(
             f"content folder not found: {content_dir}",
             "Run this from the project root, or pass --content DIR.",
         )

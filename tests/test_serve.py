@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from generator import serve
-from generator.errors import Location, Problem
+from generator.errors import Location, Problem, UserError
 
 REPO = Path(__file__).resolve().parent.parent
 MINIMAL = Path(__file__).parent / "trees" / "minimal" / "content"
@@ -227,7 +227,7 @@ def test_taken_default_port_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
             assert said == [f"port {port} is in use; using port {other} instead"]
         finally:
             server.server_close()
-        with pytest.raises(serve.ServeError, match=f"port {port} is already in use"):
+        with pytest.raises(UserError, match=f"port {port} is already in use"):
             serve.bind(port, lambda line, _problem: None)
 
 
