@@ -1,61 +1,15 @@
-"""Quote + article text -> a Span of character offsets, or why it cannot be placed."""
+"""The Site -> where every quote sits in its article, and a problem for each that cannot be placed."""
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-QUOTES = {
-    **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u02bc\u0060\u00b4", "'"),
-    **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\u301d\u301e", '"'),
-}
-DASHES = dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-")
-INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
-
-
-@dataclass(frozen=True, slots=True)
-class Normalised:
-    """Text with typography normalised, and where each character came from."""
-
-    text: str
-    origin: tuple[int, ...]
-    """origin[i] is the offset in the original text of normalised character i;
-    origin[len(text)] is the original length."""
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """Original offsets [start, end) of the normalised slice [start, end); a slice
-        that ends inside one character's expansion (an ellipsis) takes the whole character."""
-        if end <= start:
-            return self.origin[start], self.origin[start]
-        return self.origin[start], self.origin[end - 1] + 1
-
-
-def normalise(text: str) -> Normalised:
-    """NFKC, one kind of straight quote, one kind of dash, one space for any run of
-    white space; invisible characters dropped."""
-    out: list[str] = []
-    origin: list[int] = []
-    for i, char in enumerate(text):
-        if char in INVISIBLE:
-            continue
-        if char.isspace():
-            if out and out[-1] != " ":
-                out.append(" ")
-                origin.append(i)
-            continue
-        for piece in unicodedata.normalize("NFKC", char):
-            piece = QUOTES.get(piece, DASHES.get(piece, piece))
-            if piece.isspace():
-                if out and out[-1] != " ":
-                    out.append(" ")
-                    origin.append(i)
-                continue
-            out.append(piece)
-            origin.append(i)
-    origin.append(len(text))
-    return Normalised("".join(out), tuple(origin))
+from generator.errors import Location, Problem
+from generator.model import Appearance, AppearanceKey, Article, Site, Span
+from generator.text import Normalised, normalise, shorten
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,3 +135,76 @@ def _word_after(text: str, at: int) -> int:
     while at < len(text) and not text[at].isspace():
         at += 1
     return at
+
+
+@dataclass(frozen=True, slots=True)
+class Anchored:
+    spans: dict[AppearanceKey, Span]
+    """Where each quote that could be placed sits in its article."""
+    problems: tuple[Problem, ...]
+    """One for each quote that could not be placed (not found, or found more than once)."""
+
+
+def anchor_site(site: Site) -> Anchored:
+    """Place every appearance's quote in its article's text."""
+    spans: dict[AppearanceKey, Span] = {}
+    problems: list[Problem] = []
+    for claim in site.claims:
+        for appearance in claim.appearances:
+            article = appearance.article
+            found = find_span(article.text, appearance.quote, appearance.prefix, appearance.suffix)
+            if isinstance(found, Found):
+                spans[(claim.id, appearance.index)] = Span(
+                    found.start, found.end, article.line_of(found.start), found.exact
+                )
+            else:
+                problems.append(_problem(found, appearance))
+    return Anchored(spans, tuple(problems))
+
+
+def _problem(found: Ambiguous | NotFound, appearance: Appearance) -> Problem:
+    article: Article = appearance.article
+    where: Location = appearance.quote_at
+    label = f"appearances[{appearance.index}].quote"
+    if isinstance(found, Ambiguous):
+        lines = ", ".join(str(article.line_of(s)) for s in found.starts)
+        choices = "\n".join(
+            f"  line {article.line_of(s)}: prefix: {_yaml_str(_words_before(article.text, s))}"
+            for s in found.starts
+        )
+        return Problem(
+            where,
+            f"{label}: the quote occurs {len(found.starts)} times in {article.rel_path} "
+            f"(lines {lines})",
+            "Add `prefix:` (the words just before the occurrence you mean) or `suffix:` "
+            f"(the words just after it):\n{choices}",
+        )
+    if not found.closest:
+        short = shorten(appearance.quote.strip(), QUOTE_SHOWN)
+        return Problem(where, f"{label}: not found in {article.rel_path}: {_yaml_str(short)}",
+                       "Copy the quote from the article text.")
+    closest = shorten(re.sub(r"\s+", " ", found.closest), CLOSEST_SHOWN)
+    return Problem(
+        where,
+        f"{label}: not found in {article.rel_path}",
+        f"Closest passage ({found.similarity}% similar), at {article.rel_path}:"
+        f"{article.line_of(found.start)}:\n  {closest}\n"
+        "Copy the quote exactly from the article (typography may differ: quotes, dashes "
+        "and spaces are matched loosely, words are not).",
+    )
+
+
+QUOTE_SHOWN = 60
+"""At most this many characters of a quote that was not found are shown in its problem."""
+CLOSEST_SHOWN = 160
+"""At most this many characters of the closest passage are shown."""
+
+
+def _words_before(text: str, offset: int, count: int = 4) -> str:
+    """Up to `count` whole words just before `offset`, on its line."""
+    line = text[:offset].rsplit("\n", 1)[-1]
+    return "".join(re.findall(r"\S+\s*", line)[-count:])
+
+
+def _yaml_str(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import resource
 import sys
+import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from generator import __version__
@@ -27,11 +30,17 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "github"), default="text",
         help="github also prints each problem as a GitHub Actions annotation",
     )
+    _stage_options(check)
 
     build = commands.add_parser("build", help="check, then render content/ into site/")
     build.add_argument("--content", default="content", help="content folder (default: content)")
     build.add_argument("--out", default="site", help="output folder (default: site)")
     build.add_argument("--base-url", help="absolute URL the site is served from (overrides site.yaml)")
+    build.add_argument(
+        "--format", choices=("text", "github"), default="text",
+        help="github also prints each problem as a GitHub Actions annotation",
+    )
+    _stage_options(build)
 
     new = commands.add_parser(
         "new", help="write a commented scaffold for a claim, article, source or outlet",
@@ -54,6 +63,37 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int,
                        help="port to serve on (default: 8000, or a free one if 8000 is taken)")
     return parser
+
+
+def _stage_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--strict", action="store_true",
+                         help="treat warnings as errors (exit 1 when there is any)")
+    command.add_argument("--timings", action="store_true",
+                         help="print each stage's wall time and the peak memory so far")
+
+
+class _Timings:
+    """Each stage's wall time and the process's peak memory after it, printed at the end."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, float] = {}
+        self.peaks: dict[str, int] = {}
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.rows[name] = self.rows.get(name, 0.0) + time.perf_counter() - started
+            self.peaks[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+    def print(self) -> None:
+        total = sum(self.rows.values())
+        print(f"{'stage':<10} {'wall s':>8} {'peak RSS MiB':>13}", file=sys.stderr)
+        for name, seconds in self.rows.items():
+            print(f"{name:<10} {seconds:>8.3f} {self.peaks[name] / 1024:>13.0f}", file=sys.stderr)
+        print(f"{'total':<10} {total:>8.3f}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -88,16 +128,29 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _check(args: argparse.Namespace) -> int:
     from generator import pipeline
 
-    site = pipeline.check(Path(args.content))
-    print(f"ok: {pipeline.summarise(site).line()}")
+    timings = _Timings()
+    try:
+        checked = pipeline.check(Path(args.content), strict=args.strict, stages=timings)
+    finally:
+        if args.timings:
+            timings.print()
+    _print_problems(checked.warnings, args.format)
+    print(f"ok: {pipeline.summarise(checked).line()}")
     return 0
 
 
 def _build(args: argparse.Namespace) -> int:
     from generator import pipeline
 
-    site, count = pipeline.build(Path(args.content), Path(args.out), base_url=args.base_url)
-    print(f"built {count} files into {args.out}/: {pipeline.summarise(site).line()}")
+    timings = _Timings()
+    try:
+        built = pipeline.build(Path(args.content), Path(args.out), base_url=args.base_url,
+                               strict=args.strict, stages=timings)
+    finally:
+        if args.timings:
+            timings.print()
+    _print_problems(built.checked.warnings, args.format)
+    print(f"built {built.files} files into {args.out}/: {pipeline.summarise(built.checked).line()}")
     return 0
 
 

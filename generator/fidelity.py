@@ -1,4 +1,4 @@
-"""Outlet words + passage -> fidelity class, diff and flags."""
+"""Outlet words + passage -> fidelity class, diff and flags: facts, never sentences."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from functools import lru_cache
 from rapidfuzz.distance import LCSseq
 
 from generator.model import DiffOp, Fidelity, FidelityResult, Flag, FlagKind
+from generator.text import normalise
 
 PARAPHRASE_THRESHOLD = 0.5
 """Below this similarity an outlet's words are a paraphrase, at or above it an alteration.
@@ -144,10 +145,8 @@ def compare(
     a = [word.norm for word in source]
     b = [word.norm for word in outlet]
     if not a or not b:
-        return FidelityResult(
-            Fidelity.PARAPHRASE, 0.0, _diff(source, outlet, []), (), (),
-            "There are no words to compare.",
-        )
+        return FidelityResult(Fidelity.PARAPHRASE, 0.0, _diff(source, outlet, []), (), (),
+                              too_short=True)
 
     if a == b:
         return _result(Fidelity.VERBATIM, source, outlet, [(0, 0, len(a))])
@@ -163,13 +162,14 @@ def compare(
     return _result(Fidelity.PARAPHRASE, source, outlet, blocks)
 
 
-def not_comparable(reason: str) -> FidelityResult:
+def not_comparable() -> FidelityResult:
     """The result for a passage whose only known wording is the outlet's own."""
-    return FidelityResult(Fidelity.NOT_COMPARABLE, 0.0, (), (), (), reason)
+    return FidelityResult(Fidelity.NOT_COMPARABLE, 0.0, (), (), (), rests_on_outlet=True)
 
 
 def contradiction(stated: Fidelity, result: FidelityResult) -> str | None:
-    """A one-line message when an editor's stated fidelity disagrees with the computed one."""
+    """A one-line message for `check` when an editor's stated fidelity disagrees with the
+    computed one."""
     if result.fidelity in (stated, Fidelity.NOT_COMPARABLE):
         return None
     return (
@@ -235,10 +235,8 @@ def _word(raw: str, gap: str, first: bool) -> _Word:
 
 
 def _normalise(raw: str) -> str:
-    text = unicodedata.normalize("NFKC", raw)
-    text = "".join("'" if c in _APOSTROPHES else c for c in text)
-    text = unicodedata.normalize("NFKC", text.casefold())
-    return _DIGIT_GROUPING.sub("", text)
+    """A word as compared: typography normalised, case folded, digits ungrouped."""
+    return _DIGIT_GROUPING.sub("", normalise(raw, case=True, space=False, invisible=False).text)
 
 
 def _join(words: Sequence[_Word]) -> str:
@@ -450,20 +448,20 @@ def _flags(source: list[_Word], outlet: list[_Word], blocks: list[_Block]) -> tu
     flags: list[Flag] = []
     dropped, put = _unmatched(removed, added, _NEGATION)
     if dropped:
-        flags.append(_flag(FlagKind.NEGATION_DROPPED, dropped, (), "a negation"))
+        flags.append(Flag(FlagKind.NEGATION_DROPPED, dropped, ()))
     if put:
-        flags.append(_flag(FlagKind.NEGATION_ADDED, (), put, "a negation"))
+        flags.append(Flag(FlagKind.NEGATION_ADDED, (), put))
     dropped, put = _unmatched(removed, added, _NUMBER)
     # a spelled-out count the outlet adds where no number was dropped ("the two groups"
     # for "the Taliban ... and Al-Qaida") names the source's own subjects: not a change
     if dropped or any(word.casefold() not in NUMERAL_WORDS for word in put):
-        flags.append(_flag(FlagKind.NUMBER_CHANGED, dropped, put, "a number or date"))
+        flags.append(Flag(FlagKind.NUMBER_CHANGED, dropped, put))
     dropped, put = _unmatched(removed, added, _QUANTIFIER)
     if dropped or put:
-        flags.append(_flag(FlagKind.QUANTIFIER_CHANGED, dropped, put, "a quantifier"))
+        flags.append(Flag(FlagKind.QUANTIFIER_CHANGED, dropped, put))
     dropped, _ = _unmatched(removed, added, _HEDGE)
     if dropped:
-        flags.append(_flag(FlagKind.HEDGE_DROPPED, dropped, (), "a hedge"))
+        flags.append(Flag(FlagKind.HEDGE_DROPPED, dropped, ()))
     return tuple(flags)
 
 
@@ -530,21 +528,6 @@ def _less(marks: list[_Mark], other: list[_Mark]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def _quote(words: Sequence[str]) -> str:
-    return ", ".join(f'"{word}"' for word in words)
-
-
-def _flag(kind: FlagKind, dropped: tuple[str, ...], put: tuple[str, ...], what: str) -> Flag:
-    """'Drops "41"', 'Adds "40"' or 'Changes "41" to "40"', then what the words are."""
-    if dropped and put:
-        change = f"Changes {_quote(dropped)} to {_quote(put)}"
-    elif dropped:
-        change = f"Drops {_quote(dropped)}"
-    else:
-        change = f"Adds {_quote(put)}"
-    return Flag(kind, dropped + put, f"{change}: {what}")
-
-
 # Results
 
 
@@ -555,61 +538,44 @@ def _result(
     blocks: list[_Block],
     short: bool = False,
 ) -> FidelityResult:
-    similarity = _similarity(blocks, len(outlet))
-    respellings = _respellings(source, outlet, blocks)
-    flags = _flags(source, outlet, blocks) if fidelity is Fidelity.ALTERED else ()
     return FidelityResult(
         fidelity=fidelity,
-        similarity=similarity,
+        similarity=_similarity(blocks, len(outlet)),
         diff=_diff(source, outlet, blocks),
-        flags=flags,
-        respellings=respellings,
-        reason=_reason(fidelity, similarity, len(blocks), flags, respellings, short),
+        flags=_flags(source, outlet, blocks) if fidelity is Fidelity.ALTERED else (),
+        respellings=_respellings(source, outlet, blocks),
+        runs=len(blocks),
+        too_short=short,
     )
 
 
-def _reason(
-    fidelity: Fidelity,
-    similarity: float,
-    runs: int,
-    flags: tuple[Flag, ...],
-    respellings: tuple[tuple[str, str], ...],
-    short: bool,
-) -> str:
-    spelled = ", ".join(f"{s} \u2192 {o}" for s, o in respellings)
-    if fidelity is Fidelity.VERBATIM:
-        if spelled:
-            return f"Same words but for house spelling: {spelled}."
-        return "Same words as the passage."
-    if fidelity is Fidelity.PARAPHRASE:
-        if short:
-            return (
-                f"Too short to compare word by word: fewer than {MIN_EXCERPT_WORDS} words."
-            )
-        return (
-            f"Too different to compare word by word: similarity {similarity:.2f} with the "
-            f"closest part of the passage, below {PARAPHRASE_THRESHOLD:.2f}."
-        )
-    if fidelity is Fidelity.EXCERPT:
-        text = (
-            "A part of the passage, word for word" if runs == 1
-            else f"{runs} parts of the passage joined by an ellipsis, word for word"
-        )
+_FLAG_WHAT = {
+    FlagKind.NEGATION_DROPPED: "a negation",
+    FlagKind.NEGATION_ADDED: "a negation",
+    FlagKind.NUMBER_CHANGED: "a number or date",
+    FlagKind.QUANTIFIER_CHANGED: "a quantifier",
+    FlagKind.HEDGE_DROPPED: "a hedge",
+}
+
+
+def _flag_summary(flag: Flag) -> str:
+    """'drops "41"', 'adds "40"' or 'changes "41" to "40"', then what the words are."""
+
+    def quoted(words: Sequence[str]) -> str:
+        return ", ".join(f'"{word}"' for word in words)
+
+    if flag.dropped and flag.added:
+        change = f"changes {quoted(flag.dropped)} to {quoted(flag.added)}"
+    elif flag.dropped:
+        change = f"drops {quoted(flag.dropped)}"
     else:
-        text = (
-            f"Words added, dropped or changed (similarity {similarity:.2f} with the quoted "
-            "part of the passage)"
-        )
-        if flags:
-            text += "; meaning-changing: " + "; ".join(_lower_first(f.message) for f in flags)
-    if spelled:
-        text += f"; house spelling: {spelled}"
-    return text + "."
+        change = f"adds {quoted(flag.added)}"
+    return f"{change}: {_FLAG_WHAT[flag.kind]}"
 
 
 def _summary(result: FidelityResult) -> str:
     if result.flags:
-        return "; ".join(_lower_first(flag.message) for flag in result.flags)
+        return "; ".join(_flag_summary(flag) for flag in result.flags)
     if result.fidelity is Fidelity.VERBATIM:
         return "the same words"
     if result.fidelity is Fidelity.EXCERPT:
@@ -642,7 +608,3 @@ def _edits(diff: tuple[DiffOp, ...]) -> str:
         return "words added, dropped or changed"
     more = f" and {len(edits) - 3} more" if len(edits) > 3 else ""
     return ", ".join(edits[:3]) + more
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]

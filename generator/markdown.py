@@ -58,7 +58,8 @@ def render_markdown(
 
 @lru_cache(maxsize=4096)
 def plain_text(text: str) -> str:
-    """The words of a Markdown text without its markup, for descriptions and feeds."""
+    """The words of a Markdown text without its markup or link targets, for descriptions,
+    feeds and the search index."""
     words: list[str] = []
     for token in _PARSER.parse(text):
         if token.type == "inline":
@@ -68,4 +69,6 @@ def plain_text(text: str) -> str:
                 elif child.type in ("softbreak", "hardbreak"):
                     words.append(" ")
             words.append(" ")
+        elif token.type in ("code_block", "fence"):
+            words.append(token.content + " ")
     return " ".join("".join(words).split())

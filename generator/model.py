@@ -1,49 +1,31 @@
-"""Typed records -> frozen, fully resolved objects that the render and index stages read."""
+"""The content model: frozen, fully resolved objects (assemble's output), and the facts that
+the anchor and compare stages find about them. No words for readers: the theme has those."""
 
 from __future__ import annotations
 
+import calendar
+import re
 from dataclasses import dataclass, field
 from enum import Enum
+
+from generator.errors import Location
 
 
 class Status(Enum):
     """The primary-source status of a claim: one per claim, a closed vocabulary."""
 
     CONFIRMED = "confirmed"
+    """Checked against the document: it says this."""
     MISREPRESENTED = "misrepresented"
+    """Checked against the document: it says something materially different."""
     NOT_IN_SOURCE = "not-in-source"
+    """Checked: the cited document does not contain it."""
     OUTDATED = "outdated"
+    """A later primary source supersedes it."""
     UNCHECKED = "unchecked"
+    """The document is identified, but the passage has not been checked against it."""
     UNLOCATED = "unlocated"
-
-    @property
-    def label(self) -> str:
-        return STATUS_LABELS[self]
-
-    @property
-    def description(self) -> str:
-        return STATUS_DESCRIPTIONS[self]
-
-
-STATUS_LABELS = {
-    Status.CONFIRMED: "Confirmed",
-    Status.MISREPRESENTED: "Misrepresented",
-    Status.NOT_IN_SOURCE: "Not in source",
-    Status.OUTDATED: "Outdated",
-    Status.UNCHECKED: "Unchecked",
-    Status.UNLOCATED: "Unlocated",
-}
-
-STATUS_DESCRIPTIONS = {
-    Status.CONFIRMED: "Checked against the document: it says this.",
-    Status.MISREPRESENTED: "Checked against the document: it says something materially different.",
-    Status.NOT_IN_SOURCE: "Checked: the cited document does not contain it.",
-    Status.OUTDATED: "A later primary source supersedes it.",
-    Status.UNCHECKED: (
-        "The document is identified, but the passage has not been checked against it."
-    ),
-    Status.UNLOCATED: "No primary source could be identified.",
-}
+    """No primary source could be identified."""
 
 
 class Attribution(Enum):
@@ -58,34 +40,15 @@ class Attribution(Enum):
     WRONG = "wrong"
     """Names a source that is not where the claim comes from."""
 
-    @property
-    def label(self) -> str:
-        return {
-            Attribution.CORRECT: "Attributed to the source",
-            Attribution.VIA_INTERMEDIARY: "Attributed via an intermediary",
-            Attribution.MISSING: "No attribution",
-            Attribution.WRONG: "Wrongly attributed",
-        }[self]
-
 
 class Fidelity(Enum):
-    """How closely an outlet's words follow the primary-source passage (computed)."""
+    """How closely an outlet's words follow the primary-source passage."""
 
     VERBATIM = "verbatim"
     EXCERPT = "excerpt"
     ALTERED = "altered"
     PARAPHRASE = "paraphrase"
     NOT_COMPARABLE = "not-comparable"
-
-    @property
-    def label(self) -> str:
-        return {
-            Fidelity.VERBATIM: "Verbatim",
-            Fidelity.EXCERPT: "Excerpt",
-            Fidelity.ALTERED: "Altered",
-            Fidelity.PARAPHRASE: "Paraphrase",
-            Fidelity.NOT_COMPARABLE: "Not comparable",
-        }[self]
 
 
 class FlagKind(Enum):
@@ -97,15 +60,19 @@ class FlagKind(Enum):
     QUANTIFIER_CHANGED = "quantifier-changed"
     HEDGE_DROPPED = "hedge-dropped"
 
-    @property
-    def label(self) -> str:
-        return {
-            FlagKind.NEGATION_DROPPED: "Negation dropped",
-            FlagKind.NEGATION_ADDED: "Negation added",
-            FlagKind.NUMBER_CHANGED: "Number or date changed",
-            FlagKind.QUANTIFIER_CHANGED: "Quantifier changed",
-            FlagKind.HEDGE_DROPPED: "Hedge dropped",
-        }[self]
+
+class CiteKind(Enum):
+    """What an article names as where it got its information."""
+
+    SOURCE = "source"
+    """A primary source in content (sources/)."""
+    ARTICLE = "article"
+    """Another article in content (articles/)."""
+    NAME = "name"
+    """An intermediary known only by its name (another outlet, an agency)."""
+
+
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -120,6 +87,24 @@ class PartialDate:
     def precision(self) -> str:
         return "day" if self.day else "month" if self.month else "year"
 
+    @classmethod
+    def parse(cls, text: str) -> PartialDate:
+        """`2021`, `2021-08` or `2021-08-17` -> PartialDate; ValueError says what is wrong."""
+        match = _DATE_RE.match(text)
+        if not match:
+            raise ValueError(f"{text!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        assert year is not None
+        if month is not None and not 1 <= month <= 12:
+            raise ValueError(f"{text!r} is not a date: there is no month {month}")
+        if day is not None and month is not None:
+            last = calendar.monthrange(year, month)[1]
+            if not 1 <= day <= last:
+                raise ValueError(
+                    f"{text!r} is not a date: {calendar.month_name[month]} {year} has {last} days"
+                )
+        return cls(year, month, day)
+
     def iso(self) -> str:
         """`2021`, `2021-08` or `2021-08-17`, as written in content."""
         text = f"{self.year:04d}"
@@ -129,23 +114,8 @@ class PartialDate:
             text += f"-{self.day:02d}"
         return text
 
-    def label(self) -> str:
-        """`2021`, `August 2021` or `17 August 2021`, locale-independent."""
-        if not self.month:
-            return str(self.year)
-        month = _MONTHS[self.month - 1]
-        if not self.day:
-            return f"{month} {self.year}"
-        return f"{self.day} {month} {self.year}"
-
     def sort_key(self) -> tuple[int, int, int]:
         return (self.year, self.month or 0, self.day or 0)
-
-
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,11 +166,14 @@ class Source:
     notes: str | None
     passages: tuple[Passage, ...]
 
-    def passage(self, passage_id: str) -> Passage:
-        for passage in self.passages:
-            if passage.id == passage_id:
-                return passage
-        raise KeyError(passage_id)
+
+@dataclass(frozen=True, slots=True)
+class Cite:
+    """One thing an article names as where it got its information."""
+
+    kind: CiteKind
+    ref: str
+    """A source id, an article id, or the intermediary's name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,9 +187,8 @@ class Article:
     """None when the text does not establish a date."""
     date_basis: str | None
     """Why the date is what it is, when it is inferred."""
-    cites: tuple[str, ...]
-    """Source ids or article ids this article relies on (`source:<id>`, `article:<id>`,
-    or a plain name of an intermediary not in content)."""
+    cites: tuple[Cite, ...]
+    """What the article relies on, in the order written."""
     notes: str | None
     text: str
     """The article text exactly as captured."""
@@ -227,6 +199,96 @@ class Article:
     def line_of(self, offset: int) -> int:
         """The line in the article file of a character offset into `text`."""
         return self.body_line + self.text.count("\n", 0, offset)
+
+
+@dataclass(frozen=True, slots=True)
+class Appearance:
+    """One span of an article that repeats a claim, as the editor recorded it."""
+
+    index: int
+    """Its position in the claim's `appearances` list (0-based): its identity in the claim."""
+    article: Article
+    quote: str
+    prefix: str | None
+    suffix: str | None
+    attribution: Attribution
+    note: str | None
+    stated_fidelity: Fidelity | None
+    """The editor's reading of the fidelity, if stated."""
+    fidelity_reason: str | None
+    quote_at: Location
+    """Where the quote is written (for the problems that anchoring finds)."""
+    fidelity_at: Location
+    """Where the stated fidelity is written, or the appearance itself."""
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    date: PartialDate
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    id: str
+    claim: str
+    status: Status
+    source: Source | None
+    passage: Passage | None
+    verdict: str
+    """Markdown."""
+    reviewed: PartialDate
+    tags: tuple[str, ...]
+    appearances: tuple[Appearance, ...]
+    """In the order written in the claim's file."""
+    updates: tuple[Update, ...]
+    rel_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    id: str
+    title: str
+    body: str
+    """Markdown, without the title line."""
+    rel_path: str
+    body_line: int
+    """The line of the page's file on which `body` starts."""
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    title: str
+    base_url: str
+    """Absolute, ending in `/`."""
+    language: str
+    description: str
+    publisher: Publisher
+    theme: str
+    """The theme folder, as an absolute POSIX path."""
+    publish_article_text: bool
+    build_date: PartialDate
+    """The newest date in content: the date stamped on feeds, never the clock."""
+    outlets: tuple[Outlet, ...]
+    """By id."""
+    sources: tuple[Source, ...]
+    """By id."""
+    articles: tuple[Article, ...]
+    """By id."""
+    claims: tuple[Claim, ...]
+    """By id."""
+    pages: tuple[Page, ...]
+    """By id."""
+    spellings: tuple[tuple[str, ...], ...] = field(default=())
+    """Groups of spellings that mean the same thing."""
+    corrections_url: str | None = None
+    """Where readers report an error; None when the site names no such place."""
+
+
+# What the anchor and compare stages find: facts about the content, keyed by appearance.
+
+AppearanceKey = tuple[str, int]
+"""(claim id, appearance index): one appearance of the site."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,10 +312,17 @@ class DiffOp:
 
 @dataclass(frozen=True, slots=True)
 class Flag:
+    """An edit that can change what the quotation means, with the words involved."""
+
     kind: FlagKind
-    words: tuple[str, ...]
-    """The words involved, as printed by the source or the outlet."""
-    message: str
+    dropped: tuple[str, ...]
+    """The source's words that the outlet does not have, as the source prints them."""
+    added: tuple[str, ...]
+    """The outlet's words that the source does not have, as the outlet prints them."""
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return self.dropped + self.added
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,76 +334,9 @@ class FidelityResult:
     flags: tuple[Flag, ...]
     respellings: tuple[tuple[str, str], ...]
     """(source spelling, outlet spelling) pairs equated by the spellings list."""
-    reason: str
-    """One sentence saying why the class is what it is."""
-
-
-@dataclass(frozen=True, slots=True)
-class Appearance:
-    article: Article
-    quote: str
-    prefix: str | None
-    suffix: str | None
-    span: Span
-    attribution: Attribution
-    note: str | None
-    stated_fidelity: Fidelity | None
-    fidelity_reason: str | None
-    fidelity: FidelityResult | None
-    """None when the claim has no primary-source passage to compare with."""
-
-
-@dataclass(frozen=True, slots=True)
-class Update:
-    date: PartialDate
-    note: str
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    id: str
-    claim: str
-    status: Status
-    source: Source | None
-    passage: Passage | None
-    verdict: str
-    """Markdown."""
-    reviewed: PartialDate
-    tags: tuple[str, ...]
-    appearances: tuple[Appearance, ...]
-    """In date order (undated last), then by article id."""
-    updates: tuple[Update, ...]
-    rel_path: str
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    id: str
-    title: str
-    body: str
-    """Markdown."""
-    rel_path: str
-
-
-@dataclass(frozen=True, slots=True)
-class Site:
-    title: str
-    base_url: str
-    """Absolute, ending in `/`."""
-    language: str
-    description: str
-    publisher: Publisher
-    theme: str
-    """The theme folder, as an absolute POSIX path."""
-    publish_article_text: bool
-    build_date: PartialDate
-    """The newest date in content: the date stamped on feeds, never the clock."""
-    outlets: tuple[Outlet, ...]
-    sources: tuple[Source, ...]
-    articles: tuple[Article, ...]
-    claims: tuple[Claim, ...]
-    pages: tuple[Page, ...]
-    spellings: tuple[tuple[str, ...], ...] = field(default=())
-    """Groups of spellings that mean the same thing."""
-    corrections_url: str | None = None
-    """Where readers report an error; None when the site names no such place."""
+    runs: int = 1
+    """How many runs of the passage's words an excerpt joins (by an ellipsis)."""
+    too_short: bool = False
+    """A paraphrase because the outlet's text is too short to compare word by word."""
+    rests_on_outlet: bool = False
+    """Not comparable because the passage's only known wording is this outlet's own."""

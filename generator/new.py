@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import json
 import os
 import textwrap
 from collections.abc import Mapping
@@ -12,14 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from generator.errors import UserError
-from generator.load import ID_RE
+from generator.schema import SCHEMA_DIR, load_schema
+from generator.text import is_id, suggest_id
 
 KINDS = ("claim", "article", "source", "outlet")
 """What `new` can scaffold."""
 
 FOLDERS = {"claim": "claims", "source": "sources", "outlet": "outlets", "article": "articles"}
-
-SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 
 WIDTH = 92
 """Comment lines are wrapped to this width."""
@@ -55,11 +53,6 @@ class Written:
     id: str
 
 
-def schema(kind: str) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads((SCHEMA_DIR / f"{kind}.schema.json").read_text("utf-8"))
-    return loaded
-
-
 def target_path(kind: str, name: str, content_dir: Path) -> Path:
     """Where `new KIND NAME` writes; UserError when NAME is not an id of that kind."""
     if kind not in KINDS:
@@ -92,11 +85,9 @@ def target_path(kind: str, name: str, content_dir: Path) -> Path:
 
 
 def _check_id(part: str, name: str) -> None:
-    if ID_RE.match(part):
+    if is_id(part):
         return
-    import re
-
-    fixed = re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-") or "name"
+    fixed = suggest_id(part)
     raise UserError(
         f"{part!r} is not a valid id" + (f" (in {name!r})" if part != name else ""),
         f"Ids are lower-case letters, digits and single hyphens, e.g. {fixed!r}; "
@@ -140,7 +131,7 @@ def create(kind: str, name: str, content_dir: Path, text: bytes | None = None) -
             "Edit the existing file, or choose another name.",
         )
     schema_ref = Path(os.path.relpath(SCHEMA_DIR / f"{kind}.schema.json", src_path.parent)).as_posix()
-    data = render_scaffold(kind, schema(kind), schema_ref).encode("utf-8")
+    data = render_scaffold(kind, load_schema(kind), schema_ref).encode("utf-8")
     if kind == "article":
         data = b"---\n" + data + b"---\n" + (text or b"")
     src_path.parent.mkdir(parents=True, exist_ok=True)

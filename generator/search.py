@@ -1,29 +1,27 @@
-"""Site -> a lunr.py index serialised for lunr.js 2.3.9 and a document store (content-hashed files)."""
+"""SiteViews -> a lunr.py index serialised for lunr.js 2.3.9, sharded, and a document store.
+
+The shards and the store have content-hashed names under assets/search/ (cached for a year);
+search/index.json, the manifest the search page loads, names them."""
 
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
-from pathlib import Path
 from typing import Any
 
 from lunr import __TARGET_JS_VERSION__ as LUNR_TARGET_JS_VERSION
 from lunr.builder import Builder
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 from lunr.token import Token
-from markdown_it import MarkdownIt
 
-from generator.errors import ContentError, Location, Problem
-from generator.model import Claim, Site
+from generator.markdown import plain_text
 from generator.stemmer import stem
-
-LUNR_JS = "node_modules/lunr/lunr.min.js"
-"""Where `npm ci` puts the browser build of lunr.js, relative to the project root."""
+from generator.urls import content_hash, url
+from generator.views import ClaimView, SiteViews
 
 CLAIM_BOOST = 10
 """How much more a word of the claim itself counts than the same word elsewhere."""
@@ -64,19 +62,10 @@ _SEPARATOR = re.compile("[" + re.escape(_JS_SPACE) + "\\-]+")
 # lunr.trimmer strips JavaScript's \W, which is ASCII-only: [^A-Za-z0-9_].
 _JS_NON_WORD = "".join(chr(c) for c in range(128) if not (chr(c).isalnum() or chr(c) == "_"))
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": False})
-
-
-@dataclass(frozen=True, slots=True)
-class SearchBundle:
-    """The search files of a built site."""
-
-    files: dict[str, bytes]
-    """out_path (POSIX, relative to the site root) -> bytes: the index and the store."""
-    index_url: str
-    """url_path of the lunr index JSON, e.g. `/search/index.3f2a9c1b.json`."""
-    store_url: str
-    """url_path of the document store JSON, e.g. `/search/store.0c1d2e3f.json`."""
+MANIFEST = "search/index.json"
+"""The index's manifest: the one search file whose name never changes."""
+HASHED = "assets/search"
+"""Where the shards and the store go, named after their bytes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,22 +153,6 @@ def index_terms(text: str) -> list[str]:
     return terms
 
 
-def markdown_text(text: str) -> str:
-    """The words of a Markdown text without its markup or link targets."""
-    parts: list[str] = []
-    for token in _MARKDOWN.parse(text):
-        if token.type == "inline":
-            for child in token.children or ():
-                if child.type in ("text", "code_inline"):
-                    parts.append(child.content)
-                elif child.type in ("softbreak", "hardbreak"):
-                    parts.append(" ")
-            parts.append(" ")
-        elif token.type in ("code_block", "fence"):
-            parts.append(token.content + " ")
-    return " ".join("".join(parts).split())
-
-
 # ---------------------------------------------------------------- documents
 
 
@@ -197,15 +170,15 @@ def _unique_in_order(items: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(items))
 
 
-def _outlet_names(claim: Claim) -> tuple[str, ...]:
-    return _unique_in_order(a.article.outlet.name for a in claim.appearances)
+def _outlet_names(view: ClaimView) -> tuple[str, ...]:
+    return _unique_in_order(v.appearance.article.outlet.name for v in view.views)
 
 
-def _quote_words(claim: Claim, already: set[str]) -> tuple[str, ...]:
+def _quote_words(view: ClaimView, already: set[str]) -> tuple[str, ...]:
     """The words of every quote, each distinct term once, leaving out the claim's own terms."""
     words: list[str] = []
     seen = set(already)
-    for appearance in claim.appearances:
+    for appearance in (v.appearance for v in view.views):
         for word in tokenize(appearance.quote):
             trimmed = trim(word)
             if not trimmed or trimmed in STOP_WORDS:
@@ -217,12 +190,15 @@ def _quote_words(claim: Claim, already: set[str]) -> tuple[str, ...]:
     return tuple(words)
 
 
-def search_documents(site: Site) -> tuple[SearchDocument, ...]:
-    """One document per claim, in claim id order."""
+def search_documents(
+    views: SiteViews, labels: Mapping[str, Any]
+) -> tuple[SearchDocument, ...]:
+    """One document per claim, in claim id order; status labels in the theme's words."""
     documents = []
-    for position, claim in enumerate(sorted(site.claims, key=lambda c: c.id)):
+    for position, view in enumerate(views.claims):
+        claim = view.claim
         claim_words = tuple(tokenize(claim.claim))
-        verdict = markdown_text(claim.verdict)
+        verdict = plain_text(claim.verdict)
         verdict_words = tuple(tokenize(verdict, VERDICT_WORDS))
         source_words: tuple[str, ...] = ()
         if claim.source is not None:
@@ -235,16 +211,16 @@ def search_documents(site: Site) -> tuple[SearchDocument, ...]:
                     "claim": claim_words,
                     "verdict": verdict_words,
                     "tags": tuple(tokenize(" ".join(claim.tags))),
-                    "outlet": tuple(tokenize(" ".join(_outlet_names(claim)))),
-                    "quote": _quote_words(claim, claim_terms),
+                    "outlet": tuple(tokenize(" ".join(_outlet_names(view)))),
+                    "quote": _quote_words(view, claim_terms),
                     "source": source_words,
                 },
                 entry={
                     "t": claim.claim,
-                    "u": f"/claims/{claim.id}/",
+                    "u": url("claim", claim.id),
                     "s": claim.status.value,
-                    "l": claim.status.label,
-                    "x": _snippet(_outlet_names(claim), verdict),
+                    "l": labels["status"][claim.status.value]["label"],
+                    "x": _snippet(_outlet_names(view), verdict),
                 },
             )
         )
@@ -380,72 +356,39 @@ def dumps(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
-def content_hash(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()[:8]
+def build_search(
+    views: SiteViews, labels: Mapping[str, Any], postings_per_shard: int = POSTINGS_PER_SHARD
+) -> dict[str, bytes]:
+    """The search files of a site: out path -> bytes.
 
-
-def build_search(site: Site, postings_per_shard: int = POSTINGS_PER_SHARD) -> SearchBundle:
-    """The index shards, their manifest and the store of `site`, named after their bytes' hash.
-
-    `index_url` is the manifest: `{"version", "fields", "pipeline", "shards": [[first term,
-    url], ...]}`;
-    shard i holds the terms from its first term up to the next shard's first term.
+    The manifest (`search/index.json`) is `{"version", "fields", "pipeline", "shards": [[first
+    term, url], ...], "store": url}`; shard i holds the terms from its first term up to the
+    next shard's first term.
     """
-    documents = search_documents(site)
+    documents = search_documents(views, labels)
     index = build_index(documents)
     files: dict[str, bytes] = {}
     shards = []
     for first, shard in split_index(index, postings_per_shard):
         data = dumps(shard)
-        out_path = f"search/shard.{content_hash(data)}.json"
+        out_path = f"{HASHED}/shard.{content_hash(data)}.json"
         files[out_path] = data
         shards.append([first, "/" + out_path])
-    manifest = dumps(
+    store = dumps(build_store(documents))
+    store_path = f"{HASHED}/store.{content_hash(store)}.json"
+    files[store_path] = store
+    files[MANIFEST] = dumps(
         {
             "version": index["version"],
             "fields": index["fields"],
             "pipeline": index["pipeline"],
             "shards": shards,
+            "store": "/" + store_path,
         }
     )
-    store = dumps(build_store(documents))
-    index_path = f"search/index.{content_hash(manifest)}.json"
-    store_path = f"search/store.{content_hash(store)}.json"
-    files[index_path] = manifest
-    files[store_path] = store
-    return SearchBundle(
-        files=dict(sorted(files.items())),
-        index_url="/" + index_path,
-        store_url="/" + store_path,
-    )
+    return dict(sorted(files.items()))
 
 
 def gzipped_size(data: bytes) -> int:
     """Bytes after gzip -9 with a fixed header (for size reports)."""
     return len(gzip.compress(data, compresslevel=9, mtime=0))
-
-
-# ---------------------------------------------------------------- lunr.js
-
-
-def load_lunr_js(project_root: Path) -> bytes:
-    """The bytes of node_modules/lunr/lunr.min.js; ContentError naming `npm ci` if missing."""
-    src_path = Path(project_root) / LUNR_JS
-    try:
-        return src_path.read_bytes()
-    except FileNotFoundError:
-        raise ContentError(
-            [
-                Problem(
-                    Location(LUNR_JS, 1, 1),
-                    "lunr.js is not installed",
-                    "Run `npm ci` (or `make site`, which runs it).",
-                )
-            ]
-        ) from None
-
-
-def lunr_js_asset(project_root: Path) -> tuple[str, bytes]:
-    """(`assets/lunr.<hash>.min.js`, its bytes): where the site keeps its copy of lunr.js."""
-    data = load_lunr_js(project_root)
-    return f"assets/lunr.{content_hash(data)}.min.js", data

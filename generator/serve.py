@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from generator import pipeline
 from generator.errors import ContentError, Location, Problem, UserError
+from generator.theme import BUILTIN_THEMES
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -387,7 +388,7 @@ def bind(port: int | None, report: Report) -> ThreadingHTTPServer:
 def watched_paths(content_dir: Path) -> list[Path]:
     """content/ and the themes/ folder beside it (or the generator's own themes)."""
     themes = Path(content_dir).resolve().parent / "themes"
-    return [Path(content_dir).resolve(), themes if themes.is_dir() else pipeline.BUILTIN_THEMES]
+    return [Path(content_dir).resolve(), themes if themes.is_dir() else BUILTIN_THEMES]
 
 
 def serve(

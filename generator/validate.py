@@ -1,42 +1,64 @@
-"""Raw records -> problems: shape (JSON Schema), dates, URLs and references between files."""
+"""Raw records -> problems: shape (JSON Schema), references between files, editorial rules,
+pages and site settings; and the records that passed."""
 
 from __future__ import annotations
 
-import calendar
 import difflib
 import json
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
 import jsonschema
 
-from generator.errors import Problem
-from generator.load import JsonPath, Record
+from generator.errors import Location, Problem
+from generator.load import JsonPath, Loaded, PageFile, Record
 from generator.model import PartialDate
+from generator.schema import load_schema
+from generator.text import ID_PATTERN, suggest_id
 
-DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+RESERVED_PAGE_IDS = frozenset({"api", "assets", "claims", "outlets", "sources", "search", "admin"})
+"""Top-level folders of the built site that a page of content/pages/ cannot take."""
 
-SCHEMA_NAMES = ("site", "spellings", "outlet", "source", "article", "claim")
+
+@dataclass(frozen=True, slots=True)
+class Validated:
+    records: tuple[Record, ...]
+    """The records with no problem of their own, ready to assemble."""
+    pages: tuple[PageFile, ...]
+    """The pages with no problem of their own."""
+    problems: tuple[Problem, ...]
 
 
-def parse_date(text: str) -> PartialDate:
-    """`2021`, `2021-08` or `2021-08-17` -> PartialDate; ValueError says what is wrong."""
-    match = DATE_RE.match(text)
-    if not match:
-        raise ValueError(f"{text!r} is not a date: write YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = (int(g) if g else None for g in match.groups())
-    assert year is not None
-    if month is not None and not 1 <= month <= 12:
-        raise ValueError(f"{text!r} is not a date: there is no month {month}")
-    if day is not None and month is not None:
-        last = calendar.monthrange(year, month)[1]
-        if not 1 <= day <= last:
-            raise ValueError(f"{text!r} is not a date: {calendar.month_name[month]} {year} has {last} days")
-    return PartialDate(year, month, day)
+def validate(loaded: Loaded, base_url: str | None = None) -> Validated:
+    """Every problem of the loaded content (the loader's own included), and what passed.
+    `base_url` is the one given on the command line, if any."""
+    problems: list[Problem] = list(loaded.problems)
+    broken: set[str] = {p.location.rel_path for p in loaded.problems if p.is_error}
+    for record in loaded.records:
+        found = check_shape(record)
+        problems.extend(found)
+        if found:
+            broken.add(record.rel_path)
+    problems.extend(check_references(loaded.records, loaded.unreadable))
+    pages = []
+    for page in loaded.pages:
+        found_page = check_page(page)
+        if found_page is None:
+            pages.append(page)
+        else:
+            problems.append(found_page)
+    if base_url is not None:
+        try:
+            check_url(base_url)
+        except ValueError as exc:
+            problems.append(
+                Problem(Location("--base-url", 1, 1), str(exc), "Pass an absolute https:// address.")
+            )
+    good = tuple(r for r in loaded.records if r.rel_path not in broken)
+    return Validated(good, tuple(pages), tuple(problems))
 
 
 def check_url(text: str) -> str:
@@ -50,21 +72,22 @@ def check_url(text: str) -> str:
     return text
 
 
+def _is_date(value: Any) -> bool:
+    return not isinstance(value, str) or bool(PartialDate.parse(value))
+
+
+def _is_url(value: Any) -> bool:
+    return not isinstance(value, str) or bool(check_url(value))
+
+
 FORMATS = jsonschema.FormatChecker(formats=())
-FORMATS.checks("partial-date", raises=ValueError)(lambda v: not isinstance(v, str) or bool(parse_date(v)))
-FORMATS.checks("http-url", raises=ValueError)(lambda v: not isinstance(v, str) or bool(check_url(v)))
+FORMATS.checks("partial-date", raises=ValueError)(_is_date)
+FORMATS.checks("http-url", raises=ValueError)(_is_url)
 
 
 @cache
-def schema(name: str) -> dict[str, Any]:
-    text = resources.files("generator").joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
-
-
-@cache
-def _validator(name: str) -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(schema(name), format_checker=FORMATS)
+def _validator(kind: str) -> jsonschema.Draft7Validator:
+    return jsonschema.Draft7Validator(load_schema(kind), format_checker=FORMATS)
 
 
 def check_shape(record: Record) -> list[Problem]:
@@ -83,11 +106,36 @@ def check_shape(record: Record) -> list[Problem]:
     errors = list(_validator(record.kind).iter_errors(data))
     enum_paths = {tuple(e.absolute_path) for e in errors if e.validator == "enum"}
     problems: list[Problem] = []
+    seen: set[tuple[str, JsonPath, tuple[Any, ...]]] = set()
     for error in errors:
-        if error.validator == "type" and tuple(error.absolute_path) in enum_paths:
+        path: JsonPath = tuple(error.absolute_path)
+        if error.validator == "type" and path in enum_paths:
             continue  # the enum error already says what is expected
+        once = (str(error.validator), path, tuple(error.schema_path))
+        if once in seen:
+            continue  # `required` and `dependencies` give one error per missing key
+        seen.add(once)
         problems.extend(_translate(error, record))
     return problems
+
+
+def check_page(page: PageFile) -> Problem | None:
+    """A page's id is free and its first line is its title."""
+    where = Location(page.rel_path, 1, 1)
+    if page.id in RESERVED_PAGE_IDS:
+        return Problem(
+            where,
+            f"page id {page.id!r} is taken by the site's own pages",
+            "Rename the file; reserved: " + ", ".join(sorted(RESERVED_PAGE_IDS)) + ".",
+        )
+    first = page.text.partition("\n")[0]
+    if not first.startswith("# ") or not first[2:].strip():
+        return Problem(
+            where,
+            "a page must start with its title as `# Title`",
+            "Make the first line a level-one heading, e.g. `# About`.",
+        )
+    return None
 
 
 def _path_label(path: Iterable[str | int]) -> str:
@@ -130,133 +178,206 @@ def _subschema_at(root: Mapping[str, Any], path: JsonPath) -> Mapping[str, Any]:
     return node
 
 
+@dataclass(frozen=True, slots=True)
+class _Error:
+    """What a schema error says, typed: the parts each translation reads."""
+
+    record: Record
+    path: JsonPath
+    where: Location
+    prefix: str
+    """The key's path and a colon (`appearances[0].quote: `), or nothing at the top."""
+    instance: Any
+    value: Any
+    """The failed keyword's value in the schema (the list of required keys, the enum...)."""
+    node: Mapping[str, Any]
+    """The schema node holding the keyword."""
+    conditional: bool
+    """The keyword applies here because of an if/then/else."""
+
+
 def _translate(error: jsonschema.ValidationError, record: Record) -> list[Problem]:
+    """Problems for one schema error, chosen by its keyword and worded from its structured
+    parts (never from jsonschema's own messages)."""
     path: JsonPath = tuple(error.absolute_path)
     label = _path_label(path)
-    prefix = f"{label}: " if label else ""
-    where = record.where(path)
-    validator = error.validator
-    root = schema(record.kind)
-    # the error's parts, typed (jsonschema's stubs allow "unset" for each)
-    instance: Any = error.instance
-    value: Any = error.validator_value
-    node: Mapping[str, Any] = error.schema if isinstance(error.schema, Mapping) else {}
+    parts = _Error(
+        record=record,
+        path=path,
+        where=record.where(path),
+        prefix=f"{label}: " if label else "",
+        instance=error.instance,
+        value=error.validator_value,
+        node=error.schema if isinstance(error.schema, Mapping) else {},
+        conditional=any(step in ("then", "else") for step in error.schema_path),
+    )
+    translate = _TRANSLATIONS.get(str(error.validator))
+    if translate is None:
+        return [
+            Problem(
+                parts.where,
+                f"{parts.prefix}does not meet the schema's {error.validator!r} rule",
+                "See docs/format.md for this key.",
+            )
+        ]
+    return translate(parts)
 
-    if validator == "required":
-        instance = instance or {}
-        known = node.get("properties", {})
-        unknown = [k for k in instance if known and k not in known]
-        # one error per missing key: its message names it
-        named = re.match(r"^'(.+)' is a required property$", error.message)
-        candidates = [named.group(1)] if named else list(value)
-        missing = [
-            k for k in candidates
-            if k not in instance and not difflib.get_close_matches(k, unknown, n=1, cutoff=0.6)
-        ]  # a misspelt key is reported once, as unknown, with the right name suggested
-        out = []
-        for key in missing:
-            sub = _subschema_at(root, path + (key,))
-            description = sub.get("description", "")
-            condition = ""
-            if error.schema_path and "then" in error.schema_path:
-                condition = " here"
-            if error.schema_path and "else" in error.schema_path:
-                condition = " here"
-            out.append(
-                Problem(
-                    where,
-                    f"{prefix}missing required key {key!r}{condition}",
-                    f"Add `{key}:`. " + (description or "See docs/format.md."),
-                )
-            )
-        return out
-    if validator == "dependencies":
-        needed = error.message.split("'")[1] if "'" in error.message else "?"
-        trigger = next((k for k, v in value.items() if needed in v), "?")
-        return [
+
+def _required(e: _Error) -> list[Problem]:
+    instance = e.instance if isinstance(e.instance, dict) else {}
+    known = e.node.get("properties", {})
+    unknown = [k for k in instance if known and k not in known]
+    missing = [
+        k for k in e.value
+        if k not in instance and not difflib.get_close_matches(k, unknown, n=1, cutoff=0.6)
+    ]  # a misspelt key is reported once, as unknown, with the right name suggested
+    root = load_schema(e.record.kind)
+    out = []
+    for key in missing:
+        description = _subschema_at(root, e.path + (key,)).get("description", "")
+        out.append(
             Problem(
-                where,
-                f"{prefix}{trigger!r} needs {needed!r} beside it",
-                f"Add `{needed}:` saying why (see docs/format.md).",
+                e.where,
+                f"{e.prefix}missing required key {key!r}{' here' if e.conditional else ''}",
+                f"Add `{key}:`. " + (description or "See docs/format.md."),
             )
-        ]
-    if validator == "additionalProperties":
-        known = sorted(node.get("properties", {}))
-        extras = sorted(k for k in instance if k not in node.get("properties", {}))
-        out = []
-        for key in extras:
-            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-            hint = f"Did you mean {close[0]!r}? " if close else ""
-            hint += "Known keys here: " + ", ".join(known) + "."
-            out.append(Problem(record.where_key(path + (key,)), f"{prefix}unknown key {key!r}", hint))
-        return out
-    if validator == "enum":
-        allowed = ", ".join(str(v) for v in value)
-        close = difflib.get_close_matches(str(instance), [str(v) for v in value], n=1)
+        )
+    return out
+
+
+def _dependencies(e: _Error) -> list[Problem]:
+    instance = e.instance if isinstance(e.instance, dict) else {}
+    out = []
+    for trigger, needs in e.value.items():
+        if trigger not in instance or not isinstance(needs, list):
+            continue
+        for needed in needs:
+            if needed not in instance:
+                out.append(
+                    Problem(
+                        e.where,
+                        f"{e.prefix}{trigger!r} needs {needed!r} beside it",
+                        f"Add `{needed}:` saying why (see docs/format.md).",
+                    )
+                )
+    return out
+
+
+def _additional_properties(e: _Error) -> list[Problem]:
+    properties = e.node.get("properties", {})
+    known = sorted(properties)
+    out = []
+    for key in sorted(k for k in e.instance if k not in properties):
+        close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
         hint = f"Did you mean {close[0]!r}? " if close else ""
+        hint += "Known keys here: " + ", ".join(known) + "."
+        out.append(Problem(e.record.where_key(e.path + (key,)), f"{e.prefix}unknown key {key!r}", hint))
+    return out
+
+
+def _enum(e: _Error) -> list[Problem]:
+    allowed = ", ".join(str(v) for v in e.value)
+    close = difflib.get_close_matches(str(e.instance), [str(v) for v in e.value], n=1)
+    hint = f"Did you mean {close[0]!r}? " if close else ""
+    return [
+        Problem(
+            e.where,
+            f"{e.prefix}expected one of {allowed}; got {_kind(e.instance)}",
+            hint + "Pick one of the listed values (quote it if YAML reads it as something else).",
+        )
+    ]
+
+
+def _type(e: _Error) -> list[Problem]:
+    names = [e.value] if isinstance(e.value, str) else list(e.value)
+    wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+    hint = "See docs/format.md for this key."
+    if "string" in names and isinstance(e.instance, (dict, list)):
+        hint = "If the text contains `: ` or starts with `[`, `{` or `-`, wrap it in double quotes."
+    elif "boolean" in names:
+        hint = "Write true or false (YAML words such as yes, no, on, off are read as text here)."
+    elif "array" in names:
+        hint = "Write a list: `[a, b]` or one `- item` per line."
+    return [Problem(e.where, f"{e.prefix}expected {wanted}; got {_kind(e.instance)}", hint)]
+
+
+_FORMAT_HINTS = {
+    "partial-date": "Write the date at the precision known: 2021, 2021-08 or 2021-08-17.",
+    "http-url": "Use a full address starting with https:// (or http://).",
+}
+
+
+def _format(e: _Error) -> list[Problem]:
+    checker = {"partial-date": PartialDate.parse, "http-url": check_url}.get(str(e.value))
+    message = f"{_kind(e.instance)} is not valid here"
+    if checker is not None and isinstance(e.instance, str):
+        try:
+            checker(e.instance)
+        except ValueError as exc:
+            message = str(exc)
+    return [Problem(e.where, f"{e.prefix}{message}", _FORMAT_HINTS.get(str(e.value), ""))]
+
+
+def _pattern(e: _Error) -> list[Problem]:
+    if e.value == ID_PATTERN:
         return [
             Problem(
-                where,
-                f"{prefix}expected one of {allowed}; got {_kind(instance)}",
-                hint + "Pick one of the listed values (quote it if YAML reads it as something else).",
+                e.where,
+                f"{e.prefix}{_kind(e.instance)} is not a valid id",
+                "Ids are lower-case letters, digits and single hyphens, "
+                f"e.g. {suggest_id(str(e.instance))!r}.",
             )
         ]
-    if validator == "type":
-        wanted = value
-        names = [wanted] if isinstance(wanted, str) else list(wanted)
-        wanted_text = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
-        hint = "See docs/format.md for this key."
-        if "string" in names and isinstance(instance, (dict, list)):
-            hint = "If the text contains `: ` or starts with `[`, `{` or `-`, wrap it in double quotes."
-        elif "boolean" in names:
-            hint = "Write true or false (YAML words such as yes, no, on, off are read as text here)."
-        elif "array" in names:
-            hint = "Write a list: `[a, b]` or one `- item` per line."
-        return [Problem(where, f"{prefix}expected {wanted_text}; got {_kind(instance)}", hint)]
-    if validator == "format":
-        cause = error.cause
-        message = str(cause) if cause else f"{_kind(instance)} is not valid here"
-        hint = {
-            "partial-date": "Write the date at the precision known: 2021, 2021-08 or 2021-08-17.",
-            "http-url": "Use a full address starting with https:// (or http://).",
-        }.get(str(value), "")
-        return [Problem(where, f"{prefix}{message}", hint)]
-    if validator == "pattern":
-        if value == "^[a-z0-9]+(-[a-z0-9]+)*$":
-            fixed = re.sub(r"[^a-z0-9]+", "-", str(instance).lower()).strip("-")
-            return [
-                Problem(
-                    where,
-                    f"{prefix}{_kind(instance)} is not a valid id",
-                    f"Ids are lower-case letters, digits and single hyphens, e.g. {fixed!r}.",
-                )
-            ]
-        if "/" in str(value):
-            return [
-                Problem(
-                    where,
-                    f"{prefix}{_kind(instance)} is not an article id",
-                    "Write outlet/slug: the article's path under articles/ without `.txt`.",
-                )
-            ]
-        description = _subschema_at(root, path).get("description", "")
-        return [Problem(where, f"{prefix}{_kind(instance)} is not valid", description)]
-    if validator == "minLength":
-        return [Problem(where, f"{prefix}must not be empty", "Write a value or remove the key.")]
-    if validator == "minItems":
-        return [Problem(where, f"{prefix}needs at least {value} items", "")]
-    if validator == "uniqueItems":
-        return [Problem(where, f"{prefix}lists the same item twice", "Remove the repeated item.")]
-    if validator in ("minProperties", "maxProperties"):
-        keys = ", ".join(_subschema_at(root, path).get("properties", {})) or "one key"
+    if "/" in str(e.value):
         return [
             Problem(
-                where,
-                f"{prefix}write exactly one of {keys}",
-                "Each entry names one thing, e.g. `- source: un-s-2022-419`.",
+                e.where,
+                f"{e.prefix}{_kind(e.instance)} is not an article id",
+                "Write outlet/slug: the article's path under articles/ without `.txt`.",
             )
         ]
-    return [Problem(where, f"{prefix}{error.message}", "See docs/format.md.")]
+    description = e.node.get("description", "")
+    return [Problem(e.where, f"{e.prefix}{_kind(e.instance)} is not valid", description)]
+
+
+def _min_length(e: _Error) -> list[Problem]:
+    return [Problem(e.where, f"{e.prefix}must not be empty", "Write a value or remove the key.")]
+
+
+def _min_items(e: _Error) -> list[Problem]:
+    return [Problem(e.where, f"{e.prefix}needs at least {e.value} items", "")]
+
+
+def _unique_items(e: _Error) -> list[Problem]:
+    return [Problem(e.where, f"{e.prefix}lists the same item twice", "Remove the repeated item.")]
+
+
+def _one_property(e: _Error) -> list[Problem]:
+    keys = ", ".join(e.node.get("properties", {})) or "one key"
+    return [
+        Problem(
+            e.where,
+            f"{e.prefix}write exactly one of {keys}",
+            "Each entry names one thing, e.g. `- source: un-s-2022-419`.",
+        )
+    ]
+
+
+_TRANSLATIONS: dict[str, Callable[[_Error], list[Problem]]] = {
+    "required": _required,
+    "dependencies": _dependencies,
+    "additionalProperties": _additional_properties,
+    "enum": _enum,
+    "type": _type,
+    "format": _format,
+    "pattern": _pattern,
+    "minLength": _min_length,
+    "minItems": _min_items,
+    "uniqueItems": _unique_items,
+    "minProperties": _one_property,
+    "maxProperties": _one_property,
+}
+"""jsonschema's keyword -> the problems it means, for every keyword the schemas use."""
 
 
 def check_references(

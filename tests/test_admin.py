@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from generator import admin, validate
+from generator import theme
+from generator.schema import load_schema
 
 REPO = Path(__file__).resolve().parent.parent
 COLLECTIONS = {
@@ -146,13 +147,13 @@ def _same_language(given: str, expected: str) -> bool:
 
 @pytest.mark.parametrize("name", sorted(COLLECTIONS))
 def test_fields_match_the_schema(config: dict[str, Any], name: str) -> None:
-    schema = validate.schema(COLLECTIONS[name][0])
+    schema = load_schema(COLLECTIONS[name][0])
     fields = collection(config, name)["fields"]
     assert field_problems(fields, schema, name, extra=frozenset(EXTRA_FIELDS.get(name, ()))) == []
 
 
 def test_the_check_finds_departures() -> None:
-    schema = validate.schema("outlet")
+    schema = load_schema("outlet")
     fields: list[dict[str, Any]] = [
         {"name": "name", "widget": "string", "required": False},
         {"name": "identified", "widget": "string"},
@@ -182,7 +183,7 @@ def test_admin_page_pins_decap_without_inline_script() -> None:
 
 
 def test_admin_files_for_the_build(tmp_path: Path) -> None:
-    files = admin.admin_files(REPO)
+    files = theme.load_shipped(REPO).admin
     assert sorted(files) == ["admin/config.yml", "admin/index.html"]
     assert files["admin/config.yml"] == (REPO / "admin/config.yml").read_bytes()
-    assert admin.admin_files(tmp_path) == {}
+    assert theme.load_shipped(tmp_path).admin == {}

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import cli, validate
+from generator import cli
+from generator.schema import load_schema
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "docs" / "editing.md"
@@ -138,7 +139,7 @@ def test_vscode_settings_cover_every_kind() -> None:
 
 def test_vocabularies_are_all_explained() -> None:
     guide = GUIDE.read_text("utf-8")
-    claim = validate.schema("claim")
+    claim = load_schema("claim")
     appearance = claim["properties"]["appearances"]["items"]["properties"]
     for values in (
         claim["properties"]["status"]["enum"],

@@ -1,4 +1,4 @@
-"""Render stage: a hand-made Site -> pages, feeds and the claims export, checked as text."""
+"""Render stage: the views of tests/trees/rendering -> pages, feeds and the claims export, read as text."""
 
 from __future__ import annotations
 
@@ -8,27 +8,30 @@ import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote
 
-import jinja2
 import pytest
 from conftest import (
-    ASSETS,
-    BLITZ_TEXT,
     HOSTILE,
-    REDSTATE_QUOTE,
-    REDSTATE_TEXT,
-    SUN_QUOTE,
-    SUN_TEXT,
-    make_site,
+    RENDERING,
+    ROOT,
+    checked_of,
+    copy_tree,
+    rendered_of,
+    replace_in,
     theme_copy,
+    views_of,
 )
 
-from generator.jsonld import script_json
+from generator import theme
+from generator.errors import ContentError, Location
 from generator.markdown import is_allowed_link, render_markdown
-from generator.model import PartialDate, Site
-from generator.render import CSP, render_site, sentence_context
-from generator.textfragment import escape_term, fragment_url, text_directive
+from generator.render import CSP, render_site
+from generator.render.jsonld import script_json
+
+REDSTATE_QUOTE = (
+    "neither ISIS nor al-Qaeda \u201cis believed to be capable of mounting international attacks "
+    "before 2023 at the earliest"
+)
 
 CLAIM = "claims/isil-k-al-qaeda-capability/index.html"
 SUN_CLAIM = "claims/taliban-safe-haven/index.html"
@@ -97,16 +100,15 @@ def test_every_page_and_file_is_rendered(rendered: dict[str, bytes]) -> None:
     }
     assert expected <= set(rendered)
     assets = [path for path in rendered if path.startswith("assets/")]
-    assert all(re.fullmatch(r"assets/[\w.-]+\.[0-9a-f]{8}\.\w+", path) for path in assets)
+    assert all(re.fullmatch(r"assets/[\w-]+\.[0-9a-f]{8}(\.min)?\.\w+", path) for path in assets)
     assert any(path.startswith("assets/style.") for path in assets)
     assert not any(path.startswith("articles/") for path in rendered)
 
 
-def test_rendering_is_deterministic(site: Site, theme_dir: Path) -> None:
-    first = render_site(site, theme_dir, ASSETS)
-    second = render_site(make_site(), theme_dir, ASSETS)
-    assert first == second
-    assert list(first) == sorted(first)
+def test_rendering_is_deterministic(rendered: dict[str, bytes]) -> None:
+    again = rendered_of(RENDERING)
+    assert again == rendered
+    assert list(again) == list(rendered)
 
 
 # --- every page
@@ -163,7 +165,7 @@ def test_every_page_header_has_a_get_search_form(rendered: dict[str, bytes]) -> 
 
 
 def test_internal_links_are_root_relative_and_resolve(rendered: dict[str, bytes]) -> None:
-    known = set(rendered) | {url.lstrip("/") for url in ASSETS.values()}
+    known = set(rendered)
     for path in pages(rendered):
         page = Page(html_of(rendered, path))
         ids = {a["id"] for _, a in page.tags if a.get("id")}
@@ -229,7 +231,7 @@ def test_fidelity_diff_reads_without_colour(rendered: dict[str, bytes]) -> None:
     html = html_of(rendered, CLAIM)
     page = Page(html)
     assert "[removed: Neither ISIL-K nor]" in page.text["del"]
-    assert "[added: and Islamic State (ISIS)]" in page.text["ins"]
+    assert "[added: and Islamic State ISIS]" in page.text["ins"]
     assert '<span class="vh">[removed: </span>' in html
     assert "<strong>Negation dropped</strong>: “Neither”, “nor”" in html
     assert '<span class="fid fid-altered">Altered</span>' in html
@@ -309,9 +311,17 @@ def test_claim_review_fields(rendered: dict[str, bytes]) -> None:
     assert sun_item["firstAppearance"] == sun_item["appearance"][0]
 
 
-def test_claim_text_cannot_end_the_json_ld_block(theme_dir: Path) -> None:
-    site = make_site(claim_text=HOSTILE + " & <!-- more")
-    html = render_site(site, theme_dir, ASSETS)[CLAIM].decode()
+def _with_claim_text(tmp_path: Path, text: str) -> dict[str, bytes]:
+    content = copy_tree(RENDERING, tmp_path, lambda c: replace_in(
+        c / "claims" / "isil-k-al-qaeda-capability.yaml",
+        "claim: Neither ISIL-K nor al-Qaeda could mount attacks abroad before 2023, UN monitors said.",
+        "claim: " + json.dumps(text),
+    ))
+    return rendered_of(content)
+
+
+def test_claim_text_cannot_end_the_json_ld_block(tmp_path: Path) -> None:
+    html = _with_claim_text(tmp_path, HOSTILE + " & <!-- more")[CLAIM].decode()
     head = html[: html.index("</head>")]
     assert head.count("<script") == 1 and head.count("</script>") == 1
     assert "alert(1)</script>" not in head
@@ -373,12 +383,13 @@ def test_search_page_contract(rendered: dict[str, bytes]) -> None:
     assert '<ol id="search-results"></ol>' in html
     assert '<p id="search-nojs">' in html and 'href="/claims/"' in html
     scripts = [attrs for attrs, _ in page.scripts]
-    assert scripts[0]["src"] == ASSETS["lunr.js"] and "defer" in scripts[0]
+    assert re.fullmatch(r"/assets/lunr\.[0-9a-f]{8}\.min\.js", scripts[0]["src"] or "")
+    assert str(scripts[0]["src"])[1:] in rendered
+    assert "defer" in scripts[0]
     script = scripts[1]
     assert script["id"] == "search-script" and "defer" in script
     assert re.fullmatch(r"/assets/search\.[0-9a-f]{8}\.js", script["src"] or "")
-    assert script["data-index-url"] == ASSETS["search-index"]
-    assert script["data-store-url"] == ASSETS["search-store"]
+    assert script["data-index-url"] == "/search/index.json"
     assert html.index("search-results") < html.index("search-nojs") < html.index("<script")
 
 
@@ -406,8 +417,8 @@ def test_atom_feed(rendered: dict[str, bytes]) -> None:
     assert entries[0].findtext(ATOM + "summary").startswith("Unchecked.")
 
 
-def test_feed_escapes_markup(theme_dir: Path) -> None:
-    files = render_site(make_site(claim_text=HOSTILE), theme_dir, ASSETS)
+def test_feed_escapes_markup(tmp_path: Path) -> None:
+    files = _with_claim_text(tmp_path, HOSTILE)
     root = ET.fromstring(files["feed.xml"])
     titles = [e.findtext(ATOM + "title") for e in root.findall(ATOM + "entry")]
     assert HOSTILE in titles
@@ -437,7 +448,9 @@ def test_claims_api(rendered: dict[str, bytes]) -> None:
     assert claim["passage"]["checked"] is False
     blitz = claim["appearances"][1]
     assert blitz["outlet"]["id"] == "blitz"
-    assert BLITZ_TEXT[blitz["span"]["start"]: blitz["span"]["end"]].startswith("Al Qaeda")
+    text = (RENDERING / "articles" / "blitz" / "safe-haven.txt").read_text("utf-8")
+    text = text.split("---\n", 2)[2]
+    assert text[blitz["span"]["start"]: blitz["span"]["end"]].startswith("Al Qaeda")
     assert blitz["fidelity"]["class"] == "altered"
     assert blitz["fidelity"]["flags"][0]["kind"] == "negation-dropped"
     assert blitz["text_fragment_url"] is None
@@ -447,116 +460,63 @@ def test_claims_api(rendered: dict[str, bytes]) -> None:
 # --- options and errors
 
 
-def test_article_texts_are_published_only_when_asked(theme_dir: Path) -> None:
-    files = render_site(make_site(publish_article_text=True), theme_dir, ASSETS)
+def test_article_texts_are_published_only_when_asked(tmp_path: Path) -> None:
+    content = copy_tree(RENDERING, tmp_path, lambda c: replace_in(
+        c / "site.yaml", "publish_article_text: false", "publish_article_text: true"))
+    files = rendered_of(content)
     html = files["articles/redstate/thanks-joe/index.html"].decode()
     assert "More text follows here." in html
     assert f"<mark>{REDSTATE_QUOTE}</mark>" in html
     assert 'href="/articles/redstate/thanks-joe/"' in files[CLAIM].decode()
 
 
+def _render_with(theme_dir: Path) -> dict[str, bytes]:
+    checked = checked_of(RENDERING)
+    loaded = theme.load_theme(theme_dir, theme_dir.parent, Location("site.yaml"))
+    return dict(render_site(views_of(checked), loaded, theme.load_shipped(ROOT)))
+
+
 def test_a_template_typo_names_the_file_and_line(tmp_path: Path) -> None:
-    theme = theme_copy(tmp_path)
-    template = theme / "templates" / "claim.html"
+    copy = theme_copy(tmp_path)
+    template = copy / "templates" / "claim.html"
     lines = template.read_text(encoding="utf-8").splitlines()
-    lines[9] = "<h1>{{ claim.claimm }}</h1>"
+    number = next(i for i, line in enumerate(lines) if line.startswith("<h1>"))
+    lines[number] = "<h1>{{ claim.claimm }}</h1>"
     template.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(jinja2.UndefinedError) as caught:
-        render_site(make_site(), theme, ASSETS)
-    assert caught.value.filename.endswith("claim.html")  # type: ignore[attr-defined]
-    assert caught.value.lineno == 10  # type: ignore[attr-defined]
+    with pytest.raises(ContentError) as caught:
+        _render_with(copy)
+    (problem,) = caught.value.problems
+    assert str(problem.location) == f"theme/templates/claim.html:{number + 1}:1"
+    assert "claimm" in problem.message and "/claims/isil-k-al-qaeda-capability/" in problem.message
 
 
 def test_a_template_syntax_error_names_the_file_and_line(tmp_path: Path) -> None:
-    theme = theme_copy(tmp_path)
+    copy = theme_copy(tmp_path)
     broken = "{% extends 'base.html' %}\n{% block content %}\n"
-    (theme / "templates" / "404.html").write_text(broken, encoding="utf-8")
-    with pytest.raises(jinja2.TemplateSyntaxError) as caught:
-        render_site(make_site(), theme, ASSETS)
-    assert caught.value.filename and caught.value.filename.endswith("404.html")
-    assert caught.value.lineno == 2
+    (copy / "templates" / "404.html").write_text(broken, encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        _render_with(copy)
+    (problem,) = caught.value.problems
+    assert str(problem.location) == "theme/templates/404.html:2:1"
 
 
 def test_a_missing_static_file_fails_clearly(tmp_path: Path) -> None:
-    theme = theme_copy(tmp_path)
-    (theme / "static" / "search.js").unlink()
-    with pytest.raises(jinja2.TemplateError, match=r"asset\('search.js'\).*no static file"):
-        render_site(make_site(), theme, ASSETS)
+    copy = theme_copy(tmp_path)
+    (copy / "static" / "search.js").unlink()
+    with pytest.raises(ContentError, match=r"asset\('search.js'\).*no static file"):
+        _render_with(copy)
 
 
-def test_a_page_id_that_collides_with_a_built_page_fails(theme_dir: Path) -> None:
-    import dataclasses
-
-    from generator.model import Page as ContentPage
-
-    site = make_site()
-    site = dataclasses.replace(
-        site, pages=(*site.pages, ContentPage("claims", "Claims", "x", "content/pages/claims.md"))
-    )
-    with pytest.raises(ValueError, match=r"claims/index\.html"):
-        render_site(site, theme_dir, ASSETS)
-
-
-def test_render_reads_only_the_theme(tmp_path: Path) -> None:
-    theme = theme_copy(tmp_path)
-    before = render_site(make_site(), theme, ASSETS)
-    shutil.rmtree(theme)
-    shutil.copytree(theme_copy(tmp_path / "again"), theme)
-    assert render_site(make_site(), theme, ASSETS) == before
+def test_render_reads_only_the_loaded_theme(tmp_path: Path) -> None:
+    copy = theme_copy(tmp_path)
+    checked = checked_of(RENDERING)
+    loaded = theme.load_theme(copy, tmp_path, Location("site.yaml"))
+    shutil.rmtree(copy)
+    files = dict(render_site(views_of(checked), loaded, theme.load_shipped(ROOT)))
+    assert files == rendered_of(RENDERING)
 
 
 # --- pieces
-
-
-def test_sentence_context_stops_at_sentence_and_paragraph_ends() -> None:
-    start = REDSTATE_TEXT.index(REDSTATE_QUOTE)
-    context = sentence_context(REDSTATE_TEXT, start, start + len(REDSTATE_QUOTE))
-    assert context.before == "However, the organization does give an assurance that "
-    assert context.after == (
-        ", regardless of their intent or of whether the Taliban acts to restrain them.\u201d"
-    )
-    start = SUN_TEXT.index(SUN_QUOTE)
-    context = sentence_context(SUN_TEXT, start, start + len(SUN_QUOTE))
-    assert context.before == "" and context.after == ""
-
-
-def test_sentence_context_is_cut_on_long_sentences() -> None:
-    text = "word " * 300 + "QUOTE" + " more" * 300 + "."
-    start = text.index("QUOTE")
-    context = sentence_context(text, start, start + 5, limit=50)
-    assert context.before.startswith("… ") and len(context.before) <= 53
-    assert context.after.endswith(" …") and len(context.after) <= 53
-    assert context.marked == "QUOTE"
-
-
-def test_text_fragment_escaping() -> None:
-    assert escape_term("a-b, c & d") == "a%2Db%2C%20c%20%26%20d"
-    assert escape_term("“curly” é") == "%E2%80%9Ccurly%E2%80%9D%20%C3%A9"
-
-
-def test_text_fragment_short_long_and_ambiguous_quotes() -> None:
-    text = "One two three. Alpha beta gamma delta. Alpha beta gamma delta again."
-    first = text.index("Alpha")
-    assert text_directive(text, first, first + len("Alpha beta")) == "Alpha%20beta"
-    second = text.index("Alpha", first + 1)
-    directive = text_directive(text, second, second + len("Alpha beta"))
-    assert directive == "beta%20gamma%20delta.-,Alpha%20beta"
-    long_text = "Start " + " ".join(f"w{i}" for i in range(20)) + " end."
-    start = long_text.index("w0")
-    directive = text_directive(long_text, start, long_text.index(" end."))
-    assert directive == "w0%20w1%20w2%20w3,w16%20w17%20w18%20w19"
-    url = fragment_url("https://example.org/a#top", long_text, start, start + 2)
-    assert url == "https://example.org/a#:~:text=w0"
-
-
-def test_text_fragment_end_words_do_not_occur_earlier_in_the_quote() -> None:
-    words = list("abcdxyzabcdxyzqrst")
-    text = " ".join(words)
-    directive = text_directive(text, 0, len(text))
-    start, end = (unquote(part) for part in directive.split(","))
-    assert start == "a b c d"
-    quote_rest = " ".join(words[4:])
-    assert quote_rest.endswith(end) and quote_rest.count(end) == 1
 
 
 def test_markdown_allows_only_safe_links() -> None:
@@ -570,7 +530,7 @@ def test_markdown_allows_only_safe_links() -> None:
 
 def test_partial_dates_keep_their_precision(rendered: dict[str, bytes]) -> None:
     html = html_of(rendered, CLAIM)
-    assert PartialDate(2022).label() in html
+    assert '<time datetime="2022">2022</time>' in html
     assert "1 January 2022" not in html and "2022-01-01" not in html
 
 

@@ -1,4 +1,4 @@
-"""Site -> search index shards, manifest and store; queried with lunr.js and search.js in node."""
+"""Views -> search index shards, manifest and store; queried with lunr.js and search.js in node."""
 
 from __future__ import annotations
 
@@ -7,119 +7,163 @@ import random
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from conftest import ROOT, checked_of, views_of
 from lunr.index import Index
 
-from generator import search
-from generator.errors import ContentError
-from generator.model import (
-    Appearance,
-    Article,
-    Attribution,
-    Claim,
-    Outlet,
-    PartialDate,
-    Publisher,
-    Site,
-    Source,
-    Span,
-    Status,
-)
+from generator import search, theme
+from generator.errors import ContentError, Location
+from generator.urls import content_hash
+from generator.views import SiteViews
 
-ROOT = Path(__file__).resolve().parent.parent
 QUERY_JS = ROOT / "tests" / "js" / "query.js"
 sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # bench/generate.py
 
-BLITZ = Outlet("blitz", "Blitz", True, None, "BD", None)
-SUN = Outlet("the-sun", "The Sun", True, None, "GB", None)
-REDSTATE = Outlet("redstate", "RedState", True, None, "US", None)
-UN = Source(
-    "un-s-2022-419", "Thirteenth report of the Monitoring Team", "United Nations Security Council",
-    "S/2022/419", PartialDate(2022, 5), None, "report", None, (),
-)
+LABELS = theme.load_theme(ROOT / "themes" / "default", ROOT, Location("site.yaml")).labels
+
+OUTLETS = {"blitz": "Blitz", "the-sun": "The Sun", "redstate": "RedState"}
 
 
-def make_claim(
-    claim_id: str,
-    text: str,
-    verdict: str = "The report says so.",
-    quotes: tuple[tuple[Outlet, str], ...] = (),
-    tags: tuple[str, ...] = (),
-    status: Status = Status.UNCHECKED,
-    source: Source | None = UN,
-) -> Claim:
-    appearances = []
-    for number, (outlet, quote) in enumerate(quotes):
-        article = Article(
-            f"{outlet.id}/story-{claim_id}-{number}", outlet, "Headline", None, None, None, (), None,
-            f"Before. {quote} After.", f"content/articles/{outlet.id}/story.txt", 3,
-        )
-        appearances.append(
-            Appearance(
-                article, quote, None, None, Span(8, 8 + len(quote), 3, True), Attribution.CORRECT,
-                None, None, None, None,
-            )
-        )
-    return Claim(
-        claim_id, text, status, source, None, verdict, PartialDate(2026, 11, 21), tags,
-        tuple(appearances), (), f"content/claims/{claim_id}.yaml",
-    )
+@dataclass(frozen=True)
+class Entry:
+    """A claim of a scratch site, as an editor would write it."""
+
+    id: str
+    claim: str
+    verdict: str = "The report says so."
+    quotes: tuple[tuple[str, str], ...] = ()
+    """(outlet id, quote): each in an article of its own, `Before. <quote> After.`"""
+    tags: tuple[str, ...] = ()
+    status: str = "unchecked"
+    sourced: bool = True
 
 
-def make_site(*claims: Claim) -> Site:
-    return Site(
-        "Test", "https://example.org/", "en", "", Publisher("P", "https://example.org/"),
-        "themes/default", False, PartialDate(2026), (BLITZ, SUN, REDSTATE), (UN,), (), claims, (),
-    )
+def scratch_site(root: Path, *entries: Entry) -> SiteViews:
+    """A content tree written from `entries`, through check and views (Lektor-style)."""
+    content = root / "content"
+    (content / "claims").mkdir(parents=True)
+    (content / "outlets").mkdir()
+    (content / "sources").mkdir()
+    (content / "site.yaml").write_text(yaml.safe_dump({
+        "title": "Test", "base_url": "https://example.org/", "language": "en",
+        "publisher": {"name": "P", "url": "https://example.org/"},
+    }), "utf-8")
+    for outlet_id, name in OUTLETS.items():
+        (content / "outlets" / f"{outlet_id}.yaml").write_text(f"name: {name}\n", "utf-8")
+    (content / "sources" / "un-s-2022-419.yaml").write_text(yaml.safe_dump({
+        "title": "Thirteenth report of the Monitoring Team",
+        "publisher": "United Nations Security Council", "symbol": "S/2022/419",
+        "date": "2022-05", "kind": "report",
+        "passages": [{"id": "example", "text": "An example passage of the report.",
+                      "checked": True, "locator": "paragraph 1"}],
+    }), "utf-8")
+    for entry in entries:
+        appearances = []
+        for number, (outlet_id, quote) in enumerate(entry.quotes):
+            slug = f"story-{entry.id}-{number}"
+            folder = content / "articles" / outlet_id
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{slug}.txt").write_text(
+                f"---\nheadline: Headline\n---\nBefore. {quote} After.\n", "utf-8")
+            appearances.append({"article": f"{outlet_id}/{slug}", "quote": quote,
+                                "attribution": "correct"})
+        data: dict[str, Any] = {
+            "claim": entry.claim, "status": entry.status, "verdict": entry.verdict,
+            "reviewed": "2026-11-21", "appearances": appearances,
+        }
+        if entry.tags:
+            data["tags"] = list(entry.tags)
+        if entry.sourced:
+            data["primary"] = {"source": "un-s-2022-419"}
+            if entry.status in ("confirmed", "misrepresented", "not-in-source"):
+                data["primary"]["passage"] = "example"
+        (content / "claims" / f"{entry.id}.yaml").write_text(
+            yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    return views_of(checked_of(content))
 
 
-SITE = make_site(
-    make_claim(
+ENTRIES = (
+    Entry(
         "haqqani-closest-links",
         "The Haqqani Network is still regarded as having the closest links to al-Qaeda.",
         verdict="Outlets report that the **Monitoring Team** says so; see "
         "[the report](https://example.org/report.pdf).",
-        quotes=((BLITZ, "The Haqqani Network is still regarded as having the closest links to Al Qaeda"),),
+        quotes=(("blitz", "The Haqqani Network is still regarded as having the closest links to Al Qaeda"),),
         tags=("al-qaeda", "haqqani-network"),
     ),
-    make_claim(
+    Entry(
         "biden-monday",
         "Biden said on Monday that al-Qaeda was gone.",
         verdict="He spoke on a Monday; the money and the survey are another matter.",
-        quotes=((SUN, "came the day after president Joe Biden claimed"),),
-        status=Status.MISREPRESENTED,
+        quotes=(("the-sun", "came the day after president Joe Biden claimed"),),
+        status="misrepresented",
     ),
-    make_claim(
+    Entry(
         "safe-haven",
         "The Taliban provide a safe haven for al-Qaeda, a Pentagon report said.",
         quotes=(
-            (SUN, "providing safe haven for the terrorist group in Afghanistan"),
-            (BLITZ, "providing safe haven for the terrorist group"),
-            (REDSTATE, "a safe haven for al-Qaeda"),
+            ("the-sun", "providing safe haven for the terrorist group in Afghanistan"),
+            ("blitz", "providing safe haven for the terrorist group"),
+            ("redstate", "a safe haven for al-Qaeda"),
         ),
-        status=Status.NOT_IN_SOURCE,
+        status="not-in-source",
     ),
-    make_claim(
+    Entry(
         "verdict-only",
         "Fighters number in the thousands.",
         verdict="Haqqani is mentioned only here, in the verdict, far from the claim.",
-        source=None,
-        status=Status.UNLOCATED,
+        sourced=False,
+        status="unlocated",
     ),
-    make_claim(
+    Entry(
         "attorney-survey",
         "An attorney's survey of valleys and monkeys.",
-        quotes=((REDSTATE, "journeys through the valley with the attorneys"),),
+        quotes=(("redstate", "journeys through the valley with the attorneys"),),
     ),
 )
 
 
-def write_bundle(bundle: search.SearchBundle, root: Path) -> Path:
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> SiteViews:
+    return scratch_site(tmp_path_factory.mktemp("search"), *ENTRIES)
+
+
+@pytest.fixture()
+def one_claim(tmp_path: Path) -> Iterator[Any]:
+    def make(*entries: Entry) -> SiteViews:
+        return scratch_site(tmp_path / f"site-{len(entries)}-{entries[0].id if entries else ''}",
+                            *entries)
+    yield make
+
+
+@dataclass(frozen=True)
+class Bundle:
+    files: dict[str, bytes]
+
+    @property
+    def manifest(self) -> dict[str, Any]:
+        loaded: dict[str, Any] = json.loads(self.files[search.MANIFEST])
+        return loaded
+
+    @property
+    def store(self) -> dict[str, Any]:
+        loaded: dict[str, Any] = json.loads(self.files[self.manifest["store"][1:]])
+        return loaded
+
+
+def bundle_of(views: SiteViews, postings_per_shard: int = search.POSTINGS_PER_SHARD) -> Bundle:
+    return Bundle(search.build_search(views, LABELS, postings_per_shard))
+
+
+def write_bundle(bundle: Bundle, root: Path) -> Path:
     for out_path, data in bundle.files.items():
         target = root / out_path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -127,10 +171,10 @@ def write_bundle(bundle: search.SearchBundle, root: Path) -> Path:
     return root
 
 
-def run_queries(bundle: search.SearchBundle, root: Path, queries: list[str], fresh: bool = True) -> list[dict[str, Any]]:
+def run_queries(bundle: Bundle, root: Path, queries: list[str], fresh: bool = True) -> list[dict[str, Any]]:
     """Every query through themes/default/static/search.js and lunr.min.js in one node process."""
-    if not (ROOT / search.LUNR_JS).exists():
-        pytest.fail(f"{search.LUNR_JS} is missing: run `npm ci` in {ROOT}")
+    if not (ROOT / theme.LUNR_JS).exists():
+        pytest.fail(f"{theme.LUNR_JS} is missing: run `npm ci` in {ROOT}")
     node = shutil.which("node")
     if node is None:
         pytest.fail("node is not installed: the search tests run lunr.js in node")
@@ -140,8 +184,7 @@ def run_queries(bundle: search.SearchBundle, root: Path, queries: list[str], fre
         input=json.dumps(
             {
                 "root": str(root),
-                "index_url": bundle.index_url,
-                "store_url": bundle.store_url,
+                "index_url": "/" + search.MANIFEST,
                 "queries": queries,
                 "fresh": fresh,
             }
@@ -165,31 +208,31 @@ def ids(outcome: dict[str, Any]) -> list[str]:
 # ---------------------------------------------------------------- files
 
 
-def test_bundle_names_carry_a_hash_of_their_bytes() -> None:
-    bundle = search.build_search(SITE)
-    assert bundle.index_url[1:] in bundle.files and bundle.store_url[1:] in bundle.files
+def test_bundle_names_carry_a_hash_of_their_bytes(site: SiteViews) -> None:
+    bundle = bundle_of(site)
+    assert search.MANIFEST == "search/index.json" and search.MANIFEST in bundle.files
+    assert bundle.manifest["store"][1:] in bundle.files
     for out_path, data in bundle.files.items():
-        assert not out_path.startswith("/")
-        assert out_path.startswith("search/") and out_path.endswith(".json")
-        assert out_path.split(".")[-2] == search.content_hash(data)
+        assert not out_path.startswith("/") and out_path.endswith(".json")
+        if out_path != search.MANIFEST:
+            assert out_path.startswith("assets/search/")
+            assert out_path.split(".")[-2] == content_hash(data)
 
 
-def test_same_site_same_bytes() -> None:
-    assert search.build_search(SITE) == search.build_search(SITE)
-    reordered = make_site(*reversed(SITE.claims))
-    assert search.build_search(reordered) == search.build_search(SITE)
+def test_same_site_same_bytes(site: SiteViews, one_claim: Any) -> None:
+    assert bundle_of(site) == bundle_of(site)
+    assert bundle_of(one_claim(*reversed(ENTRIES))) == bundle_of(site)
 
 
-def test_json_is_compact_and_key_sorted() -> None:
-    bundle = search.build_search(SITE)
-    for data in bundle.files.values():
+def test_json_is_compact_and_key_sorted(site: SiteViews) -> None:
+    for data in bundle_of(site).files.values():
         value = json.loads(data)
         assert search.dumps(value) == data
 
 
-def test_manifest_lists_shards_in_term_order() -> None:
-    bundle = search.build_search(SITE, postings_per_shard=10)
-    manifest = json.loads(bundle.files[bundle.index_url[1:]])
+def test_manifest_lists_shards_in_term_order(site: SiteViews) -> None:
+    bundle = bundle_of(site, postings_per_shard=10)
+    manifest = bundle.manifest
     assert manifest["version"] == "2.3.9"
     assert manifest["pipeline"] == ["stemmer"]
     assert manifest["fields"] == ["claim", "verdict", "tags", "outlet", "quote", "source"]
@@ -203,17 +246,16 @@ def test_manifest_lists_shards_in_term_order() -> None:
         assert terms[0] == first or first == ""
 
 
-def test_every_shard_is_a_lunr_index() -> None:
-    bundle = search.build_search(SITE, postings_per_shard=10)
-    manifest = json.loads(bundle.files[bundle.index_url[1:]])
-    for _first, url in manifest["shards"]:
+def test_every_shard_is_a_lunr_index(site: SiteViews) -> None:
+    bundle = bundle_of(site, postings_per_shard=10)
+    for _first, url in bundle.manifest["shards"]:
         shard = json.loads(bundle.files[url[1:]])
         assert set(shard) == {"version", "fields", "pipeline", "invertedIndex", "fieldVectors"}
         Index.load(shard)
 
 
-def test_index_holds_lunr_js_stems() -> None:
-    index = search.build_index(search.search_documents(SITE))
+def test_index_holds_lunr_js_stems(site: SiteViews) -> None:
+    index = search.build_index(search.search_documents(site, LABELS))
     terms = {term for term, _posting in index["invertedIndex"]}
     assert {"monday", "money", "survey", "attorney", "vallei"} - terms == {"vallei"}
     assert "mondai" not in terms and "monei" not in terms and "survei" not in terms
@@ -222,9 +264,9 @@ def test_index_holds_lunr_js_stems() -> None:
     assert not terms & {"the", "is", "a", "of"}
 
 
-def test_index_terms_are_what_index_terms_computes() -> None:
+def test_index_terms_are_what_index_terms_computes(site: SiteViews) -> None:
     """The lunr.py builder with our pipeline indexes exactly generator.search.index_terms."""
-    documents = search.search_documents(SITE)
+    documents = search.search_documents(site, LABELS)
     index = search.build_index(documents)
     expected = {
         term
@@ -235,8 +277,8 @@ def test_index_terms_are_what_index_terms_computes() -> None:
     assert {term for term, _posting in index["invertedIndex"]} == expected
 
 
-def test_fields_hold_what_the_issue_names() -> None:
-    documents = {d.entry["u"]: d for d in search.search_documents(SITE)}
+def test_fields_hold_what_the_issue_names(site: SiteViews) -> None:
+    documents = {d.entry["u"]: d for d in search.search_documents(site, LABELS)}
     haqqani = documents["/claims/haqqani-closest-links/"].fields
     assert haqqani["claim"][:2] == ("the", "haqqani")
     assert "monitoring" in haqqani["verdict"] and "https://example.org/report.pdf" not in " ".join(haqqani["verdict"])
@@ -245,22 +287,21 @@ def test_fields_hold_what_the_issue_names() -> None:
     assert haqqani["outlet"] == ("blitz",)
     assert haqqani["source"] == ("thirteenth", "report", "of", "the", "monitoring", "team", "s/2022/419")
     safe = documents["/claims/safe-haven/"].fields
-    assert safe["outlet"] == ("the", "sun", "blitz", "redstate")
+    assert safe["outlet"] == ("blitz", "redstate", "the", "sun")
     # quote words: each term once, and none that the claim field already has ("provide")
     assert safe["quote"] == ("terrorist", "group", "afghanistan")
 
 
-def test_verdict_is_cut_to_its_opening_words() -> None:
+def test_verdict_is_cut_to_its_opening_words(one_claim: Any) -> None:
     long_verdict = " ".join(f"word{n}" for n in range(500))
-    site = make_site(make_claim("long", "A claim.", verdict=long_verdict))
-    (document,) = search.search_documents(site)
+    site = one_claim(Entry("long", "A claim.", verdict=long_verdict))
+    (document,) = search.search_documents(site, LABELS)
     assert len(document.fields["verdict"]) == search.VERDICT_WORDS
 
 
-def test_store_records() -> None:
-    bundle = search.build_search(SITE)
-    store = json.loads(bundle.files[bundle.store_url[1:]])
-    assert len(store) == len(SITE.claims)
+def test_store_records(site: SiteViews, one_claim: Any) -> None:
+    store = bundle_of(site).store
+    assert len(store) == len(ENTRIES)
     by_url = {record["u"]: record for record in store.values()}
     record = by_url["/claims/biden-monday/"]
     assert record == {
@@ -271,13 +312,14 @@ def test_store_records() -> None:
         "x": "Repeated by The Sun. He spoke on a Monday; the money and the survey are another matter.",
     }
     long_verdict = "Word " * 400
-    (document,) = search.search_documents(make_site(make_claim("long", "A claim.", verdict=long_verdict)))
+    (document,) = search.search_documents(
+        one_claim(Entry("long", "A claim.", verdict=long_verdict)), LABELS)
     assert len(document.entry["x"]) <= search.SNIPPET_CHARS + 1
     assert document.entry["x"].endswith("\u2026")
 
 
 def test_an_empty_site_has_an_empty_index(tmp_path: Path) -> None:
-    bundle = search.build_search(make_site())
+    bundle = bundle_of(scratch_site(tmp_path / "empty"))
     (outcome,) = run_queries(bundle, tmp_path, ["haqqani"])
     assert outcome["ok"] and outcome["total"] == 0
 
@@ -286,15 +328,15 @@ def test_an_empty_site_has_an_empty_index(tmp_path: Path) -> None:
 
 
 def test_lunr_js_is_read_from_node_modules() -> None:
-    data = search.load_lunr_js(ROOT)
+    data = theme.load_lunr_js(ROOT)
     assert data.startswith(b"/**") and b"2.3.9" in data[:200]
-    out_path, same = search.lunr_js_asset(ROOT)
-    assert same == data and out_path == f"assets/lunr.{search.content_hash(data)}.min.js"
+    shipped = theme.load_shipped(ROOT)
+    assert shipped.lunr_js == data and shipped.lunr_path == f"assets/lunr.{content_hash(data)}.min.js"
 
 
 def test_missing_lunr_js_names_the_command(tmp_path: Path) -> None:
     with pytest.raises(ContentError) as caught:
-        search.load_lunr_js(tmp_path)
+        theme.load_lunr_js(tmp_path)
     assert str(caught.value) == (
         "node_modules/lunr/lunr.min.js:1:1: lunr.js is not installed\n"
         "    Run `npm ci` (or `make site`, which runs it)."
@@ -313,15 +355,15 @@ def test_lunr_js_is_pinned_and_not_committed() -> None:
 
 
 def test_lunr_js_needs_no_eval() -> None:
-    data = search.load_lunr_js(ROOT).decode("utf-8")
+    data = theme.load_lunr_js(ROOT).decode("utf-8")
     assert "eval(" not in data and "new Function" not in data
 
 
 # ---------------------------------------------------------------- queries in node
 
 
-def test_queries_find_what_readers_type(tmp_path: Path) -> None:
-    bundle = search.build_search(SITE)
+def test_queries_find_what_readers_type(tmp_path: Path, site: SiteViews) -> None:
+    bundle = bundle_of(site)
     outcomes = run_queries(
         bundle, tmp_path,
         ["Haqqani", "haqq", "Blitz", "monday", "Monday", "day", "money", "survey", "attorney",
@@ -347,15 +389,15 @@ def test_queries_find_what_readers_type(tmp_path: Path) -> None:
     assert by_text["the"]["mode"] == "stopwords"
 
 
-def test_matching_words_are_marked(tmp_path: Path) -> None:
-    bundle = search.build_search(SITE)
+def test_matching_words_are_marked(tmp_path: Path, site: SiteViews) -> None:
+    bundle = bundle_of(site)
     (outcome,) = run_queries(bundle, tmp_path, ["money surveys"])
     assert ids(outcome) == ["biden-monday"]
     assert outcome["marked"][0] == ["money", "survey"]
 
 
-def test_lunr_query_syntax_is_used_when_it_parses(tmp_path: Path) -> None:
-    bundle = search.build_search(SITE)
+def test_lunr_query_syntax_is_used_when_it_parses(tmp_path: Path, site: SiteViews) -> None:
+    bundle = bundle_of(site)
     outcomes = run_queries(
         bundle, tmp_path,
         ["outlet:blitz", "+haqqani -blitz", "haqq*", "haqani~1", "-blitz", "title:haqqani", "claim:"],
@@ -372,8 +414,8 @@ def test_lunr_query_syntax_is_used_when_it_parses(tmp_path: Path) -> None:
     assert by_text["claim:"]["mode"] == "plain"
 
 
-def test_special_characters_never_throw(tmp_path: Path) -> None:
-    bundle = search.build_search(SITE)
+def test_special_characters_never_throw(tmp_path: Path, site: SiteViews) -> None:
+    bundle = bundle_of(site)
     rng = random.Random(4)
     alphabet = list(":*~^+-\\\"'()<>/ .,_") + ["haqqani", "al", "qaeda", "blitz", "1", "é", "😀", "\u2028"]
     queries = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8))) for _ in range(400)]
@@ -388,10 +430,10 @@ def test_shards_answer_exactly_as_one_index(tmp_path: Path) -> None:
     """Merging the shards that hold a query's terms gives the whole index's results and scores."""
     files = generate.generate(60, seed=3)
     site = _site_from_generated(files, tmp_path / "content")
-    whole = search.build_search(site, postings_per_shard=10**9)
-    split = search.build_search(site, postings_per_shard=150)
-    assert len(json.loads(split.files[split.index_url[1:]])["shards"]) > 10
-    words = sorted({w for claim in site.claims for w in claim.claim.lower().split()})
+    whole = bundle_of(site, postings_per_shard=10**9)
+    split = bundle_of(site, postings_per_shard=150)
+    assert len(split.manifest["shards"]) > 10
+    words = sorted({w for view in site.claims for w in view.claim.claim.lower().split()})
     queries = words[:40] + [" ".join(words[i : i + 3]) for i in range(0, 60, 3)] + [
         "exa", "example gazette", "outlet:herald", "k*", "-example", "monday", "+report -example"
     ]
@@ -405,28 +447,28 @@ def test_shards_answer_exactly_as_one_index(tmp_path: Path) -> None:
     assert len(shard_fetches) == 1
 
 
-def test_claim_words_count_most(tmp_path: Path) -> None:
-    site = make_site(
-        make_claim("in-verdict", "Something else entirely.", verdict="Kabul fell in August."),
-        make_claim("in-claim", "Kabul fell in August.", verdict="Something else entirely."),
+def test_claim_words_count_most(tmp_path: Path, one_claim: Any) -> None:
+    site = one_claim(
+        Entry("in-verdict", "Something else entirely.", verdict="Kabul fell in August."),
+        Entry("in-claim", "Kabul fell in August.", verdict="Something else entirely."),
     )
-    (outcome,) = run_queries(search.build_search(site), tmp_path, ["kabul"])
+    (outcome,) = run_queries(bundle_of(site), tmp_path, ["kabul"])
     assert ids(outcome) == ["in-claim", "in-verdict"]
 
 
 # ---------------------------------------------------------------- helpers
 
 
-def _site_from_generated(files: dict[str, str], content: Path) -> Site:
-    """A Site from bench/generate.py's files, through the real pipeline."""
-    from generator import pipeline
-
+def _site_from_generated(files: dict[str, str], content: Path) -> SiteViews:
+    """The views of bench/generate.py's files, through the real pipeline."""
     generate.write_tree(files, content)
-    return pipeline.check(content)
+    return views_of(checked_of(content))
 
 
-def test_markdown_text() -> None:
-    assert search.markdown_text("A **bold** [link](https://x.example/) and `code`.\n\n- item") == (
+def test_plain_text_of_markdown() -> None:
+    from generator.markdown import plain_text
+
+    assert plain_text("A **bold** [link](https://x.example/) and `code`.\n\n- item") == (
         "A bold link and code. item"
     )
-    assert search.markdown_text("<b>raw</b> html") == "<b>raw</b> html"
+    assert plain_text("<b>raw</b> html") == "<b>raw</b> html"

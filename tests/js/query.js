@@ -46,7 +46,7 @@ async function main() {
   let searcher = null;
   for (const text of request.queries) {
     if (fresh || !searcher) {
-      searcher = new search.Searcher(lunr, fetchJson, request.index_url, request.store_url);
+      searcher = new search.Searcher(lunr, fetchJson, request.index_url);
       fetched.length = 0;
     }
     let startMs = 0;

@@ -169,11 +169,10 @@
     };
   }
 
-  function Searcher(lunr, fetchJson, indexUrl, storeUrl) {
+  function Searcher(lunr, fetchJson, indexUrl) {
     this.lunr = lunr;
     this.fetchJson = fetchJson;
     this.indexUrl = indexUrl;
-    this.storeUrl = storeUrl;
     this.manifest = null;
     this.shardData = {};
     this.index = null;
@@ -183,11 +182,14 @@
   Searcher.prototype.start = function () {
     var self = this;
     if (!this.started) {
-      this.started = Promise.all([this.fetchJson(this.indexUrl), this.fetchJson(this.storeUrl)])
-        .then(function (loaded) {
-          self.manifest = loaded[0];
-          self.store = loaded[1];
-          self.pipeline = self.lunr.Pipeline.load(self.manifest.pipeline);
+      this.started = this.fetchJson(this.indexUrl)
+        .then(function (manifest) {
+          self.manifest = manifest;
+          self.pipeline = self.lunr.Pipeline.load(manifest.pipeline);
+          return self.fetchJson(manifest.store);
+        })
+        .then(function (store) {
+          self.store = store;
           return self;
         });
       this.started.catch(function () { self.started = null; });
@@ -485,8 +487,7 @@
     if (nojs) {
       nojs.hidden = true;
     }
-    var searcher = new Searcher(lunr, fetchJson(window), script.getAttribute("data-index-url"),
-      script.getAttribute("data-store-url"));
+    var searcher = new Searcher(lunr, fetchJson(window), script.getAttribute("data-index-url"));
     var asked = 0;
     var shown = "";
 

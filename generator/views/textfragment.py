@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
 from functools import lru_cache
 from urllib.parse import quote
+
+from generator.text import Normalised, normalise
 
 SHORT_WORDS = 8
 """Quotes of up to this many words go whole into `textStart`; longer ones use
@@ -17,43 +17,31 @@ CONTEXT_WORDS = 3
 _WINDOW = 400
 """Characters looked at on each side of a span for its prefix and suffix words."""
 
-_SPACE = re.compile(r"\s+")
-_LONG_SPACE = re.compile(r"\s{2,}")
-"""The runs of white space that folding shortens."""
-
 
 def escape_term(term: str) -> str:
     """Percent-encode a text directive term: `-`, `,`, `&`, space and anything not URL-safe."""
     return quote(term, safe="").replace("-", "%2D")
 
 
-def _fold(text: str) -> str:
+def _folding(text: str) -> Normalised:
     """White space runs as one space, lower case when that keeps every character in place:
     the text a browser's case-insensitive, white-space-blind match works on."""
-    squashed = _SPACE.sub(" ", text)
-    lowered = squashed.lower()
-    return lowered if len(lowered) == len(squashed) else squashed
+    return normalise(text, compatibility=False, marks=False, invisible=False, case=True)
+
+
+def _fold(text: str) -> str:
+    return _folding(text).text
 
 
 @lru_cache(maxsize=1024)
-def _folded(text: str) -> tuple[str, list[int], list[int]]:
-    """The folded text, the starts of the runs of white space that folding shortens, and how
-    many characters folding has removed up to the end of each of them."""
-    starts: list[int] = []
-    removed: list[int] = []
-    total = 0
-    for run in _LONG_SPACE.finditer(text):
-        starts.append(run.start())
-        total += run.end() - run.start() - 1
-        removed.append(total)
-    return _fold(text), starts, removed
+def _folded(text: str) -> Normalised:
+    """An article's folded text, worked out once for all the quotes from it."""
+    return _folding(text)
 
 
 def _folded_offset(text: str, offset: int) -> int:
     """Where the character at `offset` (not white space) sits in the folded text."""
-    _, starts, removed = _folded(text)
-    runs = bisect_left(starts, offset)
-    return offset - (removed[runs - 1] if runs else 0)
+    return _folded(text).position(offset)
 
 
 def _is_word(char: str) -> bool:
@@ -139,7 +127,7 @@ def text_directive(text: str, start: int, end: int) -> str:
     if not words:
         return ""
     start_words, end_words = _end_words(words)
-    folded = _folded(text)[0]
+    folded = _folded(text).text
     lead = start + len(text[start:end]) - len(text[start:end].lstrip())
     first = _folded_offset(text, lead)
     before = text[max(0, start - _WINDOW):start].split()[-CONTEXT_WORDS:]

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from markupsafe import Markup
 
-from generator.model import Appearance, Claim, PartialDate, Site
+from generator.model import Appearance, PartialDate, Site
+from generator.views import ClaimView
 
 
 def script_json(data: Any) -> Markup:
@@ -36,11 +38,15 @@ def _creative_work(appearance: Appearance) -> dict[str, Any]:
     return work
 
 
-def claim_review(site: Site, claim: Claim, url: str) -> dict[str, Any]:
-    """The ClaimReview of `claim`, published at the absolute `url`."""
+def claim_review(
+    site: Site, view: ClaimView, url: str, labels: Mapping[str, Any]
+) -> dict[str, Any]:
+    """The ClaimReview of a claim, published at the absolute `url`; its rating in the
+    theme's words."""
+    claim = view.claim
     seen: set[str] = set()
     appearances: list[Appearance] = []
-    for appearance in claim.appearances:
+    for appearance in (v.appearance for v in view.views):
         if appearance.article.id not in seen:
             seen.add(appearance.article.id)
             appearances.append(appearance)
@@ -56,8 +62,8 @@ def claim_review(site: Site, claim: Claim, url: str) -> dict[str, Any]:
         "claimReviewed": claim.claim,
         "reviewRating": {
             "@type": "Rating",
-            "alternateName": claim.status.label,
-            "ratingExplanation": claim.status.description,
+            "alternateName": labels["status"][claim.status.value]["label"],
+            "ratingExplanation": labels["status"][claim.status.value]["description"],
         },
         "author": {
             "@type": "Organization",

@@ -1,23 +1,18 @@
-"""A site -> its machine-readable files: Atom feed, sitemap, robots.txt and the claims export."""
+"""A site and its views -> the machine-readable files: sitemap, robots.txt and the claims export."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
-from generator.markdown import plain_text
-from generator.model import Appearance, Claim, PartialDate, Site, Source
+from generator.model import PartialDate, Site, Source
+from generator.urls import url
+from generator.views import AppearanceView, SiteViews
 
 API_VERSION = 1
-SUMMARY_CHARS = 400
-
-
-def claim_updated(claim: Claim) -> PartialDate:
-    """The newest date on a claim: when it was reviewed or last updated."""
-    return max((claim.reviewed, *(u.date for u in claim.updates)), key=PartialDate.sort_key)
 
 
 def atom_datetime(date: PartialDate) -> str:
@@ -29,53 +24,6 @@ def atom_datetime(date: PartialDate) -> str:
 def absolute(site: Site, url_path: str) -> str:
     """`https://example.org/claims/x/` for `/claims/x/`."""
     return site.base_url.rstrip("/") + "/" + url_path.lstrip("/")
-
-
-def _shorten(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut.rstrip(",;:") + " …"
-
-
-def render_feed(site: Site, claims: Sequence[Claim]) -> bytes:
-    """An Atom feed with one entry per claim, newest first (then by id)."""
-    ordered = sorted(claims, key=lambda c: c.id)
-    ordered.sort(key=lambda c: claim_updated(c).sort_key(), reverse=True)
-    feed_url = absolute(site, "/feed.xml")
-    lines = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(site.language)}>',
-        f"  <title>{escape(site.title)}</title>",
-        f"  <subtitle>{escape(site.description)}</subtitle>",
-        f"  <id>{escape(feed_url)}</id>",
-        f'  <link rel="self" type="application/atom+xml" href={quoteattr(feed_url)}/>',
-        f'  <link rel="alternate" type="text/html" href={quoteattr(site.base_url)}/>',
-        f"  <updated>{atom_datetime(site.build_date)}</updated>",
-        "  <author>",
-        f"    <name>{escape(site.publisher.name)}</name>",
-        f"    <uri>{escape(site.publisher.url)}</uri>",
-        "  </author>",
-    ]
-    for claim in ordered:
-        url = absolute(site, f"/claims/{claim.id}/")
-        summary = f"{claim.status.label}. {plain_text(claim.verdict)}"
-        lines += [
-            "  <entry>",
-            f"    <title>{escape(claim.claim)}</title>",
-            f"    <id>{escape(url)}</id>",
-            f'    <link rel="alternate" type="text/html" href={quoteattr(url)}/>',
-            f"    <published>{atom_datetime(claim.reviewed)}</published>",
-            f"    <updated>{atom_datetime(claim_updated(claim))}</updated>",
-            (
-                f"    <category term={quoteattr(claim.status.value)}"
-                f" label={quoteattr(claim.status.label)}/>"
-            ),
-            f"    <summary>{escape(_shorten(summary, SUMMARY_CHARS))}</summary>",
-            "  </entry>",
-        ]
-    lines.append("</feed>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,13 +64,14 @@ def _source(source: Source) -> dict[str, Any]:
         "kind": source.kind,
         "date": _date(source.date),
         "url": source.url,
-        "page": f"/sources/{source.id}/",
+        "page": url("source", source.id),
     }
 
 
-def _appearance(appearance: Appearance, fragment: str | None) -> dict[str, Any]:
+def _appearance(view: AppearanceView) -> dict[str, Any]:
+    appearance = view.appearance
     article = appearance.article
-    result = appearance.fidelity
+    result = view.result
     return {
         "article": {
             "id": article.id,
@@ -130,24 +79,24 @@ def _appearance(appearance: Appearance, fragment: str | None) -> dict[str, Any]:
             "url": article.url,
             "date": _date(article.date),
             "date_basis": article.date_basis,
-            "cites": list(article.cites),
+            "cites": [{cite.kind.value: cite.ref} for cite in article.cites],
         },
         "outlet": {
             "id": article.outlet.id,
             "name": article.outlet.name,
             "identified": article.outlet.identified,
-            "page": f"/outlets/{article.outlet.id}/",
+            "page": url("outlet", article.outlet.id),
         },
         "quote": appearance.quote,
         "prefix": appearance.prefix,
         "suffix": appearance.suffix,
         "span": {
-            "start": appearance.span.start,
-            "end": appearance.span.end,
-            "line": appearance.span.line,
-            "exact": appearance.span.exact,
+            "start": view.span.start,
+            "end": view.span.end,
+            "line": view.span.line,
+            "exact": view.span.exact,
         },
-        "text_fragment_url": fragment,
+        "text_fragment_url": view.link,
         "attribution": appearance.attribution.value,
         "note": appearance.note,
         "stated_fidelity": (
@@ -157,10 +106,9 @@ def _appearance(appearance: Appearance, fragment: str | None) -> dict[str, Any]:
         "fidelity": None if result is None else {
             "class": result.fidelity.value,
             "similarity": round(result.similarity, 3),
-            "reason": result.reason,
             "diff": [{"kind": op.kind, "text": op.text} for op in result.diff],
             "flags": [
-                {"kind": flag.kind.value, "words": list(flag.words), "message": flag.message}
+                {"kind": flag.kind.value, "dropped": list(flag.dropped), "added": list(flag.added)}
                 for flag in result.flags
             ],
             "respellings": [list(pair) for pair in result.respellings],
@@ -168,21 +116,22 @@ def _appearance(appearance: Appearance, fragment: str | None) -> dict[str, Any]:
     }
 
 
-def render_api(site: Site, fragments: dict[tuple[str, int], str | None]) -> bytes:
+def render_api(views: SiteViews, labels: Mapping[str, Any]) -> bytes:
     """/api/claims.json: every claim with its status, source, passage and appearances
-    (docs/api.md describes the shape). `fragments` maps (claim id, appearance index) to the
-    article's URL with its text fragment."""
+    (docs/api.md describes the shape)."""
+    site = views.site
     claims = []
-    for claim in sorted(site.claims, key=lambda c: c.id):
+    for view in views.claims:
+        claim = view.claim
         passage = claim.passage
         claims.append({
             "id": claim.id,
-            "url": absolute(site, f"/claims/{claim.id}/"),
+            "url": absolute(site, url("claim", claim.id)),
             "claim": claim.claim,
             "status": claim.status.value,
-            "status_label": claim.status.label,
+            "status_label": labels["status"][claim.status.value]["label"],
             "reviewed": claim.reviewed.iso(),
-            "updated": claim_updated(claim).iso(),
+            "updated": view.updated.iso(),
             "tags": list(claim.tags),
             "verdict": claim.verdict,
             "updates": [{"date": u.date.iso(), "note": u.note} for u in claim.updates],
@@ -196,10 +145,7 @@ def render_api(site: Site, fragments: dict[tuple[str, int], str | None]) -> byte
                 "rests_on": list(passage.rests_on),
                 "url": passage.url,
             },
-            "appearances": [
-                _appearance(appearance, fragments.get((claim.id, index)))
-                for index, appearance in enumerate(claim.appearances)
-            ],
+            "appearances": [_appearance(v) for v in view.views],
         })
     data = {
         "version": API_VERSION,

@@ -1,0 +1,210 @@
+"""Valid records -> the Site: frozen, fully resolved objects (pure construction, nothing else)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from generator.load import PageFile, Record
+from generator.model import (
+    Appearance,
+    Article,
+    Attribution,
+    Cite,
+    CiteKind,
+    Claim,
+    Fidelity,
+    Outlet,
+    Page,
+    PartialDate,
+    Passage,
+    Publisher,
+    Site,
+    Source,
+    Status,
+    Update,
+)
+
+NO_DATE = PartialDate(1970, 1, 1)
+"""The build date of a site without a single dated claim."""
+NO_SETTINGS: dict[str, Any] = {
+    "title": "", "base_url": "http://localhost/", "language": "en",
+    "publisher": {"name": "", "url": "http://localhost/"},
+}
+"""The settings of a site whose site.yaml has problems (which are reported; nothing renders)."""
+
+
+def assemble(
+    records: Iterable[Record], page_files: Iterable[PageFile], theme_dir: str,
+    base_url: str | None = None,
+) -> Site:
+    """The site of `records`: those that passed validation on their own. A reference to a
+    record that did not (its problem is reported already) leaves out what depends on it: an
+    article of a missing outlet, a claim of a missing source or passage, an appearance of a
+    missing article, so that the rest can still be anchored and compared and every problem
+    of a run is found at once. Without valid site settings the Site carries NO_SETTINGS;
+    the pipeline renders nothing then. `base_url` overrides site.yaml's; `theme_dir` is the
+    theme's absolute POSIX path."""
+    by_kind: dict[str, dict[str, Record]] = {}
+    for record in records:
+        by_kind.setdefault(record.kind, {})[record.id] = record
+
+    outlets = {rid: _outlet(r) for rid, r in sorted(by_kind.get("outlet", {}).items())}
+    sources = {rid: _source(r) for rid, r in sorted(by_kind.get("source", {}).items())}
+    articles = {
+        rid: _article(r, outlets[rid.split("/")[0]])
+        for rid, r in sorted(by_kind.get("article", {}).items())
+        if rid.split("/")[0] in outlets
+    }
+    spellings_record = by_kind.get("spellings", {}).get("spellings")
+    spellings: tuple[tuple[str, ...], ...] = ()
+    if spellings_record is not None:
+        spellings = tuple(tuple(group) for group in spellings_record.data.get("groups", []))
+    claims = tuple(
+        claim
+        for _rid, record in sorted(by_kind.get("claim", {}).items())
+        if (claim := _claim(record, sources, articles)) is not None
+    )
+    pages = tuple(_page(page_file) for page_file in sorted(page_files, key=lambda p: p.id))
+
+    site_record = by_kind.get("site", {}).get("site")
+    data = site_record.data if site_record is not None else NO_SETTINGS
+    url = base_url or data["base_url"]
+    dates = [c.reviewed for c in claims] + [u.date for c in claims for u in c.updates]
+    return Site(
+        title=data["title"],
+        base_url=url if url.endswith("/") else url + "/",
+        language=data["language"],
+        description=data.get("description", ""),
+        publisher=Publisher(data["publisher"]["name"], data["publisher"]["url"]),
+        corrections_url=data.get("corrections_url"),
+        theme=theme_dir,
+        publish_article_text=bool(data.get("publish_article_text", False)),
+        build_date=max(dates, default=NO_DATE),
+        outlets=tuple(outlets.values()),
+        sources=tuple(sources.values()),
+        articles=tuple(articles.values()),
+        claims=claims,
+        pages=pages,
+        spellings=spellings,
+    )
+
+
+def _date(value: str | None) -> PartialDate | None:
+    return PartialDate.parse(value) if value else None
+
+
+def _outlet(record: Record) -> Outlet:
+    d = record.data
+    return Outlet(
+        id=record.id,
+        name=d["name"],
+        identified=d.get("identified", True),
+        homepage=d.get("homepage"),
+        country=d.get("country"),
+        notes=d.get("notes"),
+    )
+
+
+def _source(record: Record) -> Source:
+    d = record.data
+    return Source(
+        id=record.id,
+        title=d["title"],
+        publisher=d["publisher"],
+        symbol=d.get("symbol"),
+        date=_date(d.get("date")),
+        url=d.get("url"),
+        kind=d.get("kind"),
+        notes=d.get("notes"),
+        passages=tuple(
+            Passage(
+                id=p["id"],
+                text=p["text"],
+                checked=p["checked"],
+                locator=p.get("locator"),
+                basis=p.get("basis"),
+                rests_on=tuple(p.get("rests_on", ())),
+                url=p.get("url"),
+            )
+            for p in d.get("passages", [])
+        ),
+    )
+
+
+def _cite(entry: Mapping[str, str]) -> Cite:
+    ((kind, value),) = entry.items()
+    return Cite(CiteKind(kind), value)
+
+
+def _article(record: Record, outlet: Outlet) -> Article:
+    d = record.data
+    return Article(
+        id=record.id,
+        outlet=outlet,
+        headline=d["headline"],
+        url=d.get("url"),
+        date=_date(d.get("date")),
+        date_basis=d.get("date_basis"),
+        cites=tuple(_cite(entry) for entry in d.get("cites", [])),
+        notes=d.get("notes"),
+        text=record.text,
+        rel_path=record.rel_path,
+        body_line=record.body_line,
+    )
+
+
+def _claim(
+    record: Record, sources: Mapping[str, Source], articles: Mapping[str, Article]
+) -> Claim | None:
+    d = record.data
+    source = passage = None
+    primary = d.get("primary")
+    if primary:
+        source = sources.get(primary["source"])
+        if source is None:
+            return None
+        if "passage" in primary:
+            passage = next((p for p in source.passages if p.id == primary["passage"]), None)
+            if passage is None:
+                return None
+    return Claim(
+        id=record.id,
+        claim=d["claim"],
+        status=Status(d["status"]),
+        source=source,
+        passage=passage,
+        verdict=d["verdict"],
+        reviewed=PartialDate.parse(d["reviewed"]),
+        tags=tuple(d.get("tags", ())),
+        appearances=tuple(
+            _appearance(record, i, a, articles[a["article"]])
+            for i, a in enumerate(d.get("appearances", []))
+            if a["article"] in articles
+        ),
+        updates=tuple(Update(PartialDate.parse(u["date"]), u["note"]) for u in d.get("updates", [])),
+        rel_path=record.rel_path,
+    )
+
+
+def _appearance(record: Record, i: int, a: Mapping[str, Any], article: Article) -> Appearance:
+    return Appearance(
+        index=i,
+        article=article,
+        quote=a["quote"],
+        prefix=a.get("prefix"),
+        suffix=a.get("suffix"),
+        attribution=Attribution(a["attribution"]),
+        note=a.get("note"),
+        stated_fidelity=Fidelity(a["fidelity"]) if "fidelity" in a else None,
+        fidelity_reason=a.get("fidelity_reason"),
+        quote_at=record.where(("appearances", i, "quote")),
+        fidelity_at=record.where(("appearances", i, "fidelity")),
+    )
+
+
+def _page(page_file: PageFile) -> Page:
+    first, _, rest = page_file.text.partition("\n")
+    body = rest.lstrip("\n")
+    body_line = 1 + page_file.text.count("\n", 0, len(page_file.text) - len(body))
+    return Page(page_file.id, first[2:].strip(), body, page_file.rel_path, body_line)

@@ -1,0 +1,365 @@
+"""SiteViews and a Theme -> every page and file the theme renders, as (out path, bytes), one
+at a time: pages, feeds, sitemap, the claims export, the theme's static files, _headers."""
+
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import (
+    BaseLoader,
+    Environment,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateRuntimeError,
+    TemplateSyntaxError,
+    select_autoescape,
+)
+from markupsafe import Markup
+
+from generator import urls
+from generator.errors import ContentError, Location, Problem
+from generator.markdown import plain_text, render_markdown
+from generator.model import PartialDate
+from generator.render import feeds, headers, jsonld
+from generator.text import shorten, squash
+from generator.theme import Shipped, Theme
+from generator.urls import out_path_of
+from generator.views import ClaimView, SiteViews
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+"""The Content-Security-Policy the site satisfies (the deploy sends it as a header)."""
+CSP_META = CSP.replace("; frame-ancestors 'none'", "")
+"""The same policy for a <meta> element, which browsers read for local previews; they ignore
+frame-ancestors there (and warn about it), so only the header carries it."""
+
+PAGE_SIZE = 50
+"""Claims listed on one page of an outlet's or a source's list; longer lists are paginated."""
+DESCRIPTION_CHARS = 300
+"""The longest meta description; longer ones are cut at a word, with an ellipsis."""
+
+SEARCH_MANIFEST = "/search/index.json"
+"""Where the search page finds the index: the index stage writes it (see search.py)."""
+
+Output = Iterator[tuple[str, bytes]]
+
+
+def url(kind: str, *ids: str) -> str:
+    """`urls.url` for templates: an unknown kind is a template error."""
+    try:
+        return urls.url(kind, *ids)
+    except KeyError:
+        raise TemplateRuntimeError(f"url({kind!r}): no such kind of page; known: "
+                                   + ", ".join(sorted(urls.URLS))) from None
+
+
+@dataclass(frozen=True, slots=True)
+class Pager:
+    """Where one page of a paginated list stands among its pages."""
+
+    number: int
+    count: int
+    url: str
+    """This page's url path."""
+    first_url: str
+    prev_url: str | None
+    next_url: str | None
+    start: int
+    """Index of the page's first item in the whole list."""
+    stop: int
+
+
+def pagers(total: int, base_url: str, size: int = PAGE_SIZE) -> list[Pager]:
+    """The pages of a list of `total` items: the first at `base_url`, page n at
+    `base_url`page/n/; always at least one page."""
+    count = max(1, -(-total // size))
+
+    def page_url(number: int) -> str:
+        return base_url if number == 1 else f"{base_url}page/{number}/"
+
+    return [
+        Pager(
+            number=n,
+            count=count,
+            url=page_url(n),
+            first_url=base_url,
+            prev_url=page_url(n - 1) if n > 1 else None,
+            next_url=page_url(n + 1) if n < count else None,
+            start=(n - 1) * size,
+            stop=n * size,
+        )
+        for n in range(1, count + 1)
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Meta:
+    """What every page's head needs besides its title and description (which the
+    templates write)."""
+
+    url_path: str
+    canonical: str
+    og_type: str = "website"
+    noindex: bool = False
+
+
+# The environment
+
+
+class _ThemeLoader(BaseLoader):
+    """Templates from the loaded theme, named by their file for error messages."""
+
+    def __init__(self, theme: Theme) -> None:
+        self.theme = theme
+
+    def get_source(self, environment: Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            source = self.theme.templates[template]
+        except KeyError:
+            raise TemplateNotFound(template) from None
+        return source, str(self.theme.root / "templates" / template), lambda: True
+
+
+def make_environment(theme: Theme) -> Environment:
+    env = Environment(
+        loader=_ThemeLoader(theme),
+        autoescape=select_autoescape(["html", "htm", "xml"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    months = tuple(theme.labels.get("months", ()))
+
+    def date_label(date: PartialDate) -> str:
+        """`2021`, `August 2021` or `17 August 2021`, in the theme's month names."""
+        if not date.month:
+            return str(date.year)
+        month = months[date.month - 1] if len(months) == 12 else f"{date.month:02d}"
+        return f"{month} {date.year}" if not date.day else f"{date.day} {month} {date.year}"
+
+    def time(date: PartialDate) -> Markup:
+        return Markup('<time datetime="{}">{}</time>').format(date.iso(), date_label(date))
+
+    def cut(text: str, limit: int) -> str:
+        """`text` (a template block's or a macro's output unescaped) cut at a word to `limit`
+        characters; escaped again where it is written."""
+        if isinstance(text, Markup):
+            text = text.unescape()
+        return shorten(text, limit)
+
+    def description(text: str) -> str:
+        """A meta description: white space squashed, cut at a word."""
+        if isinstance(text, Markup):
+            text = text.unescape()
+        return shorten(squash(text).strip(), DESCRIPTION_CHARS)
+
+    env.filters.update(
+        atom=feeds.atom_datetime,
+        description=description,
+        markdown=render_markdown,
+        plain=plain_text,
+        time=time,
+        date_label=date_label,
+        shorten=cut,
+        squash=squash,
+    )
+    env.globals.update(url=url, labels=theme.labels, csp=CSP_META, page_size=PAGE_SIZE)
+    return env
+
+
+def template_problem(error: TemplateError, theme: Theme, url_path: str | None = None) -> Problem:
+    """The theme file and line of a template error: the error's own for a syntax error, else
+    the innermost frame of the theme's templates in its traceback."""
+    templates = str(theme.root / "templates")
+    name: str | None = None
+    line = 1
+    if isinstance(error, TemplateSyntaxError):
+        name, line = error.filename or error.name, error.lineno or 1
+    else:
+        for frame, frame_line in traceback.walk_tb(error.__traceback__):
+            filename = frame.f_code.co_filename
+            if filename.startswith(templates):
+                name, line = filename, frame_line
+    shown = "template"
+    if name:
+        relative = name[len(templates) + 1:] if name.startswith(templates) else name
+        shown = theme.template_path(relative)
+    while_rendering = f" (while rendering {url_path})" if url_path else ""
+    return Problem(
+        Location(shown, line, 1),
+        f"template error: {error.message or type(error).__name__}{while_rendering}",
+        "Fix the template; nothing was written and the previous site is unchanged.",
+    )
+
+
+# Rendering
+
+
+class Renderer:
+    """Renders one site's views with one theme; `render_site` is its only caller."""
+
+    def __init__(self, views: SiteViews, theme: Theme, shipped: Shipped) -> None:
+        site = views.site
+        self.views = views
+        self.site = site
+        self.theme = theme
+        self.shipped = shipped
+        self.env = make_environment(theme)
+        self.env.globals.update(
+            site=site,
+            views=views,
+            asset=self.asset,
+            lunr_url="/" + shipped.lunr_path,
+            search_manifest=SEARCH_MANIFEST,
+            nav_pages=site.pages,
+            publish_article_text=site.publish_article_text,
+            outlet_names={outlet.id: outlet.name for outlet in site.outlets},
+        )
+        self.sitemap: list[feeds.SitemapEntry] = []
+        self.written: set[str] = set()
+
+    def asset(self, name: str) -> str:
+        """The hashed URL of a theme static file."""
+        try:
+            return "/" + self.theme.static[name].out_path
+        except KeyError:
+            raise TemplateRuntimeError(
+                f"asset({name!r}): the theme has no static file {name!r}"
+                f" (looked in {self.theme.root / 'static'})"
+            ) from None
+
+    def meta(self, url_path: str, **extra: Any) -> Meta:
+        return Meta(url_path=url_path, canonical=feeds.absolute(self.site, url_path), **extra)
+
+    def file(self, out_path: str, data: bytes) -> tuple[str, bytes]:
+        if out_path in self.written:
+            raise ContentError([Problem(
+                Location("content/pages", 1, 1),
+                f"two outputs at {out_path}: a page id collides with a built page",
+                "Rename the page.",
+            )])
+        self.written.add(out_path)
+        return out_path, data
+
+    def page(self, template: str, meta: Meta, lastmod: PartialDate | None = None,
+             in_sitemap: bool = True, **context: Any) -> tuple[str, bytes]:
+        try:
+            html = self.env.get_template(template).render(meta=meta, **context)
+        except TemplateError as error:
+            raise ContentError([template_problem(error, self.theme, meta.url_path)]) from None
+        if in_sitemap:
+            self.sitemap.append(feeds.SitemapEntry(meta.url_path, lastmod))
+        return self.file(out_path_of(meta.url_path), html.encode("utf-8"))
+
+    def render(self) -> Output:
+        site = self.site
+        for static in self.theme.static.values():
+            yield self.file(static.out_path, static.data)
+        yield self.file(self.shipped.lunr_path, self.shipped.lunr_js)
+        yield self.page("home.html", self.meta("/"), lastmod=site.build_date)
+        yield from self.render_claims()
+        yield from self.render_outlets()
+        yield from self.render_sources()
+        for page in site.pages:
+            yield self.page("page.html", self.meta(url("page", page.id)), page=page,
+                            body=render_markdown(page.body, drop_title=page.title, min_level=2))
+        if site.publish_article_text:
+            yield from self.render_articles()
+        yield self.page("search.html", self.meta(url("search")), in_sitemap=False)
+        yield self.page("404.html", self.meta(url("not-found"), noindex=True), in_sitemap=False)
+        yield self.page("feed.xml", self.meta(url("feed")), in_sitemap=False,
+                        claims=sorted(self.views.claims, key=_newest_first))
+        yield self.file("sitemap.xml", feeds.render_sitemap(site, self.sitemap))
+        yield self.file("robots.txt", feeds.render_robots(site))
+        yield self.file("api/claims.json", feeds.render_api(self.views, self.theme.labels))
+        yield self.file("_headers", headers.netlify_headers(self.written, CSP))
+
+    def render_claims(self) -> Output:
+        yield self.page("claims.html", self.meta(url("claims")), lastmod=self.site.build_date)
+        for view in self.views.claims:
+            meta = self.meta(url("claim", view.claim.id), og_type="article")
+            review = jsonld.claim_review(self.site, view, meta.canonical, self.theme.labels)
+            yield self.page("claim.html", meta, lastmod=view.updated, view=view,
+                            claim=view.claim, jsonld=jsonld.script_json(review))
+
+    def render_outlets(self) -> Output:
+        for outlet_view in self.views.outlets:
+            said = outlet_view.by_claim
+            for pager in pagers(len(said), url("outlet", outlet_view.outlet.id)):
+                yield self.page("outlet.html", self.meta(pager.url), outlet=outlet_view.outlet,
+                                record=outlet_view.record,
+                                by_claim=said[pager.start : pager.stop], pager=pager)
+        yield self.page("outlets.html", self.meta(url("outlets")))
+
+    def render_sources(self) -> Output:
+        for source_view in self.views.sources:
+            source = source_view.source
+            claims = source_view.claims
+            citing = source_view.citing
+            # passages, claims and citing articles are split over the same pages
+            longest = max(len(source.passages), len(claims), len(citing))
+            for pager in pagers(longest, url("source", source.id)):
+                yield self.page(
+                    "source.html", self.meta(pager.url), source=source, pager=pager,
+                    passages=source.passages[pager.start : pager.stop],
+                    claims=claims[pager.start : pager.stop], total_claims=len(claims),
+                    citing=citing[pager.start : pager.stop], total_citing=len(citing),
+                )
+        yield self.page("sources.html", self.meta(url("sources")))
+
+    def render_articles(self) -> Output:
+        for article in self.site.articles:
+            marks = self.views.marks.get(article.id, ())
+            yield self.page("article.html", self.meta(url("article", article.id)),
+                            article=article, paragraphs=article_paragraphs(article.text, marks))
+
+
+def _newest_first(view: ClaimView) -> tuple[tuple[int, int, int], str]:
+    year, month, day = view.updated.sort_key()
+    return ((-year, -month, -day), view.claim.id)
+
+
+def article_paragraphs(
+    text: str, marks: tuple[tuple[int, int], ...]
+) -> list[list[tuple[str, bool]]]:
+    """The text split into paragraphs at blank lines, each a list of (text, marked) pieces;
+    `marks` are merged spans in order."""
+    paragraphs: list[list[tuple[str, bool]]] = []
+    for block in _BLOCK.finditer(text):
+        lo, hi = block.span()
+        pieces: list[tuple[str, bool]] = []
+        at = lo
+        for start, end in marks:
+            start, end = max(start, lo), min(end, hi)
+            if start >= end:
+                continue
+            if at < start:
+                pieces.append((text[at:start], False))
+            pieces.append((text[start:end], True))
+            at = end
+        if at < hi:
+            pieces.append((text[at:hi], False))
+        paragraphs.append(pieces)
+    return paragraphs
+
+
+_BLOCK = re.compile(r"\S(?:.*?\S)?(?=\s*\n[ \t\u00a0]*\n|\s*$)", re.DOTALL)
+"""A paragraph: text up to a blank line or the end."""
+
+
+def render_site(views: SiteViews, theme: Theme, shipped: Shipped) -> Output:
+    """Every output file of the theme, one at a time (out path POSIX, relative to the site
+    root): the theme's static files and lunr.js, pages, the feed, the sitemap, robots.txt,
+    the claims export, and the _headers file that carries the site's Content-Security-Policy."""
+    return Renderer(views, theme, shipped).render()
+
+
+

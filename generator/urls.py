@@ -1,0 +1,39 @@
+"""Kinds of page and ids -> url paths and out paths: the one place that knows the site's layout."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+
+URLS: dict[str, Callable[..., str]] = {
+    "home": lambda: "/",
+    "claims": lambda: "/claims/",
+    "claim": lambda claim_id: f"/claims/{claim_id}/",
+    "outlets": lambda: "/outlets/",
+    "outlet": lambda outlet_id: f"/outlets/{outlet_id}/",
+    "sources": lambda: "/sources/",
+    "source": lambda source_id: f"/sources/{source_id}/",
+    "article": lambda article_id: f"/articles/{article_id}/",
+    "page": lambda page_id: f"/{page_id}/",
+    "search": lambda: "/search/",
+    "feed": lambda: "/feed.xml",
+    "api": lambda: "/api/claims.json",
+    "not-found": lambda: "/404.html",
+}
+"""kind -> the url path of the page of that kind (and id)."""
+
+
+def url(kind: str, *ids: str) -> str:
+    """The url path of a page: `url("claim", "x")` is `/claims/x/`. KeyError for an unknown kind."""
+    return URLS[kind](*ids)
+
+
+def out_path_of(url_path: str) -> str:
+    """`claims/x/index.html` for `/claims/x/`; `404.html` for `/404.html`."""
+    path = url_path.lstrip("/")
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
+def content_hash(data: bytes) -> str:
+    """The first 8 hex digits of the bytes' SHA-256: what content-hashed file names carry."""
+    return hashlib.sha256(data).hexdigest()[:8]

@@ -1,0 +1,377 @@
+"""The Site, its spans and comparisons -> SiteViews: the editorial derivations the pages show
+(display order, contexts, links, propagation chains, article groups, outlet records, lists)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from generator.model import (
+    Appearance,
+    AppearanceKey,
+    Article,
+    CiteKind,
+    Claim,
+    Fidelity,
+    FidelityResult,
+    Outlet,
+    PartialDate,
+    Site,
+    Source,
+    Span,
+    Status,
+)
+from generator.text import squash
+from generator.views import propagation, timeline
+from generator.views.propagation import Chain
+from generator.views.textfragment import fragment_url
+from generator.views.timeline import Timeline
+
+CONTEXT_CHARS = 200
+"""At most this many characters of context on each side of a quoted span."""
+HOME_LIST = 5
+"""Claims in each list on the home page."""
+
+FIDELITY_ORDER = ("altered", "paraphrase", "excerpt", "verbatim", "not-comparable", "none")
+"""The most telling class first: an article with several passages is drawn as its first."""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """A quoted span inside the sentence around it."""
+
+    before: str
+    """Text before the span, starting at its sentence (with `… ` when cut)."""
+    marked: str
+    after: str
+    """Text after the span, to the end of its sentence (with ` …` when cut)."""
+
+
+@dataclass(frozen=True, slots=True)
+class AppearanceView:
+    appearance: Appearance
+    claim: Claim
+    number: int
+    """1-based position on the claim page."""
+    anchor: str
+    """The element id on the claim page."""
+    span: Span
+    context: Context
+    link: str | None
+    """The original article, opened at the span with a text fragment."""
+    chains: tuple[Chain, ...]
+    """Paths from the source to this outlet, each ending with the outlet."""
+    result: FidelityResult | None
+    """The comparison with the source passage; None when there is no passage."""
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleGroup:
+    """The appearances of one claim in one article, shown together."""
+
+    article: Article
+    views: tuple[AppearanceView, ...]
+    anchor: str
+    number: int
+    kind: str
+    """The fidelity class to draw: the most telling of the group's appearances."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutletRecord:
+    """How faithfully one outlet (or any set of appearances) repeated claims."""
+
+    total: int
+    verbatim: int
+    excerpt: int
+    altered: int
+    paraphrase: int
+    not_comparable: int
+    uncompared: int
+    """Appearances with no source passage to compare with."""
+    flagged: int
+    """Appearances with at least one meaning-changing edit."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimView:
+    claim: Claim
+    views: tuple[AppearanceView, ...]
+    """In date order (undated last), then by article id and position in the article."""
+    groups: tuple[ArticleGroup, ...]
+    chains: tuple[Chain, ...]
+    """Every path from the source to an outlet, once each, in order of first appearance."""
+    timeline: Timeline | None
+    updated: PartialDate
+    """The newest date on the claim: when it was reviewed or last updated."""
+    articles: int
+    """How many different articles repeated it."""
+    any_altered: bool
+    """Some appearance is altered and has a diff to show."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutletView:
+    outlet: Outlet
+    record: OutletRecord
+    by_claim: tuple[tuple[ClaimView, tuple[AppearanceView, ...]], ...]
+    """What the outlet repeated, claim by claim, in date order of its appearances."""
+
+
+@dataclass(frozen=True, slots=True)
+class SourceView:
+    source: Source
+    claims: tuple[ClaimView, ...]
+    """The claims that go back to it, by id."""
+    citing: tuple[Article, ...]
+    """The articles that cite it, by outlet name."""
+
+
+@dataclass(frozen=True, slots=True)
+class SiteViews:
+    site: Site
+    claims: tuple[ClaimView, ...]
+    """By id."""
+    outlets: tuple[OutletView, ...]
+    """By name."""
+    sources: tuple[SourceView, ...]
+    """By title."""
+    newest: tuple[ClaimView, ...]
+    """The home page's newest claims: by the date of their last review or update."""
+    repeated: tuple[ClaimView, ...]
+    """The home page's most repeated claims: by articles, then appearances."""
+    by_status: tuple[tuple[Status, tuple[ClaimView, ...]], ...]
+    """Every status that has claims, in the vocabulary's order."""
+    counts: Mapping[Status, int]
+    marks: Mapping[str, tuple[tuple[int, int], ...]]
+    """Article id -> the spans of its text that claims quote, merged, in order."""
+
+
+def build_views(
+    site: Site, spans: Mapping[AppearanceKey, Span], results: Mapping[AppearanceKey, FidelityResult]
+) -> SiteViews:
+    articles = {article.id: article for article in site.articles}
+    claims = tuple(_claim_view(c, spans, results, articles) for c in site.claims)
+    newest = sorted(claims, key=lambda c: c.claim.id)
+    newest.sort(key=lambda c: c.updated.sort_key(), reverse=True)
+    repeated = sorted(claims, key=lambda c: c.claim.id)
+    repeated.sort(key=lambda c: (c.articles, len(c.views)), reverse=True)
+    counts = {status: 0 for status in Status}
+    for view in claims:
+        counts[view.claim.status] += 1
+    by_status = tuple(
+        (status, group)
+        for status in Status
+        if (group := tuple(c for c in claims if c.claim.status is status))
+    )
+    marked: dict[str, list[tuple[int, int]]] = {}
+    for view in claims:
+        for appearance_view in view.views:
+            span = appearance_view.span
+            marked.setdefault(appearance_view.appearance.article.id, []).append((span.start, span.end))
+    return SiteViews(
+        site=site,
+        claims=claims,
+        outlets=tuple(_outlet_views(site, claims)),
+        sources=tuple(_source_views(site, claims)),
+        newest=tuple(newest[:HOME_LIST]),
+        repeated=tuple([c for c in repeated if c.views][:HOME_LIST]),
+        by_status=by_status,
+        counts=counts,
+        marks={article_id: tuple(merged(found)) for article_id, found in sorted(marked.items())},
+    )
+
+
+def _claim_view(
+    claim: Claim,
+    spans: Mapping[AppearanceKey, Span],
+    results: Mapping[AppearanceKey, FidelityResult],
+    articles: Mapping[str, Article],
+) -> ClaimView:
+    placed = [(a, spans[(claim.id, a.index)]) for a in claim.appearances if (claim.id, a.index) in spans]
+    placed.sort(key=lambda pair: _appearance_order(pair[0], pair[1]))
+    named: dict[str, set[str]] = {}
+    near = {a.index: propagation.named_near(a, span) for a, span in placed}
+    for appearance, _span in placed:
+        named.setdefault(appearance.article.id, set()).update(near[appearance.index])
+    views = []
+    for number, (appearance, span) in enumerate(placed, 1):
+        article = appearance.article
+        views.append(AppearanceView(
+            appearance=appearance,
+            claim=claim,
+            number=number,
+            anchor=f"appearance-{number}",
+            span=span,
+            context=sentence_context(article.text, span.start, span.end),
+            link=fragment_url(article.url, article.text, span.start, span.end) if article.url else None,
+            chains=propagation.chains(claim, appearance, articles, named[article.id],
+                                      near[appearance.index]),
+            result=results.get((claim.id, appearance.index)),
+        ))
+    groups = group_by_article(views)
+    return ClaimView(
+        claim=claim,
+        views=tuple(views),
+        groups=groups,
+        chains=unique_chains(views),
+        timeline=timeline.timeline(timeline.entries(
+            claim.source,
+            ((g.article, len(g.views), g.kind, g.anchor) for g in groups),
+        )),
+        updated=claim_updated(claim),
+        articles=len({appearance.article.id for appearance in claim.appearances}),
+        any_altered=any(
+            v.result is not None and bool(v.result.diff) and v.result.fidelity is Fidelity.ALTERED
+            for v in views
+        ),
+    )
+
+
+def claim_updated(claim: Claim) -> PartialDate:
+    """The newest date on a claim: when it was reviewed or last updated."""
+    return max((claim.reviewed, *(u.date for u in claim.updates)), key=PartialDate.sort_key)
+
+
+def _appearance_order(appearance: Appearance, span: Span) -> tuple[int, tuple[int, int, int], str, int]:
+    date = appearance.article.date
+    return (0 if date else 1, date.sort_key() if date else (0, 0, 0), appearance.article.id,
+            span.start)
+
+
+def group_by_article(views: Iterable[AppearanceView]) -> tuple[ArticleGroup, ...]:
+    """Consecutive appearances in one article, kept in order."""
+    runs: list[list[AppearanceView]] = []
+    for view in views:
+        if runs and runs[-1][0].appearance.article.id == view.appearance.article.id:
+            runs[-1].append(view)
+        else:
+            runs.append([view])
+    return tuple(
+        ArticleGroup(run[0].appearance.article, tuple(run), f"article-{index}", index,
+                     _most_telling(run))
+        for index, run in enumerate(runs, 1)
+    )
+
+
+def _most_telling(views: Iterable[AppearanceView]) -> str:
+    kinds = [v.result.fidelity.value if v.result else "none" for v in views]
+    return min(kinds, key=FIDELITY_ORDER.index)
+
+
+def unique_chains(views: Iterable[AppearanceView]) -> tuple[Chain, ...]:
+    """Every path from the source to an outlet, once each, in order of first appearance."""
+    seen: dict[Chain, None] = {}
+    for view in views:
+        for chain in view.chains:
+            seen.setdefault(chain, None)
+    return tuple(seen)
+
+
+def record_of(views: Iterable[AppearanceView]) -> OutletRecord:
+    counts: dict[Fidelity | None, int] = dict.fromkeys([*Fidelity, None], 0)
+    flagged = total = 0
+    for view in views:
+        total += 1
+        result = view.result
+        counts[result.fidelity if result else None] += 1
+        if result is not None and result.flags:
+            flagged += 1
+    return OutletRecord(
+        total=total,
+        verbatim=counts[Fidelity.VERBATIM],
+        excerpt=counts[Fidelity.EXCERPT],
+        altered=counts[Fidelity.ALTERED],
+        paraphrase=counts[Fidelity.PARAPHRASE],
+        not_comparable=counts[Fidelity.NOT_COMPARABLE],
+        uncompared=counts[None],
+        flagged=flagged,
+    )
+
+
+def _outlet_views(site: Site, claims: tuple[ClaimView, ...]) -> list[OutletView]:
+    by_outlet: dict[str, list[tuple[ClaimView, AppearanceView]]] = {}
+    for claim_view in claims:
+        for view in claim_view.views:
+            by_outlet.setdefault(view.appearance.article.outlet.id, []).append((claim_view, view))
+    out = []
+    for outlet in sorted(site.outlets, key=lambda o: (o.name.casefold(), o.id)):
+        found = by_outlet.get(outlet.id, [])
+        found.sort(key=lambda pair: (
+            (0, *pair[1].appearance.article.date.sort_key()) if pair[1].appearance.article.date
+            else (1, 0, 0, 0),
+            pair[0].claim.id,
+            pair[1].number,
+        ))
+        grouped: dict[str, tuple[ClaimView, list[AppearanceView]]] = {}
+        for claim_view, view in found:
+            grouped.setdefault(claim_view.claim.id, (claim_view, []))[1].append(view)
+        out.append(OutletView(
+            outlet=outlet,
+            record=record_of(view for _c, view in found),
+            by_claim=tuple((c, tuple(vs)) for c, vs in grouped.values()),
+        ))
+    return out
+
+
+def _source_views(site: Site, claims: tuple[ClaimView, ...]) -> list[SourceView]:
+    out = []
+    for source in sorted(site.sources, key=lambda s: (s.title.casefold(), s.id)):
+        citing = sorted(
+            (a for a in site.articles
+             if any(c.kind is CiteKind.SOURCE and c.ref == source.id for c in a.cites)),
+            key=lambda a: (a.outlet.name.casefold(), a.id),
+        )
+        out.append(SourceView(
+            source=source,
+            claims=tuple(c for c in claims if c.claim.source is not None
+                         and c.claim.source.id == source.id),
+            citing=tuple(citing),
+        ))
+    return out
+
+
+# Context around a span
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s)|\n")
+
+
+def sentence_context(text: str, start: int, end: int, limit: int = CONTEXT_CHARS) -> Context:
+    """The sentence (or sentences) holding `text[start:end]`, cut to `limit` characters on
+    each side at a word boundary."""
+    window = max(0, start - 2 * limit)
+    lo = window
+    for found in _SENTENCE_END.finditer(text, window, start):
+        lo = found.end()
+    cut_before = lo == window and window > 0
+    before = text[lo:start].lstrip()
+    if len(before) > limit:
+        before = before[-limit:].split(" ", 1)[-1]
+        cut_before = True
+    stop = min(len(text), end + 2 * limit)
+    found_end = _SENTENCE_END.search(text, max(start, end - 1), stop)
+    hi = max(end, found_end.end()) if found_end else stop
+    cut_after = found_end is None and stop < len(text)
+    after = text[end:hi].rstrip()
+    if len(after) > limit:
+        after = after[:limit].rsplit(" ", 1)[0]
+        cut_after = True
+    before = squash(before)
+    after = squash(after)
+    if cut_before:
+        before = "… " + before.lstrip()
+    if cut_after:
+        after = after.rstrip() + " …"
+    return Context(before=before, marked=squash(text[start:end]), after=after)
+
+
+def merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching spans joined, in order."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out
