@@ -1,6 +1,14 @@
-# make site  -> set everything up and build content/ into site/
-# make test  -> set everything up and run the tests
-# make serve -> preview with rebuild on change
+# Targets (each sets up what it needs first):
+#   make site       set up .venv and node_modules, then build content/ into site/
+#   make test       set up, then run the tests (lint included)
+#   make check      validate content/ and report every problem; write nothing
+#   make serve      preview on 127.0.0.1 with rebuild on change
+#   make lint       ruff over the code, mypy --strict over the package
+#   make golden     rewrite tests/trees/*/expected/ from the current build (review the diff!)
+#   make bench      build benchmarks on generated content (bench/)
+#   make setup      only set up .venv and node_modules
+#   make clean      remove build output (site/, caches of tests and tools)
+#   make distclean  clean, and remove .venv and node_modules too
 
 PYTHON ?= python3
 VENV   := .venv
@@ -8,7 +16,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: all setup site check test serve bench clean
+.PHONY: all setup site check test lint golden serve bench clean distclean
 
 all: site
 
@@ -32,6 +40,14 @@ check: setup
 test: setup
 	$(PY) -m pytest
 
+lint: setup
+	$(PY) -m ruff check generator tests bench
+	$(PY) -m mypy
+
+golden: setup
+	$(PY) -m pytest -q tests/test_golden.py --update-golden
+	git status --short -- tests/trees
+
 serve: setup
 	$(PY) -m generator serve --content content --out site
 
@@ -39,4 +55,7 @@ bench: setup
 	$(PY) bench/build_bench.py
 
 clean:
-	rm -rf site $(VENV) node_modules .pytest_cache .hypothesis
+	rm -rf site .site.* bench/out .pytest_cache .hypothesis .mypy_cache .ruff_cache
+
+distclean: clean
+	rm -rf $(VENV) node_modules

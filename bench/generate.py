@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import bisect
+import hashlib
 import json
 import random
+import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -324,12 +326,21 @@ CACHE = Path(__file__).resolve().parent / "out"
 """Where the benchmarks keep generated content between runs (git-ignored)."""
 
 
+def generator_hash() -> str:
+    """The first 12 hex digits of this script's SHA-256: a changed generator never reuses
+    content that an older version of it wrote."""
+    return hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+
+
 def cached_content(claims: int, seed: int = 1) -> Path:
     """The content folder for `claims` and `seed` under bench/out/, generated on first use
-    (generating is not what the benchmarks measure)."""
-    content = CACHE / f"claims-{claims}-seed-{seed}" / "content"
+    (generating is not what the benchmarks measure), keyed on this script's hash."""
+    content = CACHE / f"claims-{claims}-seed-{seed}-{generator_hash()}" / "content"
     if not (content / "site.yaml").exists():
-        write_tree(generate(claims, seed), content)
+        partial = content.parent / "content.partial"
+        shutil.rmtree(partial, ignore_errors=True)
+        write_tree(generate(claims, seed), partial)
+        partial.rename(content)
     return content
 
 

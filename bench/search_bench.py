@@ -29,10 +29,11 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 QUERY_JS = ROOT / "tests" / "js" / "query.js"
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 from generate import cached_content
 
-from generator import pipeline, search
+from generator import pipeline, search, theme, views
 
 
 def queries_for(site_claims: list[str]) -> list[tuple[str, str]]:
@@ -51,11 +52,14 @@ def queries_for(site_claims: list[str]) -> list[tuple[str, str]]:
     ]
 
 
-def run_query(bundle_root: Path, bundle: search.SearchBundle, text: str) -> dict[str, object]:
+MANIFEST_URL = "/" + search.MANIFEST
+
+
+def run_query(bundle_root: Path, text: str) -> dict[str, object]:
     done = subprocess.run(
         ["node", str(QUERY_JS), str(ROOT)],
-        input=json.dumps({"root": str(bundle_root), "index_url": bundle.index_url,
-                          "store_url": bundle.store_url, "queries": [text], "prestart": True}),
+        input=json.dumps({"root": str(bundle_root), "index_url": MANIFEST_URL,
+                          "queries": [text], "prestart": True}),
         capture_output=True, text=True, encoding="utf-8", check=True,
     )
     outcome: dict[str, object] = json.loads(done.stdout)["outcomes"][0]
@@ -66,31 +70,32 @@ def run_query(bundle_root: Path, bundle: search.SearchBundle, text: str) -> dict
 
 def bench(content: Path, repeat: int, browser: bool) -> None:
     started = time.perf_counter()
-    site = pipeline.check(content)
+    checked = pipeline.check(content)
+    site_views = views.build_views(checked.site, checked.spans, checked.results)
     check_seconds = time.perf_counter() - started
+    site = checked.site
     claims = len(site.claims)
 
     timings = []
-    bundle = None
+    files: dict[str, bytes] = {}
     for _ in range(repeat):
         started = time.perf_counter()
-        bundle = search.build_search(site)
+        files = search.build_search(site_views, checked.theme.labels)
         timings.append(time.perf_counter() - started)
-    assert bundle is not None
     bundle_root = OUT / f"search-{claims}-claims"
     if bundle_root.exists():
         shutil.rmtree(bundle_root)
-    for out_path, data in bundle.files.items():
+    for out_path, data in files.items():
         (bundle_root / out_path).parent.mkdir(parents=True, exist_ok=True)
         (bundle_root / out_path).write_bytes(data)
+    store_url = json.loads(files[search.MANIFEST])["store"]
 
-    gz = {"/" + p: search.gzipped_size(d) for p, d in bundle.files.items()}
-    raw = {"/" + p: len(d) for p, d in bundle.files.items()}
+    gz = {"/" + p: search.gzipped_size(d) for p, d in files.items()}
+    raw = {"/" + p: len(d) for p, d in files.items()}
     shards = [u for u in raw if "/shard." in u]
-    index_raw = sum(raw[u] for u in shards) + raw[bundle.index_url]
-    index_gz = sum(gz[u] for u in shards) + gz[bundle.index_url]
-    print(f"\n{claims} claims ({sum(len(c.appearances) for c in site.claims)} appearances), "
-          f"content {content}")
+    index_raw = sum(raw[u] for u in shards) + raw[MANIFEST_URL]
+    index_gz = sum(gz[u] for u in shards) + gz[MANIFEST_URL]
+    print(f"\n{claims} claims ({len(checked.spans)} appearances), content {content}")
     print(f"  check: {check_seconds:.1f} s; build_search: {min(timings):.2f} s "
           f"(best of {repeat})")
     print(f"  {'':28} {'raw B/claim':>12} {'gzip B/claim':>13} {'total gzip':>11}")
@@ -98,17 +103,17 @@ def bench(content: Path, repeat: int, browser: bool) -> None:
           f"{index_raw / claims:>12.0f} {index_gz / claims:>13.1f} {index_gz / 1024:>9.0f} KB")
     print(f"  {'largest shard':28} {max(raw[u] for u in shards) / claims:>12.1f} "
           f"{max(gz[u] for u in shards) / claims:>13.1f} {max(gz[u] for u in shards) / 1024:>9.0f} KB")
-    print(f"  {'store':28} {raw[bundle.store_url] / claims:>12.0f} "
-          f"{gz[bundle.store_url] / claims:>13.1f} {gz[bundle.store_url] / 1024:>9.0f} KB")
-    print(f"  {'index + store':28} {(index_raw + raw[bundle.store_url]) / claims:>12.0f} "
-          f"{(index_gz + gz[bundle.store_url]) / claims:>13.1f} "
-          f"{(index_gz + gz[bundle.store_url]) / 1024:>9.0f} KB")
+    print(f"  {'store':28} {raw[store_url] / claims:>12.0f} "
+          f"{gz[store_url] / claims:>13.1f} {gz[store_url] / 1024:>9.0f} KB")
+    print(f"  {'index + store':28} {(index_raw + raw[store_url]) / claims:>12.0f} "
+          f"{(index_gz + gz[store_url]) / claims:>13.1f} "
+          f"{(index_gz + gz[store_url]) / 1024:>9.0f} KB")
 
     print(f"\n  {'query':16} {'text':16} {'results':>8} {'shards':>7} {'loaded gzip B/claim':>20} "
           f"{'on focus ms':>12} {'keystroke to results ms':>24}")
     ordered = sorted(site.claims, key=lambda c: c.id)
     for label, text in queries_for([c.claim for c in ordered]):
-        runs = [run_query(bundle_root, bundle, text) for _ in range(3)]
+        runs = [run_query(bundle_root, text) for _ in range(3)]
         outcome = runs[0]
         fetched = [str(f["url"]) for f in outcome["fetched"]]  # type: ignore[attr-defined]
         loaded = sum(gz[u] for u in fetched)
@@ -118,7 +123,7 @@ def bench(content: Path, repeat: int, browser: bool) -> None:
         print(f"  {label:16} {text[:16]:16} {outcome['total']:>8} {shard_count:>7} "
               f"{loaded / claims:>20.1f} {start_ms:>12.0f} {ms:>24.0f}")
     if browser:
-        browser_bench(bundle_root, bundle, queries_for([c.claim for c in ordered]))
+        browser_bench(bundle_root, store_url, queries_for([c.claim for c in ordered]))
 
 
 SEARCH_PAGE = """<!doctype html>
@@ -129,15 +134,12 @@ SEARCH_PAGE = """<!doctype html>
 <ol id="search-results"></ol>
 <p id="search-nojs"><a href="/claims/">All claims</a></p>
 <script src="/assets/lunr.min.js" defer></script>
-<script id="search-script" src="/assets/search.js" data-index-url="{index}"
- data-store-url="{store}" defer></script>
+<script id="search-script" src="/assets/search.js" data-index-url="{index}" defer></script>
 </body></html>
 """
 
 
-def browser_bench(
-    bundle_root: Path, bundle: search.SearchBundle, queries: list[tuple[str, str]]
-) -> None:
+def browser_bench(bundle_root: Path, store_url: str, queries: list[tuple[str, str]]) -> None:
     """Query to results in headless Chromium, on a page that follows the search page's DOM
     contract, served from 127.0.0.1 (no network latency, but real fetch and parse): "on focus"
     until the store has arrived, then the whole query entered as one input event."""
@@ -148,10 +150,10 @@ def browser_bench(
     from playwright.sync_api import sync_playwright
 
     (bundle_root / "assets").mkdir(exist_ok=True)
-    shutil.copy(ROOT / search.LUNR_JS, bundle_root / "assets" / "lunr.min.js")
+    shutil.copy(ROOT / theme.LUNR_JS, bundle_root / "assets" / "lunr.min.js")
     shutil.copy(ROOT / "themes/default/static/search.js", bundle_root / "assets" / "search.js")
     (bundle_root / "search" / "index.html").write_text(
-        SEARCH_PAGE.format(index=bundle.index_url, store=bundle.store_url), encoding="utf-8"
+        SEARCH_PAGE.format(index=MANIFEST_URL), encoding="utf-8"
     )
 
     class Quiet(SimpleHTTPRequestHandler):
@@ -179,7 +181,7 @@ def browser_bench(
                     page.wait_for_function(
                         "(u) => performance.getEntriesByType('resource')"
                         ".some((e) => e.name.endsWith(u) && e.responseEnd > 0)",
-                        arg=bundle.store_url,
+                        arg=store_url,
                     )
                     focus_times.append((time.perf_counter() - started) * 1000)
                     page.wait_for_timeout(200)
@@ -211,8 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--browser", action="store_true",
                         help="also time the queries in headless Chromium (/usr/bin/chromium)")
     args = parser.parse_args(argv)
-    if not (ROOT / search.LUNR_JS).exists():
-        print(f"{search.LUNR_JS} is missing: run `npm ci`", file=sys.stderr)
+    if not (ROOT / theme.LUNR_JS).exists():
+        print(f"{theme.LUNR_JS} is missing: run `npm ci`", file=sys.stderr)
         return 1
     if args.content:
         bench(args.content.resolve(), args.repeat, args.browser)

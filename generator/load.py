@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 
 from generator.errors import Location, Problem
+from generator.text import is_id, suggest_id
 
 try:
     _Loader: Any = yaml.CSafeLoader
@@ -17,8 +18,6 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
 JsonPath = tuple[str | int, ...]
-
-ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 KINDS = {
     "outlets": "outlet",
@@ -200,11 +199,10 @@ def _classify(parts: tuple[str, ...], rel_path: str) -> tuple[str, str, Problem 
         )
     ids = [stem] if kind != "article" else [parts[1], stem]
     for part in ids:
-        if not ID_RE.match(part):
-            fixed = re.sub(r"[^a-z0-9]+", "-", part.lower()).strip("-") or "name"
+        if not is_id(part):
             return bad(
                 f"{part!r} is not a valid identifier",
-                f"Use lower-case letters, digits and single hyphens, e.g. {fixed!r}.",
+                f"Use lower-case letters, digits and single hyphens, e.g. {suggest_id(part)!r}.",
             )
     return kind, "/".join(ids), None
 

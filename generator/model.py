@@ -75,6 +75,13 @@ class CiteKind(Enum):
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+VOCABULARIES = ("status", "attribution", "fidelity", "flag")
+"""The closed vocabularies a page can list with their labels (`{{ glossary: status }}`)."""
+
+GLOSSARY_RE = re.compile(r"^\{\{ *glossary: *([a-z-]+) *\}\}[ \t]*$", re.MULTILINE)
+"""A paragraph of a page that stands for a vocabulary's labels and descriptions."""
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class PartialDate:
     """A date known to the year, the month or the day."""

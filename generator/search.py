@@ -20,6 +20,7 @@ from lunr.token import Token
 
 from generator.markdown import plain_text
 from generator.stemmer import stem
+from generator.text import shorten
 from generator.urls import content_hash, url
 from generator.views import ClaimView, SiteViews
 
@@ -220,7 +221,7 @@ def search_documents(
                     "u": url("claim", claim.id),
                     "s": claim.status.value,
                     "l": labels["status"][claim.status.value]["label"],
-                    "x": _snippet(_outlet_names(view), verdict),
+                    "x": _snippet(_outlet_names(view), verdict, labels),
                 },
             )
         )
@@ -335,15 +336,13 @@ def split_index(index: dict[str, Any], postings_per_shard: int) -> list[tuple[st
     return shards
 
 
-def _snippet(outlets: Sequence[str], verdict: str) -> str:
-    """Who repeated the claim, then the start of the verdict, cut at a word."""
+def _snippet(outlets: Sequence[str], verdict: str, labels: Mapping[str, Any]) -> str:
+    """Who repeated the claim (in the theme's words), then the start of the verdict, cut at
+    a word."""
     text = verdict
     if outlets:
-        text = "Repeated by " + ", ".join(outlets) + ". " + text
-    if len(text) <= SNIPPET_CHARS:
-        return text
-    cut = text.rfind(" ", 0, SNIPPET_CHARS)
-    return text[: cut if cut > SNIPPET_CHARS // 2 else SNIPPET_CHARS - 1].rstrip(" ,;:") + "\u2026"
+        text = str(labels["search"]["repeated_by"]).format(outlets=", ".join(outlets)) + text
+    return shorten(text, SNIPPET_CHARS)
 
 
 def build_store(documents: Sequence[SearchDocument]) -> dict[str, dict[str, str]]:

@@ -15,7 +15,7 @@ import jsonschema
 
 from generator.errors import Location, Problem
 from generator.load import JsonPath, Loaded, PageFile, Record
-from generator.model import PartialDate
+from generator.model import GLOSSARY_RE, VOCABULARIES, PartialDate
 from generator.schema import load_schema
 from generator.text import ID_PATTERN, suggest_id
 
@@ -135,6 +135,15 @@ def check_page(page: PageFile) -> Problem | None:
             "a page must start with its title as `# Title`",
             "Make the first line a level-one heading, e.g. `# About`.",
         )
+    for found in GLOSSARY_RE.finditer(page.text):
+        if found.group(1) not in VOCABULARIES:
+            line = page.text.count("\n", 0, found.start()) + 1
+            return Problem(
+                Location(page.rel_path, line, found.start(1) - found.start() + 1),
+                f"no vocabulary {found.group(1)!r} to list",
+                "Write one of: " + ", ".join(f"{{{{ glossary: {name} }}}}" for name in VOCABULARIES)
+                + ".",
+            )
     return None
 
 

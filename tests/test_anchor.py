@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from conftest import DEMO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.anchor import Ambiguous, Found, NotFound, find_span, normalise
+from generator.anchor import Ambiguous, Found, NotFound, find_span
 from generator.load import parse_article
+from generator.text import normalise
 
-CONTENT = Path(__file__).resolve().parent.parent / "content" / "articles"
+CONTENT = DEMO / "articles"
 
 
 def article_text(rel: str) -> str:
@@ -121,3 +121,26 @@ def test_any_slice_of_a_text_is_found_at_its_place(text: str, data: st.DataObjec
         assert normalise(text[result.start : result.end]).text.strip() == normalise(quote).text.strip()
     else:
         assert isinstance(result, Ambiguous)
+
+
+# The stage: every appearance of a site
+
+
+def test_anchor_site_places_every_quote_of_the_tree() -> None:
+    from conftest import RENDERING
+
+    from generator import anchor, assemble, load, validate
+
+    validated = validate.validate(load.load_content(RENDERING))
+    site = assemble.assemble(validated.records, validated.pages, "/t")
+    anchored = anchor.anchor_site(site)
+    assert anchored.problems == ()
+    assert set(anchored.spans) == {
+        ("isil-k-al-qaeda-capability", 0), ("isil-k-al-qaeda-capability", 1),
+        ("taliban-safe-haven", 0),
+    }
+    sun = anchored.spans[("taliban-safe-haven", 0)]
+    article = site.claims[1].appearances[0].article
+    # the prefix picks the second of two occurrences, in the body after `it adds: "`
+    assert article.text[:sun.start].endswith('it adds: "')
+    assert sun.line == article.line_of(sun.start) and sun.exact

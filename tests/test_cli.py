@@ -1,4 +1,4 @@
-"""The command line end to end, on the real content/ and on broken copies of it."""
+"""The command line end to end, on the frozen demo and on broken copies of it."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import DEMO
 
-from generator import cli, load
+from generator import cli
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT = ROOT / "content"
-SEEDS = ROOT.parent / "shared" / "seeds"
+CONTENT = DEMO
 
 
 def run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
@@ -30,14 +30,7 @@ def test_help_lists_the_commands() -> None:
         assert command in result.stdout
 
 
-def test_check_real_content() -> None:
-    result = run("check", "content")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("ok: ")
-    assert "claims" in result.stdout and "appearances anchored" in result.stdout
-
-
-def test_check_broken_copy_of_real_content(tmp_path: Path) -> None:
+def test_check_broken_copy_of_the_demo(tmp_path: Path) -> None:
     content = tmp_path / "content"
     shutil.copytree(CONTENT, content)
     # an article removed, a quote mistyped, a status misspelt: all three reported at once
@@ -68,16 +61,15 @@ def test_build_failure_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixt
     assert capsys.readouterr().err.startswith("content/site.yaml:2:1: malformed YAML")
 
 
-def test_articles_are_the_seed_texts_byte_for_byte() -> None:
-    if not SEEDS.is_dir():
-        pytest.skip("the seed folder is not beside the project")
-    bodies = set()
-    for path in sorted((CONTENT / "articles").rglob("*.txt")):
-        raw = path.read_bytes().decode("utf-8")
-        record, problems = load.parse_article(raw, path.name, "x/y")
-        assert record is not None and not problems
-        bodies.add(record.text.encode("utf-8"))
-    seeds = sorted(SEEDS.glob("0*.txt"))
-    assert len(seeds) == 5
-    for seed in seeds:
-        assert seed.read_bytes() in bodies, f"{seed.name} is not kept verbatim in content/articles"
+def test_timings_name_every_stage_in_order(tmp_path: Path) -> None:
+    result = run("build", "--content", str(CONTENT), "--out", str(tmp_path / "site"), "--timings")
+    assert result.returncode == 0, result.stderr
+    rows = [line.split()[0] for line in result.stderr.splitlines()[1:]]
+    assert rows == ["load", "validate", "assemble", "anchor", "compare", "views", "render",
+                    "index", "write", "total"]
+    check = run("check", str(CONTENT), "--timings")
+    assert [line.split()[0] for line in check.stderr.splitlines()[1:]] == [
+        "load", "validate", "assemble", "anchor", "compare", "total"]
+    header = check.stderr.splitlines()[0].split()
+    assert header == ["stage", "wall", "s", "peak", "RSS", "MiB"]
+

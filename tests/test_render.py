@@ -572,3 +572,25 @@ def test_claim_pages_say_how_to_report_an_error(rendered: dict[str, bytes]) -> N
     page = rendered[CLAIM].decode("utf-8")
     report = page.split('<aside class="report"', 1)[1].split("</aside>", 1)[0]
     assert '<a href="https://factcheck.example/corrections/">Report it</a>' in report
+
+
+def test_vocabulary_labels_are_the_same_on_every_page(rendered: dict[str, bytes]) -> None:
+    """The labels come from the theme's labels.yaml: a claim page, an outlet page and the
+    methodology's glossary use the same words for one value."""
+    methodology = html_of(rendered, "methodology/index.html")
+    assert '<ul class="glossary">' in methodology and "<p>That is all.</p>" in methodology
+    for label in ("Attributed via an intermediary", "No attribution"):
+        assert f"<strong>{label}</strong>:" in methodology
+        assert label in html_of(rendered, CLAIM)
+    assert "No attribution" in html_of(rendered, "outlets/blitz/index.html")
+    assert "{{" not in methodology
+
+
+def test_a_glossary_of_no_vocabulary_is_located(tmp_path: Path) -> None:
+    content = copy_tree(RENDERING, tmp_path, lambda c: replace_in(
+        c / "pages" / "methodology.md", "{{ glossary: attribution }}", "{{ glossary: verdicts }}"))
+    with pytest.raises(ContentError) as caught:
+        checked_of(content)
+    (problem,) = caught.value.problems
+    assert str(problem.location) == "content/pages/methodology.md:7:14"
+    assert problem.message == "no vocabulary 'verdicts' to list"

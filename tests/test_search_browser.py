@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 import pytest
-from conftest import chromium_browser, require_chromium, serve_directory
+from conftest import DEMO, chromium_browser, require_chromium, serve_directory
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECIAL_QUERIES = [
@@ -27,7 +27,7 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     require_chromium()
     out = tmp_path_factory.mktemp("search-site") / "site"
     done = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--content", str(ROOT / "content"),
+        [sys.executable, "-m", "generator", "build", "--content", str(DEMO),
          "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
@@ -141,7 +141,7 @@ def test_results_have_badge_title_and_marked_snippet(search: SearchPage) -> None
 def test_blitz_finds_the_claims_blitz_repeated(search: SearchPage) -> None:
     expected = sorted(
         path.stem
-        for path in (ROOT / "content" / "claims").glob("*.yaml")
+        for path in (DEMO / "claims").glob("*.yaml")
         if re.search(r"^\s*- article: blitz/", path.read_text(encoding="utf-8"), re.MULTILINE)
     )
     assert expected

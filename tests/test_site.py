@@ -12,11 +12,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import ROOT, theme_copy
+from conftest import DEMO, ROOT, theme_copy
 
 from generator import cli
 
-CONTENT = ROOT / "content"
+CONTENT = DEMO
 BASE_URL = "https://claims.example/"
 CSS_LIMIT = 30_000
 

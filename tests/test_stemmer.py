@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from conftest import DEMO
 from lunr.stemmer import stemmer as lunr_py_stemmer
 from lunr.stop_word_filter import WORDS as LUNR_PY_STOP_WORDS
 from lunr.token import Token
@@ -111,7 +112,7 @@ def make_word_list() -> list[str]:
 def content_words() -> list[str]:
     """Every distinct token (as lunr.js tokenizes and trims it) of every file in content/."""
     found: set[str] = set()
-    for path in sorted((ROOT / "content").rglob("*")):
+    for path in sorted(DEMO.rglob("*")):
         if path.is_file():
             for word in tokenize(path.read_text(encoding="utf-8")):
                 trimmed = trim(word)
@@ -123,7 +124,7 @@ def content_words() -> list[str]:
 def content_texts() -> list[str]:
     return [
         path.read_text(encoding="utf-8")
-        for path in sorted((ROOT / "content").rglob("*"))
+        for path in sorted(DEMO.rglob("*"))
         if path.is_file()
     ]
 

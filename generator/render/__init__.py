@@ -24,7 +24,7 @@ from markupsafe import Markup
 from generator import urls
 from generator.errors import ContentError, Location, Problem
 from generator.markdown import plain_text, render_markdown
-from generator.model import PartialDate
+from generator.model import GLOSSARY_RE, PartialDate
 from generator.render import feeds, headers, jsonld
 from generator.text import shorten, squash
 from generator.theme import Shipped, Theme
@@ -166,6 +166,7 @@ def make_environment(theme: Theme) -> Environment:
         description=description,
         markdown=render_markdown,
         plain=plain_text,
+        unmarked=lambda text: GLOSSARY_RE.sub("", text),
         time=time,
         date_label=date_label,
         shorten=cut,
@@ -270,7 +271,7 @@ class Renderer:
         yield from self.render_sources()
         for page in site.pages:
             yield self.page("page.html", self.meta(url("page", page.id)), page=page,
-                            body=render_markdown(page.body, drop_title=page.title, min_level=2))
+                            body=self.page_body(page.body, page.title))
         if site.publish_article_text:
             yield from self.render_articles()
         yield self.page("search.html", self.meta(url("search")), in_sitemap=False)
@@ -281,6 +282,23 @@ class Renderer:
         yield self.file("robots.txt", feeds.render_robots(site))
         yield self.file("api/claims.json", feeds.render_api(self.views, self.theme.labels))
         yield self.file("_headers", headers.netlify_headers(self.written, CSP))
+
+    def page_body(self, body: str, title: str) -> Markup:
+        """A page's Markdown as HTML, each `{{ glossary: NAME }}` paragraph replaced by the
+        theme's list of that vocabulary (the `glossary` macro of _macros.html)."""
+        parts: list[Markup] = []
+        at = 0
+        for found in GLOSSARY_RE.finditer(body):
+            parts.append(render_markdown(body[at:found.start()], drop_title=None if parts else title,
+                                         min_level=2))
+            try:
+                macros: Any = self.env.get_template("_macros.html").module
+                parts.append(Markup(macros.glossary(found.group(1))) + Markup("\n"))
+            except TemplateError as error:
+                raise ContentError([template_problem(error, self.theme)]) from None
+            at = found.end()
+        parts.append(render_markdown(body[at:], drop_title=None if parts else title, min_level=2))
+        return Markup("").join(parts)
 
     def render_claims(self) -> Output:
         yield self.page("claims.html", self.meta(url("claims")), lastmod=self.site.build_date)

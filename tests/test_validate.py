@@ -252,3 +252,101 @@ def test_entries_of_the_wrong_shape(tmp_path: Path, capsys: pytest.CaptureFixtur
         "got a list"
     ) in located
     assert "Traceback" not in "\n".join(err)
+
+
+# The stage's own rules
+
+
+ANNOTATIONS = frozenset({"$schema", "title", "description", "default", "examples"})
+"""Keywords that never fail."""
+CONDITIONS = frozenset({"if", "not", "const"})
+"""Keywords of the conditions of if/then/else: they choose which rules apply, and fail through
+the rule they choose (a `required` in `then`)."""
+
+
+def _keywords(node: object) -> set[str]:
+    """Every keyword of a schema, walking its subschemas (not its property names)."""
+    found: set[str] = set()
+    if not isinstance(node, dict):
+        return found
+    for key, value in node.items():
+        if key == "properties":
+            for sub in value.values():
+                found |= _keywords(sub)
+            continue
+        found.add(key)
+        if key in ("items", "then", "else", "if", "not") or (
+            key == "additionalProperties" and isinstance(value, dict)
+        ):
+            found |= _keywords(value)
+    return found
+
+
+def test_every_schema_keyword_has_a_translation() -> None:
+    from generator import validate
+    from generator.schema import KINDS, load_schema
+
+    used = set().union(*(_keywords(load_schema(kind)) for kind in KINDS))
+    assert "required" in used and "additionalProperties" in used
+    assert used - ANNOTATIONS - CONDITIONS - {"then", "else", "properties", "items"} <= set(
+        validate._TRANSLATIONS
+    )
+
+
+def test_problems_never_come_from_jsonschema_wording(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reworded jsonschema messages change nothing: the translations read structured fields."""
+    import dataclasses
+
+    from conftest import MINIMAL
+
+    from generator import load, validate
+
+    loaded = load.load_content(MINIMAL)
+    record = next(r for r in loaded.records if r.kind == "claim")
+    data = {key: value for key, value in record.data.items() if key != "claim"}
+    broken = dataclasses.replace(record, data={**data, "stauts": "x", "status": "maybe",
+                                                "tags": ["A b"]})
+    before = validate.check_shape(broken)
+    assert any("missing required key 'claim'" in p.message for p in before)
+    assert any("unknown key 'stauts'" in p.message for p in before)
+    real = validate._validator
+
+    class Reworded:
+        def __init__(self, kind: str) -> None:
+            self.inner = real(kind)
+
+        def iter_errors(self, instance: object) -> object:
+            for error in self.inner.iter_errors(instance):
+                error.message = "something else entirely"
+                yield error
+
+    monkeypatch.setattr(validate, "_validator", Reworded)
+    assert validate.check_shape(broken) == before
+
+
+def test_the_schemas_spell_the_one_id_pattern() -> None:
+    import json
+
+    from generator.schema import SCHEMA_DIR
+    from generator.text import ID_PATTERN, ID_RE, suggest_id
+
+    patterns = set()
+    for path in SCHEMA_DIR.glob("*.json"):
+        patterns |= {p for p in re_find_patterns(json.loads(path.read_text("utf-8")))}
+    assert ID_PATTERN in patterns
+    assert all(p == ID_PATTERN or "/" in p for p in patterns if p.startswith("^[a-z0-9]"))
+    assert ID_RE.match("un-s-2022-419") and not ID_RE.match("Un_S")
+    assert suggest_id("Un S/2022 419!") == "un-s-2022-419"
+
+
+def re_find_patterns(node: object) -> set[str]:
+    out: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "pattern" and isinstance(value, str):
+                out.add(value)
+            out |= re_find_patterns(value)
+    elif isinstance(node, list):
+        for item in node:
+            out |= re_find_patterns(item)
+    return out
