@@ -393,12 +393,41 @@ def _page(page_file: load.PageFile) -> tuple[Page | None, Problem | None]:
     return Page(page_file.id, first[2:].strip(), rest.lstrip("\n"), page_file.rel_path), None
 
 
-def build(content_dir: Path, out_dir: Path, base_url: str | None = None) -> tuple[Site, int]:
-    """check() + render + index + write. Nothing is written unless every stage succeeds."""
+@dataclass(frozen=True, slots=True)
+class Built:
+    site: Site
+    count: int
+    """Files written."""
+    warnings: tuple[Problem, ...]
+    """What the writer could not clean up once the new site was in place."""
+
+
+def theme_dirs(content_dir: Path) -> tuple[Path, ...]:
+    """The folders a build reads its theme from, as far as they are known before the
+    content is loaded: the project's themes/ and the generator's own."""
+    return (Path(content_dir).resolve().parent / "themes", BUILTIN_THEMES)
+
+
+def check_out_dir(content_dir: Path, out_dir: Path) -> None:
+    """UserError, before anything is loaded, when a build must not replace `out_dir`."""
+    write.check_out_dir(out_dir, content_dir, theme_dirs(content_dir))
+
+
+def build(
+    content_dir: Path, out_dir: Path, base_url: str | None = None,
+    waiting: write.Waiting | None = None,
+) -> Built:
+    """check() + render + index + write. The output folder is checked first; nothing is
+    written unless every stage succeeds. `waiting` is told when another build into the
+    same folder makes this one wait."""
+    check_out_dir(content_dir, out_dir)
     site = check(content_dir, base_url)
     files = render_files(site, Path(content_dir).resolve().parent)
-    write.write_site(files, out_dir)
-    return site, len(files)
+    themes = (*theme_dirs(content_dir), Path(site.theme))
+    with write.SiteWriter(out_dir, content_dir, themes, waiting=waiting) as out:
+        for out_path in sorted(files):
+            out.add(out_path, files[out_path])
+    return Built(site, out.count, out.warnings)
 
 
 def render_files(site: Site, project_root: Path) -> dict[str, bytes]:
@@ -427,7 +456,7 @@ def render_files(site: Site, project_root: Path) -> dict[str, bytes]:
             raise ContentError([_template_problem(theme_dir, filename, lineno, str(exc))]) from None
         search_files = bundle().files
     files = {**files, **search_files, lunr_path: lunr_js, **admin.admin_files(project_root)}
-    files["_headers"] = headers.netlify_headers(files, render.CSP)
+    files["_headers"] = headers.netlify_headers([*files, write.MARKER], render.CSP)
     return files
 
 
