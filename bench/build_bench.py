@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
 
 from generate import cached_content
 
+from generator import write
+
 
 def build(content: Path) -> tuple[float, int, int]:
     """(seconds, pages, peak RSS in KiB) of one build in a child process."""
     site = content.parent / "site"
+    if site.is_dir() and not write.is_build_output(site):
+        shutil.rmtree(site)  # written by a generator from before the output folder's marker
     before = time.perf_counter()
     pid = os.fork()
     if pid == 0:  # the child runs the build and exits with its code

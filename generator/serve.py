@@ -87,7 +87,7 @@ class DevSite:
             problems: tuple[Problem, ...] = ()
             if self.report is not None:
                 for warning in built.warnings:
-                    self.report(warning.format(), True)
+                    self.report(f"warning: {warning.message}", True)
         except ContentError as exc:
             problems = exc.problems
         except UserError as exc:
