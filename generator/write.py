@@ -169,8 +169,12 @@ def check_out_dir(
     if names:
         listed = ", ".join(printable(n, keep="") for n in names[:3])
         more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+        hint = REFUSAL_HINT
+        if "index.html" in names:
+            hint += ("\nIf it is a site that an older version of the generator built, remove "
+                     "it once;\nfrom then on builds mark their output folder.")
         raise refuse(f"it is not empty ({listed}{more}) and no build wrote it "
-                     f"(it has no {MARKER} file)")
+                     f"(it has no {MARKER} file)", hint)
     return real
 
 
@@ -233,8 +237,10 @@ class SiteWriter:
             try:
                 cleanup = _recover(real)
             except OSError as exc:
-                raise UserError(f"cannot clean up what a build left beside {self._shown}: "
-                                f"{_reason(exc)}", "Check the permissions of that folder.") from None
+                raise UserError(
+                    f"cannot clean up what a build left beside {self._shown}: {_reason(exc)}",
+                    "Check the permissions of the folder that holds it.",
+                ) from None
             real = check_out_dir(self.out_dir, self.content_dir, self.theme_dirs)
             staging = _next_name(real, "new")
             try:
@@ -301,15 +307,16 @@ class SiteWriter:
             self._staging = None
             if old is None or signals.caught is not None:
                 return ()  # the previous site, if any, is a leftover for the next build
-            signals.armed = True
             try:
-                _remove_tree(old)
-            except _Interrupted:
+                try:
+                    signals.armed = True
+                    _remove_tree(old)
+                finally:
+                    signals.armed = False
+            except _Interrupted:  # caught wherever it lands, even in the finally clause
                 return ()
             except OSError as exc:
                 return (_leftover_warning(old, exc),)
-            finally:
-                signals.armed = False
         return ()
 
     def _abandon(self) -> None:
