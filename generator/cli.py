@@ -5,14 +5,29 @@ from __future__ import annotations
 import argparse
 import contextlib
 import resource
+import signal
 import sys
+import threading
 import time
 import traceback
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from generator import __version__
 from generator.errors import ContentError, Problem, UserError, printable
+
+EXIT_SIGINT = 130
+EXIT_SIGTERM = 143
+"""128 + the signal's number, as shells report a command ended by it."""
+
+PORT_RANGE = range(65536)
+"""Ports `serve --port` accepts; 0 asks the system for any free port."""
+
+
+class Terminated(BaseException):
+    """SIGTERM during a build, raised in the main thread so that the build cleans up."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -60,8 +75,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--content", default="content", help="content folder (default: content)")
     serve.add_argument("--out", default="site", help="output folder (default: site)")
-    serve.add_argument("--port", type=int,
-                       help="port to serve on (default: 8000, or a free one if 8000 is taken)")
+    serve.add_argument("--port",
+                       help="port to serve on, 1-65535 (default: 8000, or a free one if 8000 "
+                       "is taken; 0: any free port)")
     return parser
 
 
@@ -89,9 +105,12 @@ class _Timings:
             self.peaks[name] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
     def print(self) -> None:
+        from generator.pipeline import STAGES
+
         total = sum(self.rows.values())
         print(f"{'stage':<10} {'wall s':>8} {'peak RSS MiB':>13}", file=sys.stderr)
-        for name, seconds in self.rows.items():
+        for name in sorted(self.rows, key=lambda n: STAGES.index(n) if n in STAGES else 99):
+            seconds = self.rows[name]
             print(f"{name:<10} {seconds:>8.3f} {self.peaks[name] / 1024:>13.0f}", file=sys.stderr)
         print(f"{'total':<10} {total:>8.3f}", file=sys.stderr)
 
@@ -99,10 +118,12 @@ class _Timings:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
+        _validate(args)
         if args.command == "check":
             return _check(args)
         if args.command == "build":
-            return _build(args)
+            with _sigterm_raises():
+                return _build(args)
         if args.command == "new":
             return _new(args)
         if args.command == "serve":
@@ -114,7 +135,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _print_error(exc.message, exc.hint)
         return 1
     except KeyboardInterrupt:
-        return 130
+        return EXIT_SIGINT
+    except Terminated:
+        return EXIT_SIGTERM
     except Exception as exc:  # noqa: BLE001 - an internal error, not a content problem
         if args.debug:
             traceback.print_exc()
@@ -123,6 +146,47 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("    (run with --debug for the traceback)", file=sys.stderr)
         return 2
     raise AssertionError(args.command)
+
+
+def _validate(args: argparse.Namespace) -> None:
+    """UserError for an argument that cannot be right, before anything is read or written
+    (--out is checked by the build itself, before it loads the content)."""
+    content = getattr(args, "content", None)
+    if content is not None and args.command != "new" and not Path(content).is_dir():
+        what = "is not a folder" if Path(content).exists() else "not found"
+        how = "name it: check DIR" if args.command == "check" else "pass --content DIR"
+        raise UserError(
+            f"content folder {what}: {printable(content, keep='')}",
+            f"Run this from the project root, or {how} (the folder that holds site.yaml).",
+        )
+    port = getattr(args, "port", None)
+    if port is not None:
+        number = int(port) if port.isascii() and port.isdigit() else -1
+        if number not in PORT_RANGE:
+            raise UserError(
+                f"--port: expected a port number from 1 to 65535, or 0 for any free port; "
+                f"got {printable(port, keep='')!r}",
+                "Leave --port out to use 8000 (or a free port when 8000 is taken).",
+            )
+        args.port = number
+
+
+@contextmanager
+def _sigterm_raises() -> Iterator[None]:
+    """While a build runs, SIGTERM raises Terminated (as SIGINT raises KeyboardInterrupt),
+    so that the staging folder is removed before the process ends."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminate(signum: int, frame: FrameType | None) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL if previous is None else previous)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -140,18 +204,33 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from generator import pipeline
+    from generator import pipeline, write
 
+    out = printable(args.out.rstrip("/") or args.out, keep="")
     timings = _Timings()
+    commits = write.commits
     try:
         built = pipeline.build(Path(args.content), Path(args.out), base_url=args.base_url,
-                               strict=args.strict, stages=timings)
+                               strict=args.strict, stages=timings, waiting=_waiting)
+    except (KeyboardInterrupt, Terminated):
+        if write.commits > commits:  # it landed after the new site was put in place
+            print(f"built into {out}/ (interrupted while finishing up)", file=sys.stderr)
+            return 0
+        print(f"interrupted: {out}/ is as it was", file=sys.stderr)
+        raise
     finally:
         if args.timings:
             timings.print()
     _print_problems(built.checked.warnings, args.format)
-    print(f"built {built.files} files into {args.out}/: {pipeline.summarise(built.checked).line()}")
+    for problem in built.leftovers:
+        _print_error(problem.message, problem.hint, label="warning")
+    print(f"built {built.files} files into {out}/: {pipeline.summarise(built.checked).line()}")
     return 0
+
+
+def _waiting(out: str) -> None:
+    shown = out.rstrip("/") or out
+    print(f"waiting for another build into {shown}/ ...", file=sys.stderr, flush=True)
 
 
 def _new(args: argparse.Namespace) -> int:
@@ -178,8 +257,6 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    import threading
-
     from generator import serve
 
     stop = threading.Event()
@@ -197,8 +274,8 @@ def _report(line: str, problem: bool) -> None:
     print(line, file=sys.stderr if problem else sys.stdout, flush=True)
 
 
-def _print_error(message: str, hint: str = "") -> None:
-    print(f"error: {message}", file=sys.stderr)
+def _print_error(message: str, hint: str = "", label: str = "error") -> None:
+    print(f"{label}: {message}", file=sys.stderr)
     for line in hint.splitlines():
         print(f"    {line}", file=sys.stderr)
 

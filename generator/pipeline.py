@@ -16,6 +16,7 @@ Each stage runs inside `stages.stage(name)`, which the command line uses to time
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,10 @@ from typing import Protocol
 from generator import anchor, assemble, compare, load, render, search, theme, validate, views, write
 from generator.errors import ContentError, Location, Problem
 from generator.model import AppearanceKey, FidelityResult, Site, Span
+
+STAGES = ("load", "validate", "assemble", "anchor", "compare", "views", "render", "index", "write")
+"""The stages in the order they run (render, index and write overlap: files are written as
+they are made, and each stage's time counts only its own work)."""
 
 
 class Stages(Protocol):
@@ -56,7 +61,13 @@ class Checked:
 class Built:
     checked: Checked
     files: int
-    """How many files the output folder holds."""
+    """How many files the build wrote."""
+    leftovers: tuple[Problem, ...]
+    """What the writer could not clean up once the new site was in place (warnings)."""
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return (*self.checked.warnings, *self.leftovers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,21 +141,54 @@ def _load_theme(
 
 def build(
     content_dir: Path, out_dir: Path, base_url: str | None = None, *, strict: bool = False,
-    stages: Stages = UNWATCHED,
+    stages: Stages = UNWATCHED, waiting: write.Waiting | None = None,
 ) -> Built:
-    """check -> views -> render -> index -> write. Nothing is written unless every stage
-    succeeds; the output folder then holds the new site whole."""
+    """check -> views -> render -> index -> write. The output folder is checked before
+    anything is loaded; files are written as they are rendered, into a staging folder that
+    replaces the output folder whole only when every stage has succeeded. `waiting` is told
+    when another build into the same folder makes this one wait."""
+    check_out_dir(content_dir, out_dir)
     checked = check(content_dir, base_url, strict=strict, stages=stages)
     with stages.stage("load"):
         shipped = theme.load_shipped(Path(content_dir).resolve().parent)
     with stages.stage("views"):
         site_views = views.build_views(checked.site, checked.spans, checked.results)
-    with stages.stage("render"):
-        files = dict(render.render_site(site_views, checked.theme, shipped))
-    with stages.stage("index"):
-        files.update(search.build_search(site_views, checked.theme.labels))
-        files.update(shipped.admin)
-    with stages.stage("write"):
-        write.write_site(dict(sorted(files.items())), out_dir)
-    return Built(checked, len(files))
+    themes = (*theme_dirs(content_dir), checked.theme.root)
+    with write.SiteWriter(out_dir, content_dir, themes, waiting=waiting) as out:
+        _stream(render.render_site(site_views, checked.theme, shipped), out, stages, "render")
+        _stream(_index(site_views, checked, shipped), out, stages, "index")
+    return Built(checked, out.count, out.warnings)
+
+
+def _index(
+    site_views: views.SiteViews, checked: Checked, shipped: theme.Shipped
+) -> Iterator[tuple[str, bytes]]:
+    yield from search.build_search(site_views, checked.theme.labels).items()
+    yield from shipped.admin.items()
+
+
+def _stream(
+    files: Iterable[tuple[str, bytes]], out: write.SiteWriter, stages: Stages, stage: str
+) -> None:
+    """Hand each file to the writer as `stage` makes it, timing the making and the writing
+    apart."""
+    made = iter(files)
+    while True:
+        with stages.stage(stage):
+            item = next(made, None)
+        if item is None:
+            return
+        with stages.stage("write"):
+            out.add(*item)
+
+
+def theme_dirs(content_dir: Path) -> tuple[Path, ...]:
+    """The folders a build reads its theme from, as far as they are known before the
+    content is loaded: the project's themes/ and the generator's own."""
+    return (Path(content_dir).resolve().parent / "themes", theme.BUILTIN_THEMES)
+
+
+def check_out_dir(content_dir: Path, out_dir: Path) -> None:
+    """UserError, before anything is loaded, when a build must not replace `out_dir`."""
+    write.check_out_dir(out_dir, content_dir, theme_dirs(content_dir))
 

@@ -53,8 +53,12 @@ class DevSite:
     """What the watcher and the HTTP handlers share: the output folder and the state of
     the last build."""
 
-    def __init__(self, content_dir: Path, out_dir: Path, base_url: str, stop: threading.Event) -> None:
+    def __init__(
+        self, content_dir: Path, out_dir: Path, base_url: str, stop: threading.Event,
+        report: Report | None = None,
+    ) -> None:
         self.content_dir = Path(content_dir)
+        self.report = report
         self.out_dir = Path(out_dir).resolve()
         self.base_url = base_url
         self.stop = stop
@@ -79,10 +83,16 @@ class DevSite:
     def rebuild(self) -> tuple[Problem, ...]:
         """Build content/ into the output folder; on failure the previous site stays."""
         try:
-            pipeline.build(self.content_dir, self.out_dir, base_url=self.base_url)
+            built = pipeline.build(self.content_dir, self.out_dir, base_url=self.base_url,
+                                   waiting=self._waiting)
             problems: tuple[Problem, ...] = ()
+            if self.report is not None:
+                for warning in built.warnings:
+                    self.report(f"warning: {warning.message}", True)
         except ContentError as exc:
             problems = exc.problems
+        except UserError as exc:
+            problems = (Problem(Location("(build)", 1, 1), exc.message, exc.hint),)
         except Exception as exc:  # noqa: BLE001 - an internal error must not stop the preview
             problems = (
                 Problem(
@@ -96,6 +106,10 @@ class DevSite:
             self._problems = problems
             self._changed.notify_all()
         return problems
+
+    def _waiting(self, out: str) -> None:
+        if self.report is not None:
+            self.report(f"waiting for another build into {out.rstrip('/') or out}/ ...", True)
 
     def wait(self, seen: str | None, timeout: float) -> str:
         """The build id, as soon as it differs from `seen` or after `timeout` seconds."""
@@ -409,9 +423,10 @@ def serve(
             f"content folder not found: {content_dir}",
             "Run this from the project root, or pass --content DIR.",
         )
+    pipeline.check_out_dir(content_dir, out_dir)
     server = bind(port, report)
     url = f"http://{HOST}:{server.server_address[1]}/"
-    dev = DevSite(content_dir, out_dir, url, stop)
+    dev = DevSite(content_dir, out_dir, url, stop, report)
     server.RequestHandlerClass = partial(_Handler, dev=dev)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                               name="preview-http", daemon=True)

@@ -23,6 +23,10 @@ URLS: dict[str, Callable[..., str]] = {
 """kind -> the url path of the page of that kind (and id)."""
 
 
+MARKER = ".generator-site"
+"""The file that marks a folder as a build's output (write.py writes it; _headers covers it)."""
+
+
 def url(kind: str, *ids: str) -> str:
     """The url path of a page: `url("claim", "x")` is `/claims/x/`. KeyError for an unknown kind."""
     return URLS[kind](*ids)

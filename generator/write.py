@@ -1,46 +1,618 @@
-"""{out_path: bytes} -> the output folder, swapped in whole or not at all (I/O)."""
+"""Pages (out_path, bytes) -> the output folder, swapped in whole or not at all (I/O).
+
+The output folder is the build's own: a build replaces it as a whole, so it must be a
+new folder, an empty one, or one that a build wrote before (it holds the marker file
+`.generator-site`). `check_out_dir` refuses anything else (the project, the content, a
+theme, a repository, a folder of other files) before a single file is touched.
+
+Beside the output folder `site/` live, in the same parent folder:
+
+    .site.lock    the lock: `flock` on it makes a second build into site/ wait (for up to
+                  LOCK_WAIT_SECONDS). It is created once and never deleted: deleting a
+                  lock file that another process may have opened would let two builds
+                  hold two different locks. The kernel releases the lock when its process
+                  ends, however it ends, so a killed build never leaves a stale lock.
+    .site.new-N   the staging folder a build writes into; once swapped, the same name
+                  holds the previous site while it is removed.
+    .site.old-N   the previous site during the fallback swap (below).
+
+Every staging folder carries the marker from its first instant, and a removal deletes the
+marker last, so that a build that was killed leaves only folders that the next build
+recognises and removes: `.site.new-N` and `.site.old-N` folders that carry the marker, or
+are empty. Nothing else beside the output folder is ever deleted.
+
+The swap. On Linux the new site and the old one exchange names in one system call,
+`renameat2(RENAME_EXCHANGE)`: at every instant, even under SIGKILL, `site/` is the complete
+previous site or the complete new one. The first build (no `site/` yet) is one rename.
+Where the exchange is unavailable (not Linux, a C library older than glibc 2.28, a file
+system that answers EINVAL or ENOSYS), the fallback is two renames, `site/ -> .site.old-N`
+then `.site.new-N -> site/`. A process killed between the two leaves no `site/` but a
+complete `.site.old-N`; the recovery rule is that the next build, before anything else,
+renames the newest `.site.old-N` back to `site/` when `site/` is missing. With the
+fallback, readers may therefore find no `site/` from such a kill until the next build
+starts; the folder is never half-written.
+
+fsync: none, of files or folders. The guarantee is against the build process being
+killed, not the machine losing power: a write() is visible to every other process as soon
+as it returns, so after a kill the page cache holds exactly the files that were written.
+Surviving a power loss would take an fsync of every file and folder before the swap, which
+costs more than the build itself on a large site, for an output that any build recreates
+from the content in git. After a crash of the machine, build again.
+
+Signals. An exception (KeyboardInterrupt, or whatever the caller raises on SIGTERM) while
+pages are added removes the staging folder and leaves `site/` exactly as it was. From the
+swap on, SIGINT and SIGTERM no longer stop the build: arriving during the swap, they are
+noted and the previous site is left for the next build to remove; arriving during its
+removal, they end the removal there. Either way the build reports success, because the new
+site is in place and stopping never undoes that. A previous site that cannot be removed is
+reported as a warning that names its folder.
+
+Files are written with mode 0644 and folders with 0755 whatever the umask, so the same
+pages give the same bytes and the same modes."""
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
+import functools
+import json
 import os
+import re
 import shutil
-import tempfile
-from collections.abc import Mapping
+import signal
+import stat
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Any, Self
+
+from generator import urls
+from generator.errors import Location, Problem, UserError, printable, warning
+
+MARKER = urls.MARKER
+"""The file at the root of every folder the writer creates: it marks the folder as a build's
+output, which the next build may replace. It is deployed with the site."""
+GENERATOR_NAME = "factcheck-generator"
+MARKER_FORMAT = 1
+MARKER_BYTES = (
+    json.dumps({"format": MARKER_FORMAT, "generator": GENERATOR_NAME}, sort_keys=True) + "\n"
+).encode("utf-8")
+"""The marker's content: the generator's name and the format of its output folder, nothing
+private and no date."""
+
+FILE_MODE = 0o644
+DIR_MODE = 0o755
+
+LOCK_WAIT_SECONDS = 120.0
+"""How long a build waits for another build into the same folder before giving up."""
+LOCK_POLL_SECONDS = 0.1
+
+GENERATOR_DIR = Path(__file__).resolve().parent
+"""The generator's own code, which no output folder may contain or replace."""
+
+RENAME_EXCHANGE = 2
+"""renameat2 flag (linux/fs.h): exchange the two paths atomically."""
+AT_FDCWD = -100
+UNSUPPORTED_ERRNOS = frozenset({errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP, errno.ENOTSUP})
+"""What renameat2 answers where the exchange is not available: use the fallback."""
+
+INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
+
+REFUSED_ENTRIES = (
+    ("content", "a content/ folder"),
+    (".git", "a .git repository"),
+    ("site.yaml", "a site.yaml"),
+)
+"""Entries that mark a folder as a project or its content, never as a build's output."""
+
+REFUSAL_HINT = (
+    "A build replaces its output folder as a whole. Pass a new or an empty folder, or one\n"
+    "that a previous build wrote, e.g. --out site. Nothing was changed."
+)
+
+Waiting = Callable[[str], None]
+"""Told once, with the output folder as given, when another build holds the lock."""
 
 
-def write_site(files: Mapping[str, bytes], out_dir: Path) -> None:
-    """Write every file into a temporary folder beside `out_dir`, then swap it in.
+def check_out_dir(
+    out_dir: Path | str,
+    content_dir: Path | str | None = None,
+    theme_dirs: Iterable[Path | str] = (),
+) -> Path:
+    """The real folder a build into `out_dir` replaces (a symbolic link that a build may
+    follow is followed), or UserError when the build must not replace it. Reads only."""
+    out = Path(out_dir)
+    shown = printable(os.fspath(out_dir)) or "."
 
-    Until the swap, `out_dir` is untouched; if anything fails the temporary folder is
-    removed and the previous site stays exactly as it was."""
-    out_dir = Path(out_dir).resolve()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    tmp_dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    def refuse(why: str, hint: str = REFUSAL_HINT) -> UserError:
+        return UserError(f"cannot build into {shown}: {why}", hint)
+
     try:
+        real = _real_path(out)
+        cwd = Path.cwd().resolve()
+        protected = [("the content folder", Path(content_dir).resolve())] if content_dir else []
+        protected += [("a theme folder", Path(t).resolve()) for t in theme_dirs]
+    except (OSError, RuntimeError) as exc:
+        raise refuse(f"the path cannot be resolved ({_reason(exc)})") from None
+    if real is None:
+        target = _shown(out.resolve())
+        raise refuse(f"it is a symbolic link (to {target}), not the output of a previous build",
+                     "Pass the folder itself, or a new folder. Nothing was changed.")
+    if real == cwd:
+        raise refuse("it is the current folder")
+    if real in cwd.parents:
+        raise refuse("it is a parent of the current folder")
+    protected.append(("the generator's own code", GENERATOR_DIR))
+    for what, folder in protected:
+        if real == folder:
+            raise refuse(f"it is {what}")
+        if folder in real.parents:
+            raise refuse(f"it is inside {what} {_shown(folder)}")
+        if real in folder.parents:
+            raise refuse(f"it holds {what} {_shown(folder)}")
+    if not os.path.lexists(real):
+        return real
+    if not real.is_dir():
+        raise refuse("it is a file, not a folder")
+    for name, what in REFUSED_ENTRIES:
+        if os.path.lexists(real / name):
+            raise refuse(f"it holds {what}")
+    if is_build_output(real):
+        return real
+    try:
+        names = sorted(os.listdir(real))
+    except OSError as exc:
+        raise refuse(f"it cannot be read ({_reason(exc)})") from None
+    if names:
+        listed = ", ".join(printable(n, keep="") for n in names[:3])
+        more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+        hint = REFUSAL_HINT
+        if "index.html" in names:
+            hint += ("\nIf it is a site that an older version of the generator built, remove "
+                     "it once;\nfrom then on builds mark their output folder.")
+        raise refuse(f"it is not empty ({listed}{more}) and no build wrote it "
+                     f"(it has no {MARKER} file)", hint)
+    return real
+
+
+def is_build_output(folder: Path) -> bool:
+    """Whether `folder` carries the marker of a build's output."""
+    marker = folder / MARKER
+    try:
+        if not stat.S_ISREG(os.lstat(marker).st_mode):
+            return False
+        data = json.loads(marker.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("generator") == GENERATOR_NAME
+
+
+class SiteWriter:
+    """Writes a site into a staging folder beside the output folder, then swaps it in.
+
+        with SiteWriter(out_dir, content_dir, theme_dirs) as site:
+            site.add("claims/x/index.html", data)
+
+    Entering checks the output folder (`check_out_dir`), takes the lock, restores or
+    removes what an interrupted build left, and creates the staging folder. Leaving the
+    block normally swaps the new site in; leaving it with an exception removes the staging
+    folder and leaves the output folder as it was. `count` is the number of files added;
+    `warnings` says what could not be cleaned up once the new site was in place."""
+
+    def __init__(
+        self,
+        out_dir: Path | str,
+        content_dir: Path | str | None = None,
+        theme_dirs: Iterable[Path | str] = (),
+        *,
+        waiting: Waiting | None = None,
+    ) -> None:
+        self.out_dir = Path(out_dir)
+        self.content_dir = content_dir
+        self.theme_dirs = tuple(theme_dirs)
+        self.waiting = waiting
+        self.count = 0
+        """Files added so far."""
+        self.warnings: tuple[Problem, ...] = ()
+        """Leftovers that could not be removed, known once the block has been left."""
+        self._shown = printable(os.fspath(out_dir)) or "."
+        self._real: Path | None = None
+        self._staging: Path | None = None
+        self._lock_fd: int | None = None
+        self._files: set[str] = set()
+        self._dirs: set[str] = set()
+
+    def __enter__(self) -> Self:
+        real = check_out_dir(self.out_dir, self.content_dir, self.theme_dirs)
+        try:
+            real.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UserError(f"cannot create {_shown(real.parent)}: {_reason(exc)}",
+                            "Pass an output folder in a place you can write to.") from None
+        self._lock_fd = _lock(real, self._shown, self.waiting)
+        try:
+            try:
+                cleanup = _recover(real)
+            except OSError as exc:
+                raise UserError(
+                    f"cannot clean up what a build left beside {self._shown}: {_reason(exc)}",
+                    "Check the permissions of the folder that holds it.",
+                ) from None
+            real = check_out_dir(self.out_dir, self.content_dir, self.theme_dirs)
+            staging = _next_name(real, "new")
+            try:
+                _make_dir(staging)
+                self._staging = staging
+                _write_file(staging / MARKER, MARKER_BYTES)
+            except OSError as exc:
+                raise _write_error(staging, exc) from None
+        except BaseException:
+            self._abandon()
+            raise
+        self._real = real
+        self.warnings = cleanup
+        return self
+
+    def add(self, out_path: str, data: bytes) -> None:
+        """Write one file, `out_path` relative to the site root in POSIX form. ValueError
+        for a path outside the site or one that collides with a file already added."""
+        staging = self._staging
+        if staging is None:
+            raise ValueError("add() outside the `with SiteWriter(...)` block")
+        parts = _parts(out_path)
+        if out_path in self._files or out_path in self._dirs or out_path == MARKER:
+            raise ValueError(f"two files at one path: {out_path!r}")
+        folders = ["/".join(parts[:i]) for i in range(1, len(parts))]
+        for folder in folders:
+            if folder in self._files:
+                raise ValueError(f"{out_path!r} would be inside the file {folder!r}")
+        try:
+            for folder in folders:
+                if folder not in self._dirs:
+                    _make_dir(staging / folder)
+                    self._dirs.add(folder)
+            _write_file(staging / out_path, data)
+        except OSError as exc:
+            raise _write_error(staging / out_path, exc) from None
+        self._files.add(out_path)
+        self.count += 1
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            if exc_type is None:
+                self.warnings += self._commit()
+        finally:
+            self._abandon()
+
+    def _commit(self) -> tuple[Problem, ...]:
+        assert self._real is not None and self._staging is not None
+        real, staging = self._real, self._staging
+        with _Signals() as signals:
+            try:
+                old = _swap(staging, real)
+            except OSError as exc:
+                raise UserError(
+                    f"cannot put the new site in place at {self._shown}: {_reason(exc)}",
+                    "The output folder is as it was. If it is a mount point, pass a folder "
+                    "inside it instead.",
+                ) from None
+            self._staging = None
+            global commits
+            commits += 1
+            if old is None or signals.caught is not None:
+                return ()  # the previous site, if any, is a leftover for the next build
+            try:
+                try:
+                    signals.armed = True
+                    _remove_tree(old)
+                finally:
+                    signals.armed = False
+            except _Interrupted:  # caught wherever it lands, even in the finally clause
+                return ()
+            except OSError as exc:
+                return (_leftover_warning(old, exc),)
+        return ()
+
+    def _abandon(self) -> None:
+        """Remove the staging folder, if it was not swapped in, with signals deferred; then
+        release the lock."""
+        try:
+            if self._staging is not None:
+                with _Signals():
+                    try:
+                        _remove_tree(self._staging)
+                    except OSError:
+                        pass  # it carries the marker: the next build removes it
+                self._staging = None
+        finally:
+            if self._lock_fd is not None:
+                os.close(self._lock_fd)  # releases the flock
+                self._lock_fd = None
+
+
+commits = 0
+"""How many new sites this process has put in place: a signal that lands once the count has
+grown found the build finished, however late it lands."""
+
+
+def write_site(
+    files: Mapping[str, bytes],
+    out_dir: Path | str,
+    content_dir: Path | str | None = None,
+    theme_dirs: Iterable[Path | str] = (),
+) -> tuple[Problem, ...]:
+    """Every file of `files` through one SiteWriter, in sorted order; its warnings."""
+    with SiteWriter(out_dir, content_dir, theme_dirs) as site:
         for out_path in sorted(files):
-            target = tmp_dir / out_path
-            if ".." in Path(out_path).parts or Path(out_path).is_absolute():
-                raise ValueError(f"refusing to write outside the site: {out_path}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[out_path])
-        os.chmod(tmp_dir, 0o755)
-        _swap(tmp_dir, out_dir)
-    except BaseException:
-        shutil.rmtree(tmp_dir, ignore_errors=True)
-        raise
+            site.add(out_path, files[out_path])
+    return site.warnings
 
 
-def _swap(new_dir: Path, out_dir: Path) -> None:
-    if not out_dir.exists():
-        new_dir.rename(out_dir)
-        return
-    old_dir = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-    old_dir.rmdir()
-    out_dir.rename(old_dir)
+# The swap
+
+
+def _swap(staging: Path, real: Path) -> Path | None:
+    """Put `staging` in place at `real`; where the previous site now is (None if none)."""
+    if not os.path.lexists(real):
+        os.rename(staging, real)
+        return None
+    if _exchange(staging, real):
+        return staging
+    old = _next_name(real, "old")
+    os.rename(real, old)
     try:
-        new_dir.rename(out_dir)
+        os.rename(staging, real)
     except BaseException:
-        old_dir.rename(out_dir)
+        os.rename(old, real)
         raise
-    shutil.rmtree(old_dir, ignore_errors=True)
+    return old
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Exchange two paths in one step; False where the system cannot (use the fallback)."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in UNSUPPORTED_ERRNOS:
+        return False
+    raise OSError(code, os.strerror(code), os.fspath(b))
+
+
+@functools.cache
+def _renameat2() -> Any:
+    """glibc's renameat2 (2.28 and later), or None."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        function = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+    function.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                         ctypes.c_uint)
+    function.restype = ctypes.c_int
+    return function
+
+
+# Leftovers and recovery
+
+
+def _leftover_pattern(real: Path) -> re.Pattern[str]:
+    return re.compile(rf"\.{re.escape(real.name)}\.(new|old)-([0-9]+)")
+
+
+def _leftovers(real: Path) -> list[tuple[str, int, Path]]:
+    """(kind, number, path) of every folder beside `real` that a build left: named as the
+    writer names them, and carrying the marker or empty."""
+    pattern = _leftover_pattern(real)
+    found = []
+    with os.scandir(real.parent) as entries:
+        for entry in entries:
+            match = pattern.fullmatch(entry.name)
+            if match is None or not entry.is_dir(follow_symlinks=False):
+                continue
+            path = Path(entry.path)
+            if is_build_output(path) or _is_empty(path):
+                found.append((match.group(1), int(match.group(2)), path))
+    return sorted(found)
+
+
+def _is_empty(folder: Path) -> bool:
+    try:
+        return not os.listdir(folder)
+    except OSError:
+        return False
+
+
+def _next_name(real: Path, kind: str) -> Path:
+    """`.<name>.<kind>-N` beside `real`, N above every such name there (under the lock)."""
+    pattern = _leftover_pattern(real)
+    numbers = [int(m.group(2)) for name in os.listdir(real.parent)
+               if (m := pattern.fullmatch(name))]
+    return real.parent / f".{real.name}.{kind}-{max(numbers, default=0) + 1}"
+
+
+def _recover(real: Path) -> tuple[Problem, ...]:
+    """Restore the newest previous site when the output folder is missing (a fallback swap
+    that was killed between its renames), then remove every other leftover."""
+    leftovers = _leftovers(real)
+    if not os.path.lexists(real):
+        olds = [item for item in leftovers if item[0] == "old"]
+        if olds:
+            newest = max(olds, key=lambda item: item[1])
+            os.rename(newest[2], real)
+            leftovers.remove(newest)
+    problems = []
+    for _, _, path in leftovers:
+        try:
+            _remove_tree(path)
+        except OSError as exc:
+            problems.append(_leftover_warning(path, exc))
+    return tuple(problems)
+
+
+def _remove_tree(folder: Path) -> None:
+    """Remove a folder the writer made; its marker goes last, so that an interrupted
+    removal leaves a folder that is still recognised."""
+    with os.scandir(folder) as entries:
+        names = sorted(entry.name for entry in entries)
+    for name in names:
+        if name != MARKER:
+            _remove_entry(folder / name)
+    (folder / MARKER).unlink(missing_ok=True)
+    folder.rmdir()
+
+
+def _remove_entry(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
+    else:
+        path.unlink()
+
+
+def _leftover_warning(path: Path, exc: OSError) -> Problem:
+    return warning(
+        Location(_shown(path), 1, 1),
+        f"could not remove {_shown(path)}, left by a build: {_reason(exc)}",
+        "The site itself is complete. Remove that folder by hand; the next build tries again.",
+    )
+
+
+# The lock
+
+
+def _lock(real: Path, shown: str, waiting: Waiting | None) -> int:
+    """An flock on `.<name>.lock` beside `real`, waiting up to LOCK_WAIT_SECONDS."""
+    path = real.parent / f".{real.name}.lock"
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, FILE_MODE)
+    except OSError as exc:
+        raise UserError(f"cannot create the lock file {_shown(path)}: {_reason(exc)}",
+                        "Pass an output folder in a place you can write to.") from None
+    try:
+        deadline: float | None = None
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return fd
+            except BlockingIOError:
+                pass
+            except OSError as exc:
+                raise UserError(f"cannot lock {_shown(path)}: {_reason(exc)}",
+                                "The file system of the output folder may not support "
+                                "locks; pass an output folder on a local disk.") from None
+            now = time.monotonic()
+            if deadline is None:
+                deadline = now + LOCK_WAIT_SECONDS
+                if waiting is not None:
+                    waiting(shown)
+            if now >= deadline:
+                raise UserError(
+                    f"another build into {shown} is still running after "
+                    f"{LOCK_WAIT_SECONDS:g} s",
+                    "Wait for it to finish (or stop it), then build again. The other build "
+                    f"holds the lock on {_shown(path)}; it is released when that build ends.",
+                )
+            time.sleep(min(LOCK_POLL_SECONDS, deadline - now))
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+# Signals
+
+
+class _Interrupted(BaseException):
+    """SIGINT or SIGTERM while the previous site is being removed."""
+
+
+class _Signals:
+    """While active, in the main thread (the only one Python delivers signals to), SIGINT
+    and SIGTERM are noted in `caught` instead of stopping the program; while `armed`,
+    they also raise _Interrupted. The previous handlers come back on leaving."""
+
+    def __init__(self) -> None:
+        self.caught: int | None = None
+        self.armed = False
+        self._saved: dict[int, Any] = {}
+
+    def __enter__(self) -> Self:
+        if threading.current_thread() is threading.main_thread():
+            for signum in INTERRUPTS:
+                self._saved[signum] = signal.signal(signum, self._handle)
+        return self
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        self.caught = signum
+        if self.armed:
+            raise _Interrupted(signum)
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self._saved.items():
+            signal.signal(signum, signal.SIG_DFL if handler is None else handler)
+
+
+# Files
+
+
+def _parts(out_path: str) -> list[str]:
+    parts = out_path.split("/")
+    if not out_path or any(p in ("", ".", "..") or "\0" in p for p in parts):
+        raise ValueError(f"refusing to write outside the site or to an unclear path: "
+                         f"{out_path!r}")
+    return parts
+
+
+def _make_dir(path: Path) -> None:
+    os.mkdir(path, DIR_MODE)
+    os.chmod(path, DIR_MODE)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
+                 FILE_MODE)
+    with open(fd, "wb") as file:
+        os.fchmod(fd, FILE_MODE)
+        file.write(data)
+
+
+def _write_error(path: Path, exc: OSError) -> UserError:
+    return UserError(f"cannot write {_shown(path)}: {_reason(exc)}",
+                     "The output folder is as it was. Free some space or fix the "
+                     "permissions, then build again.")
+
+
+def _reason(exc: BaseException) -> str:
+    return exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+
+
+def _shown(path: Path) -> str:
+    """`path` relative to the current folder where it is inside it, else absolute."""
+    try:
+        shown = path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        shown = path.as_posix()
+    return printable(shown, keep="")
+
+
+def _real_path(out: Path) -> Path | None:
+    """`out` with every symbolic link above it resolved; a link at `out` itself is followed
+    only to a build's output, else None."""
+    if out.name in ("", ".."):
+        return out.resolve()
+    candidate = out.parent.resolve() / out.name
+    if not candidate.is_symlink():
+        return candidate
+    target = candidate.resolve()
+    return target if target.is_dir() and is_build_output(target) else None

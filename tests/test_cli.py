@@ -73,3 +73,40 @@ def test_timings_name_every_stage_in_order(tmp_path: Path) -> None:
     header = check.stderr.splitlines()[0].split()
     assert header == ["stage", "wall", "s", "peak", "RSS", "MiB"]
 
+
+@pytest.mark.parametrize("port", ["x", "70000", "-1", "8080.0", "٣"])
+def test_a_bad_port_is_an_error_with_a_hint(
+    port: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert cli.main(["serve", "--content", str(tmp_path), "--port", port]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        ("error: --port: expected a port number from 1 to 65535, or 0 for any free port; "
+         f"got {port!r}"),
+        "    Leave --port out to use 8000 (or a free port when 8000 is taken).",
+    ]
+
+
+@pytest.mark.parametrize("command", [["check"], ["build", "--content"], ["serve", "--content"]])
+def test_a_missing_content_folder_is_an_error_with_a_hint(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    missing = str(tmp_path / "nope")
+    assert cli.main([*command, missing]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == f"error: content folder not found: {missing}"
+    assert err[1].startswith("    Run this from the project root, or ")
+    (tmp_path / "file").write_text("")
+    assert cli.main([*command, str(tmp_path / "file")]) == 1
+    assert capsys.readouterr().err.startswith("error: content folder is not a folder: ")
+
+
+def test_serve_refuses_an_out_folder_before_it_listens(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    assert cli.main(["serve", "--content", str(content), "--out", str(tmp_path),
+                     "--port", "0"]) == 1
+    assert capsys.readouterr().err.startswith(f"error: cannot build into {tmp_path}: it holds "
+                                              "the content folder ")
+

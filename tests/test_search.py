@@ -351,7 +351,8 @@ def test_lunr_js_is_pinned_and_not_committed() -> None:
     tracked = subprocess.run(
         ["git", "ls-files", "--", "*lunr*.js"], cwd=ROOT, capture_output=True, text=True, check=False
     ).stdout.split()
-    assert tracked == []
+    # the golden trees name the shipped file with its hash, and keep it empty
+    assert [path for path in tracked if (ROOT / path).stat().st_size] == []
 
 
 def test_lunr_js_needs_no_eval() -> None:

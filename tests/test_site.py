@@ -162,7 +162,8 @@ def test_a_content_error_leaves_the_site_untouched(project: Path, tmp_path: Path
     claim.write_text(claim.read_text(encoding="utf-8") + "\nunknown_key: 1\n", encoding="utf-8")
     assert build(broken, out) == 1
     assert snapshot(out) == before
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".site")]
+    beside = [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")]
+    assert beside == [".site.lock"]  # the lock stays; no staging folder is left
 
 
 def test_a_template_error_leaves_the_site_untouched(
@@ -297,6 +298,6 @@ def test_whole_articles_are_not_published(site_dir: Path) -> None:
 
 
 def test_the_output_holds_no_temporary_folders(site_dir: Path) -> None:
-    leftovers = [p for p in site_dir.parent.iterdir() if p.name.startswith(".site")]
-    assert leftovers == []
+    leftovers = [p.name for p in site_dir.parent.iterdir() if p.name.startswith(".site")]
+    assert leftovers == [".site.lock"]  # the lock file, which stays
     assert os.access(site_dir, os.R_OK)

@@ -281,7 +281,7 @@ class Renderer:
         yield self.file("sitemap.xml", feeds.render_sitemap(site, self.sitemap))
         yield self.file("robots.txt", feeds.render_robots(site))
         yield self.file("api/claims.json", feeds.render_api(self.views, self.theme.labels))
-        yield self.file("_headers", headers.netlify_headers(self.written, CSP))
+        yield self.file("_headers", headers.netlify_headers([*self.written, urls.MARKER], CSP))
 
     def page_body(self, body: str, title: str) -> Markup:
         """A page's Markdown as HTML, each `{{ glossary: NAME }}` paragraph replaced by the
