@@ -47,7 +47,7 @@ ARTICLE_TYPES = frozenset({
 BINARY_SIGNATURES = (
     (b"%PDF-", "pdf"), (b"\x89PNG\r\n\x1a\n", "png"), (b"GIF87a", "gif"), (b"GIF89a", "gif"),
     (b"\xff\xd8\xff", "jpeg"), (b"RIFF", "riff"), (b"PK\x03\x04", "zip"), (b"\x1f\x8b", "gzip"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"), (b"{\\rtf", "rtf"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "ole"), (b"{\\rtf", "rtf"), (b"bplist00", "webarchive"),
 )
 """Leading bytes of files that are neither a page nor text, and the kind they name."""
 
@@ -55,6 +55,7 @@ BINARY_NAMES = {
     "pdf": "a PDF document", "png": "a PNG image", "gif": "a GIF image", "jpeg": "a JPEG image",
     "zip": "a zip archive (or a Word or OpenDocument file)", "gzip": "a gzip archive",
     "ole": "an old Office document", "riff": "a media file", "rtf": "an RTF document",
+    "webarchive": "a Safari web archive (save the page as Page Source instead)",
 }
 """How an error names each kind of binary file."""
 
@@ -91,6 +92,12 @@ OPEN_GRAPH_NAMES = {
     "language": ("og:locale",),
 }
 """Open Graph properties read for each field."""
+
+BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "table", "code", "div", "graphic"})
+"""Elements of trafilatura's document that are blocks of their own."""
+
+CONTAINER_TAGS = frozenset({"quote", "div"})
+"""Blocks whose paragraphs are written as paragraphs (separated by blank lines)."""
 
 FIELDS = ("headline", "url", "date", "modified", "author", "site_name", "language")
 """The front-matter keys read from the page, in the order they are written."""
@@ -370,12 +377,24 @@ def extract_text(page: str) -> str:
     if not isinstance(document, Document) or document.body is None:
         return ""
     blocks = []
-    for child in document.body:
-        block = xmltotxt(child, False).replace("\r\n", "\n").replace("\r", "\n")
+    for element in _blocks(document.body):
+        block = xmltotxt(element, False).replace("\r\n", "\n").replace("\r", "\n")
         block = "\n".join(line.rstrip() for line in block.split("\n")).strip("\n")
         if block.strip():
             blocks.append(block)
     return "\n\n".join(blocks) + "\n" if blocks else ""
+
+
+def _blocks(element: Any) -> Iterator[Any]:
+    """The blocks of trafilatura's document, a quotation or a division of paragraphs being
+    the paragraphs it holds."""
+    for child in element:
+        holds_blocks = len(child) > 0 and all(c.tag in BLOCK_TAGS for c in child)
+        loose = (child.text or "").strip() or (child.tail or "").strip()
+        if child.tag in CONTAINER_TAGS and holds_blocks and not loose:
+            yield from _blocks(child)
+        else:
+            yield child
 
 
 def prose_words(text: str) -> int:

@@ -152,10 +152,10 @@ def test_archived_problems_are_located_and_worded() -> None:
     ]
     found = archives.archived_problems(archived, ARTICLE, where)
     assert [p.format().splitlines()[0] for p in found] == [
-        "content/articles/x/y.txt:12:5: archived[1].url: a search or a list of the archive's "
-        "copies, not one archived copy",
-        "content/articles/x/y.txt:15:5: archived[2].date: 2099-03-20, but the copy's timestamp "
-        "is 2099-03-15 01:30:00 UTC",
+        ("content/articles/x/y.txt:12:5: archived[1].url: a search or a list of the archive's "
+        "copies, not one archived copy"),
+        ("content/articles/x/y.txt:15:5: archived[2].date: 2099-03-20, but the copy's timestamp "
+        "is 2099-03-15 01:30:00 UTC"),
     ]
     assert found[1].hint == "Write the date the copy was made, from its timestamp: 2099-03-15."
     assert all(p.severity is Severity.ERROR for p in found)
