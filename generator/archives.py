@@ -226,7 +226,8 @@ def check_entry(url: str, made: str | None, article_url: str | None) -> tuple[Ar
     if isinstance(parsed, ArchiveProblem):
         return (parsed,)
     found: list[ArchiveProblem] = []
-    if parsed.service is Service.OTHER and article_url and comparable(url) == comparable(article_url):
+    own = article_url is not None and comparable(url) == comparable(article_url)
+    if parsed.service is Service.OTHER and own:
         return (ArchiveProblem(Kind.SAME_AS_ORIGINAL, url, url, article_url),)
     when = parsed.timestamp
     if when is not None and made is not None and DATE_RE.match(made) and not any(

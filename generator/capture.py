@@ -236,8 +236,11 @@ class Refusal:
 def sniff(data: bytes) -> PageKind:
     """HTML, MHTML, binary or text, from the content (never from a file name): HTML starts
     with `<!doctype html`, `<html`, or has `<head` or `<meta` in its first KB, after a byte
-    order mark, white space and comments."""
-    if signature(data) is not None or b"\x00" in data[:8192] and not _utf16_bom(data):
+    order mark, white space and comments; binary files start with a known signature, or
+    hold a NUL byte and are not UTF-8."""
+    if signature(data) is not None or (
+        b"\x00" in data[:8192] and not _utf16_bom(data) and not _is_utf8(data)
+    ):
         return PageKind.BINARY
     if _is_mhtml(data):
         return PageKind.MHTML
@@ -259,6 +262,14 @@ def sniff(data: bytes) -> PageKind:
 def signature(data: bytes) -> str | None:
     """The kind of binary file the first bytes name, if any."""
     return next((kind for magic, kind in BINARY_SIGNATURES if data.startswith(magic)), None)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _utf16_bom(data: bytes) -> bool:
@@ -325,7 +336,8 @@ def _mhtml_part(data: bytes) -> tuple[bytes, str | None, str | None] | None:
         payload = part.get_payload(decode=True)
         if not isinstance(payload, bytes):
             continue
-        return payload, part.get_content_charset(), _header(location or part.get("Content-Location"))
+        address = _header(location or part.get("Content-Location"))
+        return payload, part.get_content_charset(), address
     return None
 
 
@@ -439,8 +451,9 @@ def _jsonld_article(tree: Any) -> _JsonLd:
     by_id = {str(n["@id"]): n for n in roots if isinstance(n.get("@id"), str)}
 
     def resolve(value: Any) -> Any:
-        if isinstance(value, Mapping) and isinstance(value.get("@id"), str) and value["@id"] in by_id:
-            return {**by_id[value["@id"]], **value}
+        ref = value.get("@id") if isinstance(value, Mapping) else None
+        if isinstance(ref, str) and ref in by_id:
+            return {**by_id[ref], **value}
         return value
 
     found: Mapping[str, Any] | None = next((n for n in roots if _is_article(n)), None)
@@ -479,7 +492,8 @@ def _expand(data: Any) -> Iterator[Mapping[str, Any]]:
 def _types(node: Mapping[str, Any]) -> set[str]:
     kinds = node.get("@type")
     names = kinds if isinstance(kinds, list) else [kinds]
-    return {re.sub(r"^(?:https?://schema\.org/|schema:)", "", n) for n in names if isinstance(n, str)}
+    prefix = r"^(?:https?://schema\.org/|schema:)"
+    return {re.sub(prefix, "", n) for n in names if isinstance(n, str)}
 
 
 def _is_article(node: Mapping[str, Any]) -> bool:
@@ -645,9 +659,8 @@ def _folded(text: str) -> str:
 
 
 def _read_url(value: str) -> str | None:
-    if re.match(r"^https?://[^\s/?#]+", value, re.IGNORECASE) and not any(c.isspace() for c in value):
-        return value
-    return None
+    absolute = re.match(r"^https?://[^\s/?#]+", value, re.IGNORECASE)
+    return value if absolute and not any(c.isspace() for c in value) else None
 
 
 def _read_language(value: str) -> str | None:

@@ -198,12 +198,12 @@ def create(kind: str, name: str, content_dir: Path, text: bytes | None = None, *
         if not kept_path.exists():
             kept_path.write_bytes(text)
         kept = _shown(kept_path, content_dir)
-    fields = tuple(key for key in values or {} if key in CAPTURED_FIELDS)
+    fields: tuple[str, ...] = ()
+    if values is not None:
+        from generator.capture import FIELDS
+
+        fields = tuple(key for key in values if key in FIELDS)
     return Written(src_path, rel_path, kind, name, fields, kept)
-
-
-CAPTURED_FIELDS = ("headline", "url", "date", "modified", "author", "site_name", "language")
-"""The keys a saved page's metadata can give (generator.capture.FIELDS)."""
 
 
 def _article_body(

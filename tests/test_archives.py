@@ -106,7 +106,8 @@ def test_comparable_addresses(original: str, same: bool) -> None:
 
 
 def test_entry_agrees_with_the_article() -> None:
-    url = "https://web.archive.org/web/20990315013000/https://example.org/world/2099/03/14/monitors-doubt-attacks"
+    url = ("https://web.archive.org/web/20990315013000/"
+           "https://example.org/world/2099/03/14/monitors-doubt-attacks")
     assert archives.check_entry(url, "2099-03-15", ARTICLE) == ()
     # 01:30 UTC is still the 14th west of UTC: the editor's local date is accepted
     assert archives.check_entry(url, "2099-03-14", ARTICLE) == ()
@@ -162,8 +163,10 @@ def test_archived_problems_are_located_and_worded() -> None:
 
 
 def test_an_unrecorded_original_is_advice() -> None:
-    archived = [{"url": "https://web.archive.org/web/20990315013000/" + ARTICLE, "date": "2099-03-15"}]
+    copy = "https://web.archive.org/web/20990315013000/" + ARTICLE
+    archived = [{"url": copy, "date": "2099-03-15"}]
     (problem,) = archives.archived_problems(archived, None, where)
     assert problem.severity is Severity.WARNING
-    assert problem.message == f"archived[0].url: the copy archives {ARTICLE}, and the article has no url"
+    assert problem.message == (
+        f"archived[0].url: the copy archives {ARTICLE}, and the article has no url")
     assert archives.archived_problems("not a list", None, where) == []

@@ -4,6 +4,7 @@ on saved pages in tests/fixtures/pages/, then `check` on the content tree it wro
 from __future__ import annotations
 
 import hashlib
+import io
 import shutil
 from pathlib import Path
 from typing import Any
@@ -284,6 +285,23 @@ def test_html_is_told_by_content_not_name(
     assert data == {"headline": ""}
 
 
+def test_page_on_standard_input(
+    content: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = (PAGES / "graph.html").read_bytes()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(page)))
+    assert new_article(content, "-", "stdin", capsys)[0] == 0
+    data, text, _ = written(content, "stdin")
+    assert "capture_from" not in data and data["captured"] == TODAY
+    assert data["sha256"] == hashlib.sha256(page).hexdigest()
+    assert text.startswith("Le rapport des observateurs")
+    stub = (PAGES / "paywall.html").read_bytes()
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(stub)))
+    code, _, err = new_article(content, "-", "stdin-paywall", capsys)
+    assert code == 1
+    assert err.startswith("error: the standard input has no article text to capture")
+
+
 def test_keep_page(content: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for page, suffix in (("dateline.html", ".html"), ("capture.mhtml", ".mhtml")):
         code, out, err = new_article(content, PAGES / page, "kept-" + suffix[1:], capsys,
@@ -309,7 +327,9 @@ def test_keep_page(content: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert err.splitlines()[0] == "error: --keep-page is only for saved web pages (HTML or MHTML)"
 
 
-def test_from_a_saved_folder(tmp_path: Path, content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_from_a_saved_folder(
+    tmp_path: Path, content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     saved = tmp_path / "Downloads"
     (saved / "Monitors doubt attacks_files").mkdir(parents=True)
     (saved / "Monitors doubt attacks_files" / "site.css").write_text("body {}", "utf-8")
@@ -327,7 +347,9 @@ def test_from_a_saved_folder(tmp_path: Path, content: Path, capsys: pytest.Captu
                                    "Other.htm); say which page to capture")
 
 
-def test_declared_character_set(tmp_path: Path, content: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_declared_character_set(
+    tmp_path: Path, content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     page = (PAGES / "bare.html").read_text("utf-8").replace(
         "<html>", '<html><head><meta charset="iso-8859-1"></head>').replace(
         "Harbour board publishes", "Harbour board publishes – in full –")
@@ -349,7 +371,8 @@ def test_declared_character_set(tmp_path: Path, content: Path, capsys: pytest.Ca
 def test_plain_scaffold_lists_the_capture_keys_as_optional(
     content: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(["new", "article", "daily-example/by-hand", "--content", str(content)], capsys)[0] == 0
+    argv = ["new", "article", "daily-example/by-hand", "--content", str(content)]
+    assert run(argv, capsys)[0] == 0
     text = (content / "articles/daily-example/by-hand.txt").read_text("utf-8")
     for key in ("headline_basis", "modified", "author", "site_name", "language", "captured",
                 "capture_from", "sha256", "archived"):
@@ -399,7 +422,8 @@ def test_an_editor_corrects_a_captured_value(
         (b"x" * 1100 + b"<meta>", PageKind.TEXT),
         (b"caf\xe9", PageKind.TEXT),
         (b"%PDF-1.7\n", PageKind.BINARY),
-        (b"text\x00with a NUL", PageKind.BINARY),
+        (b"\x00\x01\xfe\xff no signature", PageKind.BINARY),
+        (b"text\x00with a NUL, in UTF-8", PageKind.TEXT),
         (b"", PageKind.TEXT),
     ],
 )
