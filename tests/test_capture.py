@@ -526,6 +526,12 @@ def test_refusals_are_facts() -> None:
                                                                              signature="png")
 
 
+@given(st.binary(max_size=400))
+def test_any_bytes_are_captured_or_refused(data: bytes) -> None:
+    for page_bytes in (data, b"<!doctype html><html><body><article>" + data):
+        assert isinstance(capture.capture_page(page_bytes), capture.Capture | capture.Refusal)
+
+
 @given(st.text())
 def test_yaml_scalars_read_back(text: str) -> None:
     record, problems = load.parse_yaml("k: " + new.yaml_scalar(text), "x.yaml", "article", "x")
