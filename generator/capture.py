@@ -342,7 +342,9 @@ def _mhtml_part(data: bytes) -> tuple[bytes, str | None, str | None] | None:
 
 
 def _header(value: Any) -> str | None:
-    return " ".join(str(value).split()) or None if value is not None else None
+    if value is None:
+        return None
+    return " ".join(str(value).split()) or None
 
 
 def decode_page(data: bytes, charset: str | None = None) -> str | Refusal:
@@ -504,11 +506,13 @@ def _clean(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def _ld_text(value: Any) -> str | None:
-    if isinstance(value, Mapping):
-        value = value.get("@id") or value.get("url") or value.get("name")
+def _ld_text(value: Any, keys: tuple[str, ...] = ()) -> str | None:
+    """A JSON-LD value as text: a string or number, the first of a list, or the first of
+    `keys` that an object has."""
     if isinstance(value, list) and value:
         value = value[0]
+    if isinstance(value, Mapping):
+        value = next((value[k] for k in keys if value.get(k)), None)
     if isinstance(value, str | int | float) and not isinstance(value, bool):
         text = _clean(html_entities.unescape(str(value)))
         return text or None
@@ -537,8 +541,9 @@ def _candidates(tree: Any, ld: _JsonLd, saved_from: Evidence | None) -> dict[str
     add("headline", Origin.JSON_LD, "headline", _ld_text(node.get("headline")))
     if "headline" not in node:
         add("headline", Origin.JSON_LD, "name", _ld_text(node.get("name")))
-    add("url", Origin.JSON_LD, "url", _ld_text(node.get("url")))
-    add("url", Origin.JSON_LD, "mainEntityOfPage", _ld_text(node.get("mainEntityOfPage")))
+    add("url", Origin.JSON_LD, "url", _ld_text(node.get("url"), ("@id", "url")))
+    add("url", Origin.JSON_LD, "mainEntityOfPage",
+        _ld_text(node.get("mainEntityOfPage"), ("@id", "url")))
     published = "datePublished" if "datePublished" in node else "dateCreated"
     add("date", Origin.JSON_LD, published, _ld_text(node.get(published)))
     add("modified", Origin.JSON_LD, "dateModified", _ld_text(node.get("dateModified")))
@@ -548,10 +553,8 @@ def _candidates(tree: Any, ld: _JsonLd, saved_from: Evidence | None) -> dict[str
     publisher = node.get("publisher")
     if isinstance(publisher, Mapping):
         add("site_name", Origin.JSON_LD, "publisher name", _ld_text(publisher.get("name")))
-    language = node.get("inLanguage")
-    if isinstance(language, Mapping):
-        language = language.get("alternateName") or language.get("name")
-    add("language", Origin.JSON_LD, "inLanguage", _ld_text(language))
+    add("language", Origin.JSON_LD, "inLanguage",
+        _ld_text(node.get("inLanguage"), ("alternateName", "name")))
 
     metas: list[tuple[str, str]] = []
     for meta in tree.iter("meta"):
