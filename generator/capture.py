@@ -11,6 +11,7 @@ import hashlib
 import html as html_entities
 import json
 import re
+import textwrap
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from typing import Any, TypeVar
 
 import lxml.html
 import trafilatura
+import yaml
 from lxml import etree
 from trafilatura.settings import Document
 from trafilatura.xml import xmltotxt
@@ -110,6 +112,7 @@ ISO_DATE_RE = re.compile(
 SLASH_DATE_RE = re.compile(r"^(\d{4})/(\d{1,2})(?:/(\d{1,2}))?$")
 CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 SAVED_FROM_RE = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.IGNORECASE)
+PARTIAL_DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 SENTENCE_END_RE = re.compile(r"[.!?…。](?:[\"'”’»)\]]*)(?:\s|$)")
 
 
@@ -903,3 +906,52 @@ def describe_refusal(refusal: Refusal, shown: str) -> tuple[str, str]:
     else:
         raise AssertionError(reason)
     return message + "; nothing was written", hint
+
+
+# --- the values as YAML -----------------------------------------------------------------------
+
+def yaml_lines(key: str, value: Any, width: int) -> list[str]:
+    """`key: value` as YAML lines: a list of text as `- item` lines, a text longer than
+    `width` folded (`>-`) when folding keeps it as it is."""
+    if isinstance(value, (list, tuple)):
+        return [f"{key}:"] + [f"  - {yaml_scalar(str(item))}" for item in value]
+    line = f"{key}: {yaml_scalar(str(value))}"
+    folded = yaml_folded(str(value), width) if len(line) > width else None
+    if folded is None:
+        return [line]
+    return [f"{key}: {folded[0]}", *folded[1:]]
+
+
+def yaml_folded(text: str, width: int) -> list[str] | None:
+    """`text` as a folded block scalar (`>-` and its lines, wrapped to `width` and indented
+    by two spaces), or None when folding would change it (leading, trailing or repeated white
+    space, a character that is not printable)."""
+    if not text.isprintable() or text != " ".join(text.split()):
+        return None
+    lines = ["  " + line for line in textwrap.wrap(
+        text, width - 2, break_long_words=False, break_on_hyphens=False)]
+    block = [">-", *lines]
+    if yaml.safe_load("k: " + "\n".join(block)) != {"k": text}:
+        return None
+    return block
+
+
+def yaml_scalar(text: str) -> str:
+    """`text` as a YAML scalar that reads back as the same text: plain when YAML leaves it
+    as it is (and for dates, which the loader keeps as text), else double-quoted with every
+    character that is not printable escaped."""
+    if PARTIAL_DATE_RE.match(text):
+        return text
+    if text and text == text.strip() and text.isprintable():
+        try:
+            plain = yaml.safe_load(f"k: {text}")
+        except yaml.YAMLError:
+            plain = None
+        if plain == {"k": text}:
+            return text
+    quoted = json.dumps(text, ensure_ascii=False)
+    return "".join(
+        char if char.isprintable() or char == " "
+        else (f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
+        for char in quoted
+    )

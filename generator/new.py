@@ -5,15 +5,12 @@ from __future__ import annotations
 import difflib
 import json
 import os
-import re
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from generator.errors import UserError
 from generator.load import ID_RE
@@ -63,9 +60,6 @@ the content folder: kept for the desk, never read by `check` nor published."""
 
 PAGE_SUFFIXES = (".html", ".htm", ".xhtml", ".mhtml", ".mht")
 """Names of saved pages, for finding the page in a folder the browser saved."""
-
-PARTIAL_DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-
 
 @dataclass(frozen=True, slots=True)
 class Written:
@@ -281,6 +275,8 @@ def render_scaffold(kind: str, root: Mapping[str, Any], schema_ref: str,
     lines = [f"# yaml-language-server: $schema={schema_ref}"]
     lines += _comment(INTRO[kind], "")
     if values is not None:
+        from generator import capture
+
         lines += ["#"] + _comment(CAPTURED, "")
     lines.append("")
     required = set(root.get("required", ())) | set(root.get("then", {}).get("required", ()))
@@ -289,7 +285,7 @@ def render_scaffold(kind: str, root: Mapping[str, Any], schema_ref: str,
         if values is not None and key in values:
             if i and not filled:
                 lines.append("")
-            lines += _filled(key, values[key])
+            lines += capture.yaml_lines(key, values[key], WIDTH)
             filled = True
             continue
         if i:
@@ -297,51 +293,6 @@ def render_scaffold(kind: str, root: Mapping[str, Any], schema_ref: str,
         lines += _property(key, prop, key in required, "", commented=False)
         filled = False
     return "\n".join(lines) + "\n"
-
-
-def _filled(key: str, value: Any) -> list[str]:
-    if isinstance(value, (list, tuple)):
-        return [f"{key}:"] + [f"  - {yaml_scalar(str(item))}" for item in value]
-    line = f"{key}: {yaml_scalar(str(value))}"
-    if len(line) <= WIDTH:
-        return [line]
-    return [f"{key}: {folded}" if i == 0 else folded
-            for i, folded in enumerate(yaml_folded(str(value)) or [line.split(": ", 1)[1]])]
-
-
-def yaml_folded(text: str) -> list[str] | None:
-    """`text` as a folded block scalar (`>-` and its lines, wrapped to WIDTH and indented by
-    two spaces), or None when folding would change it (leading, trailing or repeated white
-    space, a character that is not printable)."""
-    if not text.isprintable() or text != " ".join(text.split()):
-        return None
-    lines = ["  " + line for line in textwrap.wrap(
-        text, WIDTH - 2, break_long_words=False, break_on_hyphens=False)]
-    block = [">-", *lines]
-    if yaml.safe_load("k: " + "\n".join(block)) != {"k": text}:
-        return None
-    return block
-
-
-def yaml_scalar(text: str) -> str:
-    """`text` as a YAML scalar that reads back as the same text: plain when YAML leaves it
-    as it is (and for dates, which the loader keeps as text), else double-quoted with every
-    character that is not printable escaped."""
-    if PARTIAL_DATE_RE.match(text):
-        return text
-    if text and text == text.strip() and text.isprintable():
-        try:
-            plain = yaml.safe_load(f"k: {text}")
-        except yaml.YAMLError:
-            plain = None
-        if plain == {"k": text}:
-            return text
-    quoted = json.dumps(text, ensure_ascii=False)
-    return "".join(
-        char if char.isprintable() or char == " "
-        else (f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
-        for char in quoted
-    )
 
 
 def _comment(text: str, indent: str) -> list[str]:

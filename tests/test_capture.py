@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from generator import capture, cli, load, new
+from generator import capture, cli, load
 from generator.capture import Origin, PageKind, Reason
 
 MINIMAL = Path(__file__).parent / "trees" / "minimal" / "content"
@@ -534,13 +534,13 @@ def test_any_bytes_are_captured_or_refused(data: bytes) -> None:
 
 @given(st.text())
 def test_yaml_scalars_read_back(text: str) -> None:
-    record, problems = load.parse_yaml("k: " + new.yaml_scalar(text), "x.yaml", "article", "x")
+    record, problems = load.parse_yaml("k: " + capture.yaml_scalar(text), "x.yaml", "article", "x")
     assert problems == [] and record is not None and record.data == {"k": text}
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1))
 def test_folded_values_read_back(text: str) -> None:
-    block = new.yaml_folded(text)
+    block = capture.yaml_folded(text, 92)
     if block is None:
         return
     record, _ = load.parse_yaml("k: " + "\n".join(block), "x.yaml", "article", "x")
