@@ -149,6 +149,13 @@ def create(kind: str, name: str, content_dir: Path, text: bytes | None = None, *
         )
     if text is not None and kind != "article":
         raise UserError("--from is only for articles", "Use: python -m generator new article OUTLET/SLUG --from FILE")
+    src_path = target_path(kind, name, content_dir)
+    rel_path = _shown(src_path, content_dir)
+    if src_path.exists():
+        raise UserError(
+            f"{rel_path} already exists; nothing was written",
+            "Edit the existing file, or choose another name.",
+        )
     values: dict[str, Any] | None = None
     page_suffix: str | None = None
     body = text
@@ -157,13 +164,6 @@ def create(kind: str, name: str, content_dir: Path, text: bytes | None = None, *
     if keep_page and page_suffix is None:
         raise UserError("--keep-page is only for saved web pages (HTML or MHTML)",
                         "Leave out --keep-page: a text file is itself the capture.")
-    src_path = target_path(kind, name, content_dir)
-    rel_path = _shown(src_path, content_dir)
-    if src_path.exists():
-        raise UserError(
-            f"{rel_path} already exists; nothing was written",
-            "Edit the existing file, or choose another name.",
-        )
     kept_path = None
     if keep_page and page_suffix is not None:
         kept_path = content_dir.parent / CAPTURES / name.split("/")[0] / (name.split("/")[1] + page_suffix)

@@ -268,6 +268,16 @@ def test_pages_without_an_article(
     assert not (content.parent / "captures").exists()
 
 
+def test_the_name_is_checked_before_the_page(
+    content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(["new", "article", "no-such-outlet/story", "--from",
+                        str(PAGES / "paywall.html"), "--content", str(content)], capsys)
+    assert code == 1
+    assert err.splitlines()[0] == ("error: no outlet 'no-such-outlet': "
+                                   "content/outlets/no-such-outlet.yaml does not exist")
+
+
 def test_html_is_told_by_content_not_name(
     tmp_path: Path, content: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
