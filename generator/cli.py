@@ -67,8 +67,12 @@ def _parser() -> argparse.ArgumentParser:
                      "article OUTLET/SLUG, e.g. redstate/thanks-joe")
     new.add_argument("--content", default="content", help="content folder (default: content)")
     new.add_argument("--from", dest="from_file", metavar="FILE",
-                     help="articles only: the captured article text, copied byte for byte "
-                     "after the front matter (- reads standard input)")
+                     help="articles only: a page saved from the browser (.html, .mhtml), whose "
+                     "text and metadata are captured; or the article's text, copied byte for "
+                     "byte after the front matter (- reads standard input)")
+    new.add_argument("--keep-page", action="store_true",
+                     help="with --from a saved page: also copy it to "
+                     "captures/OUTLET/SLUG.html beside the content folder (never published)")
 
     serve = commands.add_parser(
         "serve", help="build, serve on 127.0.0.1 and rebuild on change (live reload)",
@@ -237,20 +241,32 @@ def _new(args: argparse.Namespace) -> int:
     from generator import new
 
     text: bytes | None = None
+    source_name: str | None = None
     try:
         if args.from_file == "-":
             text = sys.stdin.buffer.read()
         elif args.from_file is not None:
-            text = Path(args.from_file).read_bytes()
+            path = Path(args.from_file)
+            if path.is_dir():
+                path = new.saved_page_in(path)
+            text = path.read_bytes()
+            source_name = path.name
     except OSError as exc:
         _print_error(f"cannot read {args.from_file}: {exc.strerror or exc}",
                      "Pass the file that holds the article text, or - for standard input.")
         return 1
-    written = new.create(args.kind, args.name, Path(args.content), text)
+    written = new.create(args.kind, args.name, Path(args.content), text,
+                         source_name=source_name, keep_page=args.keep_page)
     print(f"wrote {written.rel_path}")
+    if written.kept:
+        print(f"kept the saved page as {written.kept}")
     if args.kind == "article" and text is None:
         print("next: fill in the front matter, paste the article text as captured after the "
               "second --- line, then run: python -m generator check " + args.content)
+    elif written.fields:
+        print("read from the page: " + ", ".join(written.fields))
+        print("next: check each value against the article (its _basis says where it was read), "
+              "fill in the rest, then run: python -m generator check " + args.content)
     else:
         print("next: fill in the empty values, then run: python -m generator check " + args.content)
     return 0

@@ -128,6 +128,8 @@ PATTERN_SAMPLES = {
     "^[A-Z]{2}$": (["GB", "US"], ["gb", "GBR"]),
     "partial-date": (["2021", "2021-08", "2021-08-17"], ["2021-13", "21-08", "2021-8", "Aug 2021"]),
     "http-url": (["https://example.org/a", "http://x.org"], ["ftp://x.org", "example.org", "javascript:x"]),
+    "^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$": (["en", "en-GB", "fr-FR", "zh-Hant-TW"], ["EN", "en_GB", "e", "en-"]),
+    "^[0-9a-f]{64}$": (["0" * 64, "7ef1321b" * 8], ["0" * 63, "0" * 65, "A" * 64, "g" * 64]),
 }
 
 
