@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import jsonschema
 
+from generator import archives
 from generator.errors import Location, Problem
 from generator.load import JsonPath, Loaded, PageFile, Record
 from generator.model import GLOSSARY_RE, VOCABULARIES, PartialDate
@@ -43,6 +44,10 @@ def validate(loaded: Loaded, base_url: str | None = None) -> Validated:
         if found:
             broken.add(record.rel_path)
     problems.extend(check_references(loaded.records, loaded.unreadable))
+    for record in loaded.records:
+        if record.kind == "article" and isinstance(record.data, dict):
+            problems.extend(archives.archived_problems(
+                record.data.get("archived"), record.data.get("url"), record.where))
     pages = []
     for page in loaded.pages:
         found_page = check_page(page)

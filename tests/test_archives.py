@@ -4,6 +4,7 @@ article's `archived:` entries."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -170,3 +171,21 @@ def test_an_unrecorded_original_is_advice() -> None:
     assert problem.message == (
         f"archived[0].url: the copy archives {ARTICLE}, and the article has no url")
     assert archives.archived_problems("not a list", None, where) == []
+
+
+def test_check_reports_an_archived_copy_that_disagrees(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Through the command line: validate calls the archive rules on every article."""
+    from conftest import RENDERING, copy_tree, replace_in
+
+    from generator import cli
+
+    content = copy_tree(RENDERING, tmp_path, lambda c: replace_in(
+        c / "articles" / "redstate" / "thanks-joe.txt", "date: 2022\n",
+        "date: 2022\narchived:\n  - url: https://web.archive.org/web/20220615120000/"
+        "https://redstate.example/thanks-joe\n    date: 2022-06-20\n"))
+    assert cli.main(["check", str(content)]) == 1
+    first = capsys.readouterr().err.splitlines()[0]
+    assert first == ("content/articles/redstate/thanks-joe.txt:7:11: archived[0].date: 2022-06-20, "
+                     "but the copy's timestamp is 2022-06-15 12:00:00 UTC")
