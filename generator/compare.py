@@ -1,5 +1,6 @@
-"""The Site and its spans -> how each outlet's words compare with the source passage (facts),
-and a problem where the editor's stated reading disagrees."""
+"""The Site and its spans -> how each outlet's words compare with the source passage (facts).
+
+Where an editor's stated reading disagrees with the comparison, a problem says so."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The content model: frozen, fully resolved objects (assemble's output), and the facts that
-the anchor and compare stages find about them. No words for readers: the theme has those."""
+"""Records -> the content model: frozen, fully resolved objects, and what anchor and compare find.
+
+No words for readers here: the theme has those."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""A theme folder, node_modules and admin/ -> the Theme and the files the site ships as they are (I/O).
+"""A theme folder, node_modules and admin/ -> the Theme, and the files the site ships (I/O).
 
 This is the load stage for everything that is not content: templates, static files and the
 labels (every word the theme gives readers), lunr.js, and the browser editor."""

@@ -1,5 +1,4 @@
-"""Raw records -> problems: shape (JSON Schema), references between files, editorial rules,
-pages and site settings; and the records that passed."""
+"""Raw records -> problems (shape, references, editorial rules, pages, settings) and what passed."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""SiteViews and a Theme -> every page and file the theme renders, as (out path, bytes), one
-at a time: pages, feeds, sitemap, the claims export, the theme's static files, _headers."""
+"""SiteViews and a Theme -> every page and file the theme renders, as (out path, bytes).
+
+One at a time: pages, feeds, sitemap, the claims export, the theme's static files, _headers."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""The Site, its spans and comparisons -> SiteViews: the editorial derivations the pages show
-(display order, contexts, links, propagation chains, article groups, outlet records, lists)."""
+"""The Site, its spans and comparisons -> SiteViews: the editorial derivations pages show.
+
+Display order, contexts, links, propagation chains, article groups, outlet records, lists."""
 
 from __future__ import annotations
 
