@@ -226,6 +226,7 @@ def generate(claims: int, seed: int = 1) -> dict[str, str]:
             f"publisher: {_q(publisher)}",
             f"kind: {kind}",
             f"date: \"{2019 + source_index}-0{source_index + 3}\"",
+            "date_kind: dated",
             "notes: Synthetic source for benchmarks.",
             "passages:",
         ]
@@ -298,9 +299,12 @@ def generate(claims: int, seed: int = 1) -> dict[str, str]:
         lines = [
             f"claim: {_q(plan.claim)}",
             f"status: {plan.status}",
+            f"finding: {_q(words.sentence(8, 14))}",
         ]
         if plan.status != "unlocated":
             lines += ["primary:", f"  source: {source_id}", f"  passage: p-{plan.index:05d}"]
+        if plan.status == "outdated":
+            lines.append(f"superseded_by: {SOURCES[(plan.source + 1) % len(SOURCES)][0]}")
         lines.append("verdict: |")
         lines += [("  " + line).rstrip() for line in verdict.splitlines()]
         lines.append(f"reviewed: \"{_date(rng)}\"")
@@ -311,6 +315,9 @@ def generate(claims: int, seed: int = 1) -> dict[str, str]:
             lines.append(f"  - article: {_article_id(article_index)}")
             lines.append(f"    quote: {_q(quotes[(plan.index, variant)])}")
             lines.append(f"    attribution: {ATTRIBUTIONS[variant]}")
+            if ATTRIBUTIONS[variant] == "wrong":
+                other = SOURCES[(plan.source + 1) % len(SOURCES)][0]
+                lines.append(f"    credited_to: {{source: {other}}}")
         files[f"claims/{plan.id}.yaml"] = "\n".join(lines) + "\n"
     return files
 

@@ -10,19 +10,26 @@ from generator.model import (
     Appearance,
     Article,
     Attribution,
+    Change,
     Cite,
     CiteKind,
     Claim,
-    Fidelity,
+    Credit,
+    DateKind,
+    Editor,
+    Meaning,
     Outlet,
     Page,
     PartialDate,
     Passage,
     Publisher,
+    Quotation,
+    Reading,
     Site,
     Source,
     Status,
     Update,
+    UpdateKind,
 )
 
 NO_DATE = PartialDate(1970, 1, 1)
@@ -60,15 +67,18 @@ def assemble(
     spellings: tuple[tuple[str, ...], ...] = ()
     if spellings_record is not None:
         spellings = tuple(tuple(group) for group in spellings_record.data.get("groups", []))
-    claims = tuple(
-        claim
-        for _rid, record in sorted(by_kind.get("claim", {}).items())
-        if (claim := _claim(record, sources, articles)) is not None
-    )
     pages = tuple(_page(page_file) for page_file in sorted(page_files, key=lambda p: p.id))
 
     site_record = by_kind.get("site", {}).get("site")
     data = site_record.data if site_record is not None else NO_SETTINGS
+    editors = {
+        e["id"]: Editor(e["id"], e["name"], e.get("url")) for e in data.get("editors", [])
+    }
+    claims = tuple(
+        claim
+        for _rid, record in sorted(by_kind.get("claim", {}).items())
+        if (claim := _claim(record, sources, articles, editors)) is not None
+    )
     url = base_url or data["base_url"]
     dates = [c.reviewed for c in claims] + [u.date for c in claims for u in c.updates]
     return Site(
@@ -76,8 +86,15 @@ def assemble(
         base_url=url if url.endswith("/") else url + "/",
         language=data["language"],
         description=data.get("description", ""),
-        publisher=Publisher(data["publisher"]["name"], data["publisher"]["url"]),
-        corrections_url=data.get("corrections_url"),
+        publisher=Publisher(
+            name=data["publisher"]["name"],
+            url=data["publisher"]["url"],
+            contact=data["publisher"].get("contact"),
+            owner=data["publisher"].get("owner"),
+            funding=data["publisher"].get("funding"),
+        ),
+        repository=data.get("repository"),
+        editors=tuple(editors.values()),
         theme=theme_dir,
         publish_article_text=bool(data.get("publish_article_text", False)),
         build_date=max(dates, default=NO_DATE),
@@ -117,6 +134,7 @@ def _source(record: Record) -> Source:
         url=d.get("url"),
         kind=d.get("kind"),
         notes=d.get("notes"),
+        date_kind=DateKind(d["date_kind"]) if "date_kind" in d else None,
         passages=tuple(
             Passage(
                 id=p["id"],
@@ -126,6 +144,8 @@ def _source(record: Record) -> Source:
                 basis=p.get("basis"),
                 rests_on=tuple(p.get("rests_on", ())),
                 url=p.get("url"),
+                read_on=p.get("read_on", "document"),
+                may_rest_on=tuple(p.get("may_rest_on", ())),
             )
             for p in d.get("passages", [])
         ),
@@ -155,7 +175,8 @@ def _article(record: Record, outlet: Outlet) -> Article:
 
 
 def _claim(
-    record: Record, sources: Mapping[str, Source], articles: Mapping[str, Article]
+    record: Record, sources: Mapping[str, Source], articles: Mapping[str, Article],
+    editors: Mapping[str, Editor],
 ) -> Claim | None:
     d = record.data
     source = passage = None
@@ -168,21 +189,30 @@ def _claim(
             passage = next((p for p in source.passages if p.id == primary["passage"]), None)
             if passage is None:
                 return None
+    superseded_by = sources.get(d["superseded_by"]) if "superseded_by" in d else None
     return Claim(
         id=record.id,
         claim=d["claim"],
+        short=d.get("short", d["claim"]),
         status=Status(d["status"]),
+        finding=d.get("finding"),
+        draft=bool(d.get("draft", False)),
         source=source,
         passage=passage,
+        superseded_by=superseded_by,
         verdict=d["verdict"],
         reviewed=PartialDate.parse(d["reviewed"]),
+        reviewed_by=tuple(editors[e] for e in d.get("reviewed_by", ()) if e in editors),
         tags=tuple(d.get("tags", ())),
         appearances=tuple(
             _appearance(record, i, a, articles[a["article"]])
             for i, a in enumerate(d.get("appearances", []))
             if a["article"] in articles
         ),
-        updates=tuple(Update(PartialDate.parse(u["date"]), u["note"]) for u in d.get("updates", [])),
+        updates=tuple(
+            Update(PartialDate.parse(u["date"]), UpdateKind(u["kind"]), u["note"])
+            for u in d.get("updates", [])
+        ),
         rel_path=record.rel_path,
     )
 
@@ -195,11 +225,26 @@ def _appearance(record: Record, i: int, a: Mapping[str, Any], article: Article) 
         prefix=a.get("prefix"),
         suffix=a.get("suffix"),
         attribution=Attribution(a["attribution"]),
+        credited_to=_credit(a["credited_to"]) if "credited_to" in a else None,
+        reading=_reading(a["fidelity"]) if "fidelity" in a else None,
         note=a.get("note"),
-        stated_fidelity=Fidelity(a["fidelity"]) if "fidelity" in a else None,
-        fidelity_reason=a.get("fidelity_reason"),
         quote_at=record.where(("appearances", i, "quote")),
-        fidelity_at=record.where(("appearances", i, "fidelity")),
+        at=record.where(("appearances", i)),
+    )
+
+
+def _credit(value: Mapping[str, Any]) -> Credit:
+    ((kind, ref),) = value.items()
+    return Credit("nothing") if kind == "nothing" else Credit(kind, ref)
+
+
+def _reading(d: Mapping[str, Any]) -> Reading:
+    return Reading(
+        quotation=Quotation(d["quotation"]),
+        meaning=Meaning(d["meaning"]),
+        changes=tuple(Change(c) for c in d.get("changes", ())),
+        dismissed=tuple(Change(c) for c in d.get("dismissed", ())),
+        reason=d["reason"],
     )
 
 

@@ -40,15 +40,4 @@ def compare_site(site: Site, spans: dict[AppearanceKey, Span]) -> Compared:
                     article.text[span.start : span.end], passage.text, site.spellings
                 )
             results[key] = result
-            stated = appearance.stated_fidelity
-            disagreement = fidelity.contradiction(stated, result) if stated else None
-            if disagreement:
-                problems.append(
-                    Problem(
-                        appearance.fidelity_at,
-                        f"appearances[{appearance.index}].fidelity: {disagreement}",
-                        "Remove `fidelity:` to accept the computed class, or correct the quote "
-                        "or the source passage.",
-                    )
-                )
     return Compared(results, tuple(problems))

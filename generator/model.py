@@ -42,6 +42,71 @@ class Attribution(Enum):
     """Names a source that is not where the claim comes from."""
 
 
+class Quotation(Enum):
+    """The editor's reading of what happened to the words inside the outlet's quotation marks."""
+
+    EXACT = "exact"
+    HOUSE_SPELLING = "house-spelling"
+    """Exactly, but for spellings the site treats as the same (Al-Qaida, al-Qaeda)."""
+    CHANGED = "changed"
+    NONE = "none"
+    """Nothing quoted: the outlet's own words."""
+
+
+class Meaning(Enum):
+    """The editor's reading of whether the outlet's words keep the source's meaning."""
+
+    PRESERVED = "preserved"
+    CHANGED = "changed"
+    NOT_COMPARABLE = "not-comparable"
+    """The passage's only known wording rests on this outlet: comparing would prove nothing."""
+
+
+class Change(Enum):
+    """A kind of meaning change, as editors name it and as the comparison detects it."""
+
+    NEGATION = "negation"
+    """A negation dropped or added."""
+    NUMBER = "number"
+    """A number or a date changed."""
+    QUANTIFIER = "quantifier"
+    """A quantifier changed ("some" for "all")."""
+    HEDGE = "hedge"
+    """A hedge, or the attribution of an assessment, dropped ("believed", "according to")."""
+    SUBJECT = "subject"
+    """The subject substituted, or widened (a group named for its branch)."""
+    WORD = "word"
+    """A word inside quotation marks replaced by another."""
+    QUALIFIER = "qualifier"
+    """A qualifier or modifier moved to another noun, or dropped from the noun it restricted."""
+    ASSERTION = "assertion"
+    """An assertion the source does not make, added in the outlet's own words."""
+
+
+class UpdateKind(Enum):
+    """What a change to an entry was."""
+
+    CORRECTION = "correction"
+    """Something the entry said was wrong."""
+    CLARIFICATION = "clarification"
+    """Something it said was unclear or could mislead."""
+    UPDATE = "update"
+    """New information."""
+
+
+class DateKind(Enum):
+    """What a source's date is."""
+
+    DATED = "dated"
+    """The document's own date."""
+    RELEASED = "released"
+    """When it was made public."""
+    DISTRIBUTED = "distributed"
+    """When it was distributed (as UN documents are)."""
+    DELIVERED = "delivered"
+    """When a speech or remarks were delivered."""
+
+
 class Fidelity(Enum):
     """How closely an outlet's words follow the primary-source passage."""
 
@@ -76,7 +141,7 @@ class CiteKind(Enum):
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-VOCABULARIES = ("status", "attribution", "fidelity", "flag")
+VOCABULARIES = ("status", "attribution", "quotation", "meaning", "change", "fidelity", "flag")
 """The closed vocabularies a page can list with their labels (`{{ glossary: status }}`)."""
 
 GLOSSARY_RE = re.compile(r"^\{\{ *glossary: *([a-z-]+) *\}\}[ \t]*$", re.MULTILINE)
@@ -130,6 +195,17 @@ class PartialDate:
 class Publisher:
     name: str
     url: str
+    contact: str | None = None
+    """How readers report an error: an https:// address or an e-mail address."""
+    owner: str | None = None
+    funding: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Editor:
+    id: str
+    name: str
+    url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +235,11 @@ class Passage:
     """Outlet ids whose reporting is the only known source of this wording."""
     url: str | None
     """Where the words were read, if that is not the source's own url."""
+    read_on: str = "document"
+    """For checked words: `document` (read in it) or `official-page` (on its official page)."""
+    may_rest_on: tuple[str, ...] = ()
+    """Outlet ids whose reporting the wording may come from: comparisons with them are not
+    independent."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +254,8 @@ class Source:
     kind: str | None
     notes: str | None
     passages: tuple[Passage, ...]
+    date_kind: DateKind | None = None
+    """What `date` is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +265,29 @@ class Cite:
     kind: CiteKind
     ref: str
     """A source id, an article id, or the intermediary's name."""
+
+
+@dataclass(frozen=True, slots=True)
+class Credit:
+    """What an outlet credits for its words: a source, an article, an outlet, a named
+    intermediary, or nothing (kind NOTHING, ref empty)."""
+
+    kind: str
+    """`source`, `article`, `outlet`, `name` or `nothing`."""
+    ref: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """The editor's reading of an appearance: what is published about it."""
+
+    quotation: Quotation
+    meaning: Meaning
+    changes: tuple[Change, ...]
+    """How the meaning changed (empty unless `meaning` is CHANGED)."""
+    dismissed: tuple[Change, ...]
+    """Kinds of change the comparison suggested that the editor found not to apply."""
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -220,19 +326,21 @@ class Appearance:
     prefix: str | None
     suffix: str | None
     attribution: Attribution
+    credited_to: Credit | None
+    """What the outlet credits, when the editor recorded it."""
+    reading: Reading | None
+    """The editor's reading; None while the appearance is not yet reviewed."""
     note: str | None
-    stated_fidelity: Fidelity | None
-    """The editor's reading of the fidelity, if stated."""
-    fidelity_reason: str | None
     quote_at: Location
     """Where the quote is written (for the problems that anchoring finds)."""
-    fidelity_at: Location
-    """Where the stated fidelity is written, or the appearance itself."""
+    at: Location
+    """Where the appearance is written (for advice about its reading)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Update:
     date: PartialDate
+    kind: UpdateKind
     note: str
 
 
@@ -240,12 +348,20 @@ class Update:
 class Claim:
     id: str
     claim: str
+    """The claim in one sentence, in full."""
+    short: str
+    """Its short form for titles (the claim itself when none is given)."""
     status: Status
+    finding: str | None
+    """What the site found, in one sentence; None only in a draft."""
+    draft: bool
     source: Source | None
     passage: Passage | None
+    superseded_by: Source | None
     verdict: str
     """Markdown."""
     reviewed: PartialDate
+    reviewed_by: tuple[Editor, ...]
     tags: tuple[str, ...]
     appearances: tuple[Appearance, ...]
     """In the order written in the claim's file."""
@@ -289,8 +405,9 @@ class Site:
     """By id."""
     spellings: tuple[tuple[str, ...], ...] = field(default=())
     """Groups of spellings that mean the same thing."""
-    corrections_url: str | None = None
-    """Where readers report an error; None when the site names no such place."""
+    repository: str | None = None
+    """The public repository the site is built from."""
+    editors: tuple[Editor, ...] = ()
 
 
 # What the anchor and compare stages find: facts about the content, keyed by appearance.

@@ -270,7 +270,7 @@ def render_scaffold(kind: str, root: Mapping[str, Any], schema_ref: str,
 
         lines += ["#"] + _comment(CAPTURED, "")
     lines.append("")
-    required = set(root.get("required", ())) | set(root.get("then", {}).get("required", ()))
+    required = set(root.get("required", ())) | _required_by_default(root)
     filled = False
     for i, (key, prop) in enumerate(root.get("properties", {}).items()):
         if values is not None and key in values:
@@ -284,6 +284,19 @@ def render_scaffold(kind: str, root: Mapping[str, Any], schema_ref: str,
         lines += _property(key, prop, key in required, "", commented=False)
         filled = False
     return "\n".join(lines) + "\n"
+
+
+def _required_by_default(root: Mapping[str, Any]) -> set[str]:
+    """Keys that an if/then/else of the schema requires of a new entry: those `then` asks for
+    when its condition is a `not` (true of the usual value: a status that is not
+    unlocated), and those `else` asks for (a claim that is not a draft needs a finding)."""
+    found: set[str] = set()
+    for part in (root, *root.get("allOf", ())):
+        condition = part.get("if", {})
+        if any("not" in prop for prop in condition.get("properties", {}).values()):
+            found |= set(part.get("then", {}).get("required", ()))
+        found |= set(part.get("else", {}).get("required", ()))
+    return found
 
 
 def _comment(text: str, indent: str) -> list[str]:

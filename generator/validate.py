@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -76,6 +77,23 @@ def check_url(text: str) -> str:
     return text
 
 
+EMAIL_RE = re.compile(r"^[^@\s<>()\[\],;:\"]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+
+
+def check_contact(text: str) -> str:
+    """An https:// address or an e-mail address (written plain or as mailto:), or ValueError."""
+    address = text.removeprefix("mailto:")
+    if EMAIL_RE.match(address):
+        return text
+    if text.startswith(("http://", "https://")):
+        return check_url(text)
+    raise ValueError(f"{text!r} is neither an https:// address nor an e-mail address")
+
+
+def _is_contact(value: Any) -> bool:
+    return not isinstance(value, str) or bool(check_contact(value))
+
+
 def _is_date(value: Any) -> bool:
     return not isinstance(value, str) or bool(PartialDate.parse(value))
 
@@ -87,6 +105,7 @@ def _is_url(value: Any) -> bool:
 FORMATS = jsonschema.FormatChecker(formats=())
 FORMATS.checks("partial-date", raises=ValueError)(_is_date)
 FORMATS.checks("http-url", raises=ValueError)(_is_url)
+FORMATS.checks("contact", raises=ValueError)(_is_contact)
 
 
 @cache
@@ -266,11 +285,12 @@ def _dependencies(e: _Error) -> list[Problem]:
             continue
         for needed in needs:
             if needed not in instance:
+                description = e.node.get("properties", {}).get(needed, {}).get("description", "")
                 out.append(
                     Problem(
-                        e.where,
+                        e.record.where_key(e.path + (trigger,)),
                         f"{e.prefix}{trigger!r} needs {needed!r} beside it",
-                        f"Add `{needed}:` saying why (see docs/format.md).",
+                        f"Add `{needed}:`. " + (description or "See docs/format.md."),
                     )
                 )
     return out
@@ -311,17 +331,22 @@ def _type(e: _Error) -> list[Problem]:
         hint = "Write true or false (YAML words such as yes, no, on, off are read as text here)."
     elif "array" in names:
         hint = "Write a list: `[a, b]` or one `- item` per line."
+    elif "object" in names and e.node.get("properties"):
+        keys = ", ".join(e.node["properties"])
+        hint = f"Write it as a mapping of {keys} (see docs/format.md)."
     return [Problem(e.where, f"{e.prefix}expected {wanted}; got {_kind(e.instance)}", hint)]
 
 
 _FORMAT_HINTS = {
     "partial-date": "Write the date at the precision known: 2021, 2021-08 or 2021-08-17.",
     "http-url": "Use a full address starting with https:// (or http://).",
+    "contact": "Write the address of a form or contact page (https://...) or an e-mail address.",
 }
 
 
 def _format(e: _Error) -> list[Problem]:
-    checker = {"partial-date": PartialDate.parse, "http-url": check_url}.get(str(e.value))
+    checker = {"partial-date": PartialDate.parse, "http-url": check_url,
+               "contact": check_contact}.get(str(e.value))
     message = f"{_kind(e.instance)} is not valid here"
     if checker is not None and isinstance(e.instance, str):
         try:
@@ -357,6 +382,33 @@ def _min_length(e: _Error) -> list[Problem]:
     return [Problem(e.where, f"{e.prefix}must not be empty", "Write a value or remove the key.")]
 
 
+def _max_length(e: _Error) -> list[Problem]:
+    return [Problem(
+        e.where,
+        f"{e.prefix}{len(str(e.instance))} characters; at most {e.value}",
+        "Say it shorter: " + (e.node.get("description") or "see docs/format.md."),
+    )]
+
+
+def _one_of(e: _Error) -> list[Problem]:
+    choices = []
+    for option in e.value:
+        if "enum" in option:
+            choices += [str(v) for v in option["enum"]]
+        for key in option.get("properties", {}):
+            choices.append(f"{key}: ...")
+    return [Problem(
+        e.where,
+        f"{e.prefix}expected one of: {', '.join(choices)}; got {_kind(e.instance)}",
+        e.node.get("description", "") or "See docs/format.md.",
+    )]
+
+
+def _const(e: _Error) -> list[Problem]:
+    return [Problem(e.where, f"{e.prefix}expected {json.dumps(e.value)}; got {_kind(e.instance)}",
+                    e.node.get("description", "") or "See docs/format.md.")]
+
+
 def _min_items(e: _Error) -> list[Problem]:
     return [Problem(e.where, f"{e.prefix}needs at least {e.value} items", "")]
 
@@ -385,6 +437,9 @@ _TRANSLATIONS: dict[str, Callable[[_Error], list[Problem]]] = {
     "format": _format,
     "pattern": _pattern,
     "minLength": _min_length,
+    "maxLength": _max_length,
+    "oneOf": _one_of,
+    "const": _const,
     "minItems": _min_items,
     "uniqueItems": _unique_items,
     "minProperties": _one_property,
@@ -475,22 +530,21 @@ def check_references(
                 dangling(article, ("cites", i, "article"), "article", cite.get("article"),
                          articles, in_articles)
 
+    editors = _editor_ids(by_kind.get("site", {}).get("site"))
     for claim in by_kind.get("claim", {}).values():
         if claim is None:
             continue
         data = claim.data if isinstance(claim.data, dict) else {}
         primary = data.get("primary")
-        status = data.get("status")
-        if isinstance(primary, dict) and isinstance(primary.get("source"), str):
-            source_id = primary["source"]
+        cited: Mapping[str, Any] | None = None
+        source_id = primary.get("source") if isinstance(primary, dict) else None
+        if isinstance(source_id, str):
             missing = dangling(claim, ("primary", "source"), "source", source_id, sources,
                                in_sources)
-            if not missing and isinstance(primary.get("passage"), str):
-                pid = primary["passage"]
+            pid = primary.get("passage") if isinstance(primary, dict) else None
+            if not missing and isinstance(pid, str) and sources[source_id] is not None:
                 known = passages.get(source_id, {})
-                if sources[source_id] is None:
-                    pass  # the source file could not be read; reported there
-                elif pid not in known:
+                if pid not in known:
                     listed = ", ".join(sorted(known)) or "none"
                     problems.append(
                         Problem(
@@ -499,31 +553,22 @@ def check_references(
                             nearest(pid, known) + f"Its passages: {listed}.",
                         )
                     )
-                elif status == "confirmed" and known[pid].get("checked") is not True:
-                    problems.append(
-                        Problem(
-                            claim.where(("status",)),
-                            "status: a claim cannot be confirmed against a passage that was not checked",
-                            f"Passage {pid!r} of {source_id!r} has checked: false. Use `unchecked` until "
-                            "its words are read in the document, then set checked: true with a locator.",
-                        )
-                    )
-            if status == "confirmed" and "passage" not in primary and source_id in sources:
-                problems.append(
-                    Problem(
-                        claim.where(("status",)),
-                        "status: a confirmed claim needs the passage that confirms it",
-                        "Add primary.passage naming a checked passage of the source, or use `unchecked`.",
-                    )
-                )
-            if status == "unlocated":
-                problems.append(
-                    Problem(
-                        claim.where(("status",)),
-                        "status: unlocated means no primary source was identified, but primary names one",
-                        "Remove `primary:` or choose another status (e.g. unchecked).",
-                    )
-                )
+                else:
+                    cited = known[pid]
+        problems.extend(_status_rules(claim, data, cited, sources))
+        superseding = data.get("superseded_by")
+        if not dangling(claim, ("superseded_by",), "source", superseding, sources,
+                        in_sources) and isinstance(superseding, str) and superseding == source_id:
+                problems.append(Problem(
+                    claim.where(("superseded_by",)),
+                    "superseded_by: names the claim's own primary source",
+                    "Name the later source that supersedes it.",
+                ))
+        for j, editor in enumerate(_list(data, "reviewed_by")):
+            if editors is not None:
+                dangling(claim, ("reviewed_by", j), "editor", editor, editors,
+                         "List the editor under site.yaml's editors (id and name).")
+        problems.extend(_update_rules(claim, data))
         seen_quotes: dict[tuple[str, str, str, str], int] = {}
         for i, appearance in enumerate(_list(data, "appearances")):
             if not isinstance(appearance, dict):
@@ -531,6 +576,8 @@ def check_references(
             article_id = appearance.get("article")
             dangling(claim, ("appearances", i, "article"), "article", article_id, articles,
                      in_articles)
+            problems.extend(_credit_rules(claim, i, appearance, source_id, dangling, sources,
+                                          articles, outlets))
             key = (str(article_id), str(appearance.get("quote")), str(appearance.get("prefix")),
                    str(appearance.get("suffix")))
             if key in seen_quotes:
@@ -543,6 +590,141 @@ def check_references(
                 )
             seen_quotes.setdefault(key, i)
     return problems
+
+
+# Editorial rules
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRule:
+    """What a claim of one status needs."""
+
+    source: bool | None
+    """True: it must name a primary source; False: it must not; None: either."""
+    checked_passage: bool
+    """It must rest on a passage whose words were read in the document (checked: true)."""
+    superseded_by: bool
+    """It must name the later source that supersedes its own."""
+    meaning: str
+    """What the status says, for the problem's hint."""
+
+
+STATUS_RULES: dict[str, StatusRule] = {
+    "confirmed": StatusRule(True, True, False, "checked against the document: it says this"),
+    "misrepresented": StatusRule(
+        True, True, False, "checked against the document: it says something materially different"
+    ),
+    "not-in-source": StatusRule(True, True, False, "checked: the cited document does not contain it"),
+    "outdated": StatusRule(True, False, True, "a later primary source supersedes it"),
+    "unchecked": StatusRule(True, False, False, "the document is identified, not yet checked"),
+    "unlocated": StatusRule(False, False, False, "no primary source could be identified"),
+}
+"""The rules the build enforces for each primary-source status (docs/format.md lists them)."""
+
+
+def _status_rules(
+    claim: Record, data: Mapping[str, Any], passage: Mapping[str, Any] | None,
+    sources: Mapping[str, Any],
+) -> list[Problem]:
+    status = data.get("status")
+    if not isinstance(status, str) or status not in STATUS_RULES:
+        return []  # the schema reports an unknown status
+    rule = STATUS_RULES[status]
+    where = claim.where(("status",))
+    primary = data.get("primary")
+    if not isinstance(primary, dict):
+        primary = {}
+    named = isinstance(primary.get("source"), str)
+    out: list[Problem] = []
+    if rule.source is False and named:
+        out.append(Problem(
+            where,
+            f"status: {status} means {rule.meaning}, but primary names one",
+            "Remove `primary:` or choose another status (e.g. unchecked).",
+        ))
+    if rule.checked_passage and named and primary["source"] in sources:
+        if not isinstance(primary.get("passage"), str):
+            out.append(Problem(
+                where,
+                f"status: a {status} claim needs the checked passage it rests on",
+                f"{status.capitalize()} means {rule.meaning}. Add primary.passage naming a "
+                "passage with checked: true, or use `unchecked`.",
+            ))
+        elif passage is not None and passage.get("checked") is not True:
+            out.append(Problem(
+                where,
+                f"status: a claim cannot be {status} against a passage that was not checked",
+                f"{status.capitalize()} means {rule.meaning}. Passage {primary['passage']!r} of "
+                f"{primary['source']!r} has checked: false. Use `unchecked` until its words are "
+                "read in the document, then set checked: true with a locator.",
+            ))
+    return out
+
+
+def _update_rules(claim: Record, data: Mapping[str, Any]) -> list[Problem]:
+    """The review date is never older than the newest update."""
+    reviewed = data.get("reviewed")
+    try:
+        review = PartialDate.parse(reviewed) if isinstance(reviewed, str) else None
+    except ValueError:
+        return []  # the schema reports it
+    newest: tuple[int, PartialDate] | None = None
+    for i, update in enumerate(_list(data, "updates")):
+        date = update.get("date") if isinstance(update, dict) else None
+        try:
+            parsed = PartialDate.parse(date) if isinstance(date, str) else None
+        except ValueError:
+            continue
+        if parsed is not None and (newest is None or parsed.sort_key() > newest[1].sort_key()):
+            newest = (i, parsed)
+    if review is None or newest is None or review.sort_key() >= newest[1].sort_key():
+        return []
+    return [Problem(
+        claim.where(("reviewed",)),
+        f"reviewed: {review.iso()} is older than the newest update "
+        f"(updates[{newest[0]}], {newest[1].iso()})",
+        "An update is a review: set `reviewed:` to the date of the newest update, or later.",
+    )]
+
+
+def _credit_rules(
+    claim: Record, i: int, appearance: Mapping[str, Any], source_id: str | None,
+    dangling: Callable[..., bool], sources: Mapping[str, Any], articles: Mapping[str, Any],
+    outlets: Mapping[str, Any],
+) -> list[Problem]:
+    """What an appearance credits resolves, and agrees with its attribution."""
+    credit = appearance.get("credited_to")
+    if not isinstance(credit, dict) or len(credit) != 1:
+        return []
+    ((kind, ref),) = credit.items()
+    path: JsonPath = ("appearances", i, "credited_to", kind)
+    known = {"source": sources, "article": articles, "outlet": outlets}.get(kind)
+    if known is not None and dangling(claim, path, kind, ref, known,
+                                      f"credited_to.{kind} names a file in {kind}s/."):
+        return []
+    attribution = appearance.get("attribution")
+    if kind == "source" and source_id is not None and attribution == "correct" and ref != source_id:
+        return [Problem(
+            claim.where(path),
+            f"appearances[{i}]: attribution is correct but credited_to names {ref!r}, not the "
+            f"claim's source {source_id!r}",
+            "The right words credited to the wrong document are `attribution: wrong`.",
+        )]
+    if kind == "source" and attribution == "wrong" and ref == source_id:
+        return [Problem(
+            claim.where(path),
+            f"appearances[{i}]: attribution is wrong but credited_to names the claim's own source",
+            "Use `attribution: correct`, or name the document the outlet credits instead.",
+        )]
+    return []
+
+
+def _editor_ids(site: Record | None) -> dict[str, Any] | None:
+    """The editors site.yaml lists, by id (None when site.yaml could not be read)."""
+    if site is None or not isinstance(site.data, dict):
+        return None
+    return {e["id"]: e for e in _list(site.data, "editors") if isinstance(e, dict)
+            and isinstance(e.get("id"), str)}
 
 
 def _list(data: Any, key: str) -> list[Any]:

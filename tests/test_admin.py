@@ -26,7 +26,7 @@ EXTRA_FIELDS = {"articles": {"body"}}
 WIDGETS = {
     "string": {"string", "text", "select", "relation"},
     "boolean": {"boolean"},
-    "array": {"list", "relation"},
+    "array": {"list", "relation", "select"},
     "object": {"object"},
 }
 
@@ -69,10 +69,12 @@ def field_problems(fields: list[dict[str, Any]], schema: dict[str, Any], where: 
     """Every way `fields` departs from the schema object `schema`."""
     problems: list[str] = []
     props: dict[str, Any] = schema.get("properties", {})
-    required = set(schema.get("required", ())) | set(schema.get("then", {}).get("required", ()))
+    branches = [schema, *schema.get("allOf", ())]
+    required = set(schema.get("required", ()))
     conditional = {
-        key for branch in ("then", "else") for key in schema.get(branch, {}).get("required", ())
-    } - set(schema.get("required", ()))
+        key for part in branches for branch in ("then", "else")
+        for key in part.get(branch, {}).get("required", ())
+    } - required
     names = [f["name"] for f in fields]
     if len(names) != len(set(names)):
         problems.append(f"{where}: a field is listed twice")
@@ -99,7 +101,11 @@ def field_problems(fields: list[dict[str, Any]], schema: dict[str, Any], where: 
         if widget not in WIDGETS.get(kind, set()):
             problems.append(f"{label}: widget {widget} for a {kind}")
             continue
-        if widget == "select" and field["options"] != prop.get("enum"):
+        if widget == "select" and kind == "array":
+            if not field.get("multiple") or field["options"] != prop.get("items", {}).get("enum"):
+                problems.append(f"{label}: a list of choices needs multiple: true and the "
+                                "schema's items as options")
+        elif widget == "select" and field["options"] != prop.get("enum"):
             problems.append(f"{label}: options {field['options']} are not {prop.get('enum')}")
         if "enum" in prop and widget != "select":
             problems.append(f"{label}: a closed vocabulary needs a select")

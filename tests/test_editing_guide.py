@@ -141,10 +141,14 @@ def test_vocabularies_are_all_explained() -> None:
     guide = GUIDE.read_text("utf-8")
     claim = load_schema("claim")
     appearance = claim["properties"]["appearances"]["items"]["properties"]
+    reading = appearance["fidelity"]["properties"]
     for values in (
         claim["properties"]["status"]["enum"],
         appearance["attribution"]["enum"],
-        appearance["fidelity"]["enum"],
+        reading["quotation"]["enum"],
+        reading["meaning"]["enum"],
     ):
         for value in values:
             assert f"| `{value}` |" in guide, value
+    for change in reading["changes"]["items"]["enum"]:
+        assert f"`{change}`" in guide, change

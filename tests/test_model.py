@@ -11,10 +11,12 @@ from conftest import RENDERING, copy_tree, replace_in
 from generator import assemble, load, validate
 from generator.model import (
     Attribution,
+    Change,
     Cite,
     CiteKind,
-    Fidelity,
+    Meaning,
     PartialDate,
+    Quotation,
     Site,
     Status,
 )
@@ -31,12 +33,16 @@ def test_every_reference_is_resolved_to_its_object() -> None:
     claim = next(c for c in site.claims if c.id == "isil-k-al-qaeda-capability")
     assert claim.source is not None and claim.source.symbol == "S/2022/419"
     assert claim.passage is not None and claim.passage in claim.source.passages
-    assert claim.status is Status.UNCHECKED and claim.reviewed == PartialDate(2026, 11, 21)
+    assert claim.status is Status.UNCHECKED and claim.reviewed == PartialDate(2026, 11, 22)
+    assert claim.finding is not None and claim.short == claim.claim and not claim.draft
     redstate, blitz = claim.appearances
     assert (redstate.index, blitz.index) == (0, 1)  # in the order written
     assert redstate.article.outlet.name == "RedState"
     assert redstate.attribution is Attribution.VIA_INTERMEDIARY
-    assert blitz.stated_fidelity is Fidelity.ALTERED
+    assert blitz.reading is not None
+    assert blitz.reading.quotation is Quotation.EXACT and blitz.reading.meaning is Meaning.CHANGED
+    assert blitz.reading.changes == (Change.NEGATION, Change.SUBJECT)
+    assert redstate.reading is None  # not yet reviewed
     assert str(blitz.quote_at).startswith("content/claims/isil-k-al-qaeda-capability.yaml:")
     assert blitz.article.cites == (
         Cite(CiteKind.SOURCE, "un-s-2022-419"), Cite(CiteKind.NAME, "BBC"),
@@ -46,7 +52,7 @@ def test_every_reference_is_resolved_to_its_object() -> None:
 def test_the_site_settings_and_lists_are_sorted_by_id() -> None:
     site, _ = assembled(RENDERING)
     assert site.base_url == "https://factcheck.example/"
-    assert site.corrections_url == "https://factcheck.example/corrections/"
+    assert site.publisher.contact == "https://factcheck.example/corrections/"
     assert [o.id for o in site.outlets] == sorted(o.id for o in site.outlets)
     assert [c.id for c in site.claims] == ["isil-k-al-qaeda-capability", "taliban-safe-haven"]
     assert site.build_date == PartialDate(2026, 11, 22)  # the newest review or update

@@ -49,6 +49,7 @@ def test_new_claim_then_check_lists_what_is_missing(
         "claim: must not be empty",
         ("status: expected one of confirmed, misrepresented, not-in-source, outdated, "
          'unchecked, unlocated; got ""'),
+        "finding: must not be empty",
         "primary.source: expected text; got nothing (an empty value)",
         "verdict: must not be empty",
         "reviewed: '' is not a date: write YYYY, YYYY-MM or YYYY-MM-DD",
@@ -71,6 +72,7 @@ def test_filled_scaffold_passes(content: Path, capsys: pytest.CaptureFixture[str
     values = {
         'claim: ""': "claim: Monitors doubt attacks before 2100.",
         'status: ""': "status: unchecked",
+        'finding: ""': "finding: The monitors' wording is reported, not read.",
         "  source:\n": "  source: un-report\n",
         'verdict: ""': "verdict: Not yet checked.",
         'reviewed: ""': "reviewed: 2099-07-02",

@@ -235,7 +235,8 @@ def test_fidelity_diff_reads_without_colour(rendered: dict[str, bytes]) -> None:
     assert '<span class="vh">[removed: </span>' in html
     assert "<strong>Negation dropped</strong>: “Neither”, “nor”" in html
     assert '<span class="fid fid-altered">Altered</span>' in html
-    assert "The editor's reading: Altered. The negation is gone." in html
+    assert ("The editor's reading: Quoted exactly; meaning changed (negation changed, subject "
+            "changed). The negation is gone.") in html
 
 
 def test_not_comparable_appearance_says_why(rendered: dict[str, bytes]) -> None:
@@ -294,7 +295,7 @@ def test_claim_review_fields(rendered: dict[str, bytes]) -> None:
         "@type": "Organization", "name": "Afghanistan Claims Tracker",
         "url": "https://factcheck.example/",
     }
-    assert review["datePublished"] == "2026-11-21"
+    assert review["datePublished"] == "2026-11-22"
     assert review["url"] == "https://factcheck.example/claims/isil-k-al-qaeda-capability/"
     item = review["itemReviewed"]
     assert item["@type"] == "Claim"

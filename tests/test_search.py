@@ -61,7 +61,7 @@ def scratch_site(root: Path, *entries: Entry) -> SiteViews:
     (content / "sources" / "un-s-2022-419.yaml").write_text(yaml.safe_dump({
         "title": "Thirteenth report of the Monitoring Team",
         "publisher": "United Nations Security Council", "symbol": "S/2022/419",
-        "date": "2022-05", "kind": "report",
+        "date": "2022-05", "date_kind": "dated", "kind": "report",
         "passages": [{"id": "example", "text": "An example passage of the report.",
                       "checked": True, "locator": "paragraph 1"}],
     }), "utf-8")
@@ -77,6 +77,7 @@ def scratch_site(root: Path, *entries: Entry) -> SiteViews:
                                 "attribution": "correct"})
         data: dict[str, Any] = {
             "claim": entry.claim, "status": entry.status, "verdict": entry.verdict,
+            "finding": "What the site found.",
             "reviewed": "2026-11-21", "appearances": appearances,
         }
         if entry.tags:

@@ -111,20 +111,94 @@ CASES = [
     ),
     pytest.param(
         CLAIM, "status: unchecked", "status: unlocated",
-        "content/claims/capability.yaml:2:9: status: unlocated means no primary source was "
+        "content/claims/capability.yaml:2:9: status: unlocated means no primary source could be "
         "identified, but primary names one",
         "Remove `primary:`", id="unlocated-with-primary",
     ),
     pytest.param(
         "sources/un-report.yaml", "    basis: Quoted identically by two wire services.\n", "",
-        "content/sources/un-report.yaml:7:5: passages[0]: missing required key 'basis' here",
+        "content/sources/un-report.yaml:8:5: passages[0]: missing required key 'basis' here",
         "Add `basis:`", id="provenance-basis",
     ),
     pytest.param(
+        CLAIM, "attribution: correct", "attribution: correct\n    fidelity:\n"
+        "      quotation: exact\n      meaning: changed\n      reason: The subject changed.",
+        "content/claims/capability.yaml:15:7: appearances[0].fidelity: missing required key "
+        "'changes' here",
+        "Add `changes:`", id="reading-changes",
+    ),
+    pytest.param(
         CLAIM, "attribution: correct", "attribution: correct\n    fidelity: verbatim",
-        "content/claims/capability.yaml:11:5: appearances[0]: 'fidelity' needs "
-        "'fidelity_reason' beside it",
-        "Add `fidelity_reason:`", id="fidelity-reason",
+        "content/claims/capability.yaml:14:15: appearances[0].fidelity: expected a mapping of "
+        "keys to values; got \"verbatim\"",
+        "Write it as a mapping of quotation, meaning, changes, dismissed, reason",
+        id="reading-as-a-word",
+    ),
+    pytest.param(
+        CLAIM, "status: unchecked", "status: misrepresented",
+        "content/claims/capability.yaml:2:9: status: a claim cannot be misrepresented against a "
+        "passage that was not checked",
+        "Misrepresented means checked against the document", id="misrepresented-unchecked",
+    ),
+    pytest.param(
+        CLAIM, "status: unchecked\nprimary:\n  source: un-report\n  passage: capability\n",
+        "status: not-in-source\nprimary:\n  source: un-report\n",
+        "content/claims/capability.yaml:2:9: status: a not-in-source claim needs the checked "
+        "passage it rests on",
+        "Add primary.passage", id="not-in-source-without-passage",
+    ),
+    pytest.param(
+        CLAIM, "status: unchecked", "status: outdated",
+        "content/claims/capability.yaml:1:1: missing required key 'superseded_by' here",
+        "Add `superseded_by:`", id="outdated-without-superseding-source",
+    ),
+    pytest.param(
+        CLAIM, "status: unchecked", "status: outdated\nsuperseded_by: un-reprot",
+        "content/claims/capability.yaml:3:16: superseded_by: no source 'un-reprot'",
+        "Did you mean 'un-report'?", id="outdated-superseded-by-dangling",
+    ),
+    pytest.param(
+        CLAIM, "reviewed: 2099-07-01", "reviewed: 2099-07-01\nupdates:\n  - date: 2099-07-04\n"
+        "    kind: correction\n    note: Corrected the date.",
+        "content/claims/capability.yaml:8:11: reviewed: 2099-07-01 is older than the newest "
+        "update (updates[0], 2099-07-04)",
+        "An update is a review", id="reviewed-before-update",
+    ),
+    pytest.param(
+        CLAIM, "reviewed: 2099-07-01", "reviewed: 2099-07-01\nupdates:\n  - date: 2099-07-01\n"
+        "    note: Corrected the date.",
+        "content/claims/capability.yaml:10:5: updates[0]: missing required key 'kind'",
+        "Add `kind:`", id="update-without-kind",
+    ),
+    pytest.param(
+        CLAIM, "attribution: correct", "attribution: wrong",
+        "content/claims/capability.yaml:11:5: appearances[0]: missing required key "
+        "'credited_to' here",
+        "Add `credited_to:`", id="wrong-without-credit",
+    ),
+    pytest.param(
+        CLAIM, "attribution: correct", "attribution: correct\n    credited_to: {source: un-reprt}",
+        "content/claims/capability.yaml:14:27: appearances[0].credited_to.source: no source "
+        "'un-reprt'",
+        "Did you mean 'un-report'?", id="credit-dangling",
+    ),
+    pytest.param(
+        CLAIM, "attribution: correct", "attribution: correct\n    credited_to: {name: X, nothing: true}",
+        "content/claims/capability.yaml:14:18: appearances[0].credited_to: write exactly one of "
+        "source, article, outlet, name, nothing",
+        "Each entry names one thing", id="credit-two-things",
+    ),
+    pytest.param(
+        CLAIM, "tags: [monitoring]", "tags: [monitoring]\nreviewed_by: [jane]",
+        "content/claims/capability.yaml:10:15: reviewed_by[0]: no editor 'jane'",
+        "List the editor under site.yaml's editors", id="reviewer-unknown",
+    ),
+    pytest.param(
+        "site.yaml", "  url: https://example.org/", "  url: https://example.org/\n  contact: "
+        "desk at example",
+        "content/site.yaml:8:12: publisher.contact: 'desk at example' is neither an https:// "
+        "address nor an e-mail address",
+        "Write the address of a form", id="contact-form",
     ),
     pytest.param(
         CLAIM, "tags: [monitoring]", "tags: [monitoring",
@@ -234,8 +308,9 @@ def test_an_empty_entry_lists_each_missing_key_once(tmp_path: Path, capsys: pyte
     code, err, _ = run_check(content, capsys)
     assert code == 1
     assert [line for line in err if line.startswith("content/")] == [
-        f"content/claims/capability.yaml:1:1: missing required key '{key}'"
-        for key in ("appearances", "claim", "reviewed", "status", "verdict")
+        f"content/claims/capability.yaml:1:1: missing required key {key}"
+        for key in ("'appearances'", "'claim'", "'finding' here", "'reviewed'", "'status'",
+                    "'verdict'")
     ]
 
 
@@ -288,7 +363,7 @@ def test_every_schema_keyword_has_a_translation() -> None:
 
     used = set().union(*(_keywords(load_schema(kind)) for kind in KINDS))
     assert "required" in used and "additionalProperties" in used
-    assert used - ANNOTATIONS - CONDITIONS - {"then", "else", "properties", "items"} <= set(
+    assert used - ANNOTATIONS - CONDITIONS - {"then", "else", "allOf", "properties", "items"} <= set(
         validate._TRANSLATIONS
     )
 

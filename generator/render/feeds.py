@@ -99,10 +99,17 @@ def _appearance(view: AppearanceView) -> dict[str, Any]:
         "text_fragment_url": view.link,
         "attribution": appearance.attribution.value,
         "note": appearance.note,
-        "stated_fidelity": (
-            appearance.stated_fidelity.value if appearance.stated_fidelity else None
+        "credited_to": None if appearance.credited_to is None else (
+            {"nothing": True} if appearance.credited_to.kind == "nothing"
+            else {appearance.credited_to.kind: appearance.credited_to.ref}
         ),
-        "fidelity_reason": appearance.fidelity_reason,
+        "reading": None if appearance.reading is None else {
+            "quotation": appearance.reading.quotation.value,
+            "meaning": appearance.reading.meaning.value,
+            "changes": [change.value for change in appearance.reading.changes],
+            "dismissed": [change.value for change in appearance.reading.dismissed],
+            "reason": appearance.reading.reason,
+        },
         "fidelity": None if result is None else {
             "class": result.fidelity.value,
             "similarity": round(result.similarity, 3),
