@@ -67,11 +67,14 @@ def summarise(site: Site) -> Summary:
     )
 
 
-def check(content_dir: Path, base_url: str | None = None) -> Site:
-    """load -> validate -> anchor -> model. Raises ContentError with every problem."""
+def check(
+    content_dir: Path, base_url: str | None = None, warnings: list[Problem] | None = None
+) -> Site:
+    """load -> validate -> anchor -> model. Raises ContentError with every problem when one
+    of them is an error; otherwise the warnings, if any, are added to `warnings`."""
     loaded = load.load_content(Path(content_dir))
     problems: list[Problem] = list(loaded.problems)
-    broken: set[str] = {p.location.rel_path for p in loaded.problems}
+    broken: set[str] = {p.location.rel_path for p in loaded.problems if p.is_error}
     for record in loaded.records:
         found = validate.check_shape(record)
         problems.extend(found)
@@ -81,8 +84,10 @@ def check(content_dir: Path, base_url: str | None = None) -> Site:
     good = [r for r in loaded.records if r.rel_path not in broken]
     site, found = _assemble(good, loaded.pages, Path(content_dir), base_url)
     problems.extend(found)
-    if problems or site is None:
+    if site is None or any(p.is_error for p in problems):
         raise ContentError(problems)
+    if warnings is not None:
+        warnings.extend(sorted(problems))
     return site
 
 
@@ -146,7 +151,7 @@ def _assemble(
     url = base_url or data["base_url"]
     if base_url is not None:
         try:
-            validate.check_url(base_url)
+            validate.check_base_url(base_url)
         except ValueError as exc:
             problems.append(
                 Problem(Location("--base-url", 1, 1), str(exc), "Pass an absolute https:// address.")
@@ -334,14 +339,18 @@ def _anchor_problem(
 ) -> Problem:
     label = f"appearances[{i}].quote"
     if isinstance(found, anchor.Ambiguous):
+        count = found.count if found.count <= anchor.MAX_OCCURRENCES else (
+            f"more than {anchor.MAX_OCCURRENCES}")
         lines = ", ".join(str(article.line_of(s)) for s in found.starts)
+        if found.count > len(found.starts):
+            lines += ", ..."
         choices = "\n".join(
             f"  line {article.line_of(s)}: prefix: {_yaml_str(_words_before(article.text, s))}"
             for s in found.starts
         )
         return Problem(
             where,
-            f"{label}: the quote occurs {len(found.starts)} times in {article.rel_path} "
+            f"{label}: the quote occurs {count} times in {article.rel_path} "
             f"(lines {lines})",
             "Add `prefix:` (the words just before the occurrence you mean) or `suffix:` "
             f"(the words just after it):\n{choices}",
@@ -393,9 +402,12 @@ def _page(page_file: load.PageFile) -> tuple[Page | None, Problem | None]:
     return Page(page_file.id, first[2:].strip(), rest.lstrip("\n"), page_file.rel_path), None
 
 
-def build(content_dir: Path, out_dir: Path, base_url: str | None = None) -> tuple[Site, int]:
+def build(
+    content_dir: Path, out_dir: Path, base_url: str | None = None,
+    warnings: list[Problem] | None = None,
+) -> tuple[Site, int]:
     """check() + render + index + write. Nothing is written unless every stage succeeds."""
-    site = check(content_dir, base_url)
+    site = check(content_dir, base_url, warnings)
     files = render_files(site, Path(content_dir).resolve().parent)
     write.write_site(files, out_dir)
     return site, len(files)

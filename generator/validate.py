@@ -6,7 +6,8 @@ import calendar
 import difflib
 import json
 import re
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -21,6 +22,9 @@ from generator.model import PartialDate
 DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 SCHEMA_NAMES = ("site", "spellings", "outlet", "source", "article", "claim")
+
+NON_BLANK = "\\S"
+"""The schema pattern of text that must hold more than white space (a quote, a prefix)."""
 
 
 def parse_date(text: str) -> PartialDate:
@@ -50,9 +54,43 @@ def check_url(text: str) -> str:
     return text
 
 
+URL_UNSAFE = frozenset('<>"\\^`{|}')
+"""Characters that a URL cannot hold as they are."""
+
+
+def check_base_url(text: str) -> str:
+    """The address a site is served from (site.yaml's base_url, `build --base-url`): an
+    absolute http(s) URL with a host and nothing that would break the absolute URLs built on
+    it (a query, a fragment, credentials, spaces, control characters); or ValueError saying
+    what is wrong."""
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        raise ValueError(f"{text!r} holds a control character")
+    check_url(text)
+    parts = urlsplit(text)
+    unsafe = sorted(set(text) & URL_UNSAFE)
+    if unsafe:
+        raise ValueError(f"{text!r} holds {unsafe[0]!r}, which a URL cannot hold as it is")
+    if "@" in parts.netloc:
+        raise ValueError(f"{text!r} holds credentials (user@): a site's address cannot")
+    if not parts.hostname:
+        raise ValueError(f"{text!r} names no host")
+    try:
+        _ = parts.port
+    except ValueError:
+        raise ValueError(f"{text!r} has an invalid port") from None
+    if "?" in text:
+        raise ValueError(f"{text!r} has a query (?): a site's address cannot")
+    if "#" in text:
+        raise ValueError(f"{text!r} has a fragment (#): a site's address cannot")
+    return text
+
+
 FORMATS = jsonschema.FormatChecker(formats=())
 FORMATS.checks("partial-date", raises=ValueError)(lambda v: not isinstance(v, str) or bool(parse_date(v)))
 FORMATS.checks("http-url", raises=ValueError)(lambda v: not isinstance(v, str) or bool(check_url(v)))
+FORMATS.checks("base-url", raises=ValueError)(
+    lambda v: not isinstance(v, str) or bool(check_base_url(v))
+)
 
 
 @cache
@@ -63,8 +101,29 @@ def schema(name: str) -> dict[str, Any]:
 
 
 @cache
-def _validator(name: str) -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(schema(name), format_checker=FORMATS)
+def _whole(pattern: str) -> re.Pattern[str]:
+    """A schema pattern as JSON Schema (ECMA 262) reads it: `$` is the end of the text,
+    never a place before a final newline, so that an id "x\\n" does not pass."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + "\\Z"
+    return re.compile(pattern)
+
+
+def _pattern(
+    validator: Any, pattern: str, instance: Any, subschema: Any
+) -> Iterator[jsonschema.ValidationError]:
+    if validator.is_type(instance, "string") and not _whole(pattern).search(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Draft7 = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+    jsonschema.Draft7Validator, {"pattern": _pattern}
+)
+
+
+@cache
+def _validator(name: str) -> Any:
+    return _Draft7(schema(name), format_checker=FORMATS)
 
 
 def check_shape(record: Record) -> list[Problem]:
@@ -219,9 +278,15 @@ def _translate(error: jsonschema.ValidationError, record: Record) -> list[Proble
         hint = {
             "partial-date": "Write the date at the precision known: 2021, 2021-08 or 2021-08-17.",
             "http-url": "Use a full address starting with https:// (or http://).",
+            "base-url": "Use the address the site is served from, e.g. https://example.org/ "
+            "(no ?query, #fragment or user@).",
         }.get(str(value), "")
         return [Problem(where, f"{prefix}{message}", hint)]
     if validator == "pattern":
+        if value == NON_BLANK:
+            if instance == "":
+                return []  # minLength says it
+            return [Problem(where, f"{prefix}must not be blank", "Write a value or remove the key.")]
         if value == "^[a-z0-9]+(-[a-z0-9]+)*$":
             fixed = re.sub(r"[^a-z0-9]+", "-", str(instance).lower()).strip("-")
             return [
@@ -243,6 +308,14 @@ def _translate(error: jsonschema.ValidationError, record: Record) -> list[Proble
         return [Problem(where, f"{prefix}{_kind(instance)} is not valid", description)]
     if validator == "minLength":
         return [Problem(where, f"{prefix}must not be empty", "Write a value or remove the key.")]
+    if validator == "maxLength":
+        return [
+            Problem(
+                where,
+                f"{prefix}{len(instance):,} characters; the limit is {value:,}",
+                "Shorten it (see the limits in docs/format.md).",
+            )
+        ]
     if validator == "minItems":
         return [Problem(where, f"{prefix}needs at least {value} items", "")]
     if validator == "uniqueItems":
