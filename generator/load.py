@@ -42,7 +42,7 @@ MAX_KEYS = 1_000
 """Keys in one mapping. The largest mapping of the format has 12 known keys."""
 MAX_KEY_CHARS = 100
 """Characters in one key. The longest known key has 20."""
-MAX_CHARACTER_PROBLEMS = 20
+MAX_CHARACTER_PROBLEMS = 10
 """Characters reported one by one per file (and as many bidirectional controls); one more
 problem counts the rest."""
 MAX_FOLDER_DEPTH = 2
@@ -177,8 +177,12 @@ def load_content(content_dir: Path) -> Loaded:
         return Loaded((), (), tuple(problems))
     prefix = content_dir.resolve().name
 
-    entries, found = _walk(content_dir, prefix)
+    entries, found, skipped = _walk(content_dir, prefix)
     problems.extend(found)
+    for parts in skipped:  # files that exist but are not read: no reference to them dangles
+        kind, record_id, problem = _classify(parts, "")
+        if problem is None:
+            unreadable.append((kind, record_id))
     for entry in entries:
         rel_path = entry.rel_path
         kind, record_id, problem = _classify(entry.parts, rel_path)
@@ -236,13 +240,17 @@ class _Entry:
     """(device, inode): a file reached twice is read once."""
 
 
-def _walk(content_dir: Path, prefix: str) -> tuple[list[_Entry], list[Problem]]:
+def _walk(
+    content_dir: Path, prefix: str
+) -> tuple[list[_Entry], list[Problem], list[tuple[str, ...]]]:
     """Every regular file below content/, in sorted order, without following a symbolic
-    link out of content/ or into a folder; names starting with `.` are skipped."""
+    link out of content/ or into a folder; names starting with `.` are skipped. Also the
+    problems found, and the paths of the files that are there but will not be read."""
     root = os.path.realpath(content_dir)
     files: list[_Entry] = []
     links: list[_Entry] = []
     problems: list[Problem] = []
+    skipped: list[tuple[str, ...]] = []
 
     def rel(parts: tuple[str, ...]) -> str:
         return "/".join((prefix, *parts))
@@ -266,6 +274,7 @@ def _walk(content_dir: Path, prefix: str) -> tuple[list[_Entry], list[Problem]]:
                 info = entry.stat(follow_symlinks=False)
             except OSError as exc:
                 problems.append(_unreadable(rel_path, exc))
+                skipped.append(here)
                 continue
             if stat.S_ISDIR(info.st_mode):
                 if len(here) > MAX_FOLDER_DEPTH:
@@ -278,9 +287,11 @@ def _walk(content_dir: Path, prefix: str) -> tuple[list[_Entry], list[Problem]]:
                 link(entry.path, here, rel_path)
             else:
                 problems.append(_not_regular(rel_path, info.st_mode))
+                skipped.append(here)
 
     def link(path: str, here: tuple[str, ...], rel_path: str) -> None:
         where = Location(rel_path, 1, 1)
+        skipped.append(here)  # unless it is read, below
         try:
             info = os.stat(path)
         except FileNotFoundError:
@@ -322,6 +333,7 @@ def _walk(content_dir: Path, prefix: str) -> tuple[list[_Entry], list[Problem]]:
         elif not stat.S_ISREG(info.st_mode):
             problems.append(_not_regular(rel_path, info.st_mode))
         else:
+            skipped.pop()
             links.append(_Entry(here, rel_path, target, (info.st_dev, info.st_ino)))
 
     visit(str(content_dir), ())
@@ -342,7 +354,7 @@ def _walk(content_dir: Path, prefix: str) -> tuple[list[_Entry], list[Problem]]:
         reached[entry.identity] = entry
         files.append(entry)
     files.sort(key=lambda e: e.parts)
-    return files, problems
+    return files, problems, skipped
 
 
 def _deep_folder(parts: tuple[str, ...], rel_path: str) -> Problem:

@@ -286,7 +286,9 @@ def _translate(error: jsonschema.ValidationError, record: Record) -> list[Proble
         if value == NON_BLANK:
             if instance == "":
                 return []  # minLength says it
-            return [Problem(where, f"{prefix}must not be blank", "Write a value or remove the key.")]
+            return [
+                Problem(where, f"{prefix}must not be blank", "Write a value or remove the key.")
+            ]
         if value == "^[a-z0-9]+(-[a-z0-9]+)*$":
             fixed = re.sub(r"[^a-z0-9]+", "-", str(instance).lower()).strip("-")
             return [
