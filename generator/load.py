@@ -576,15 +576,17 @@ def character_problems(
 
 
 def _has_rtl(text: str) -> bool:
-    return any(unicodedata.bidirectional(c) in ("R", "AL") for c in text)
+    """Whether the text holds a right-to-left letter (the marks themselves do not count)."""
+    return any(unicodedata.bidirectional(c) in ("R", "AL") and c not in DIRECTION_MARKS
+               for c in text)
 
 
 def _code(char: str) -> str:
     return f"U+{ord(char):04X}"
 
 
-def _describe(char: str) -> str:
-    if char == "\r":
+def _describe(char: str, escaped: bool = False) -> str:
+    if char == "\r" and not escaped:
         return "a carriage return (U+000D) that does not end a CRLF line"
     category = unicodedata.category(char)
     if category == "Cc":
@@ -596,7 +598,10 @@ def _describe(char: str) -> str:
     return f"noncharacter {_code(char)}"
 
 
-def _char_hint(char: str) -> str:
+def _char_hint(char: str, escaped: bool = False) -> str:
+    if escaped:
+        return ("Remove the `\\` escape that writes it: it is invisible, and feeds and sitemaps "
+                "cannot hold it.")
     if char == "\r":
         return "Save the file with LF (or CRLF) line ends; a lone CR is an old Mac line end."
     if char in "\u2028\u2029":
@@ -939,7 +944,8 @@ class _Composer:
             verdict = _judge(char, value, match.start(), False)
             if char == "\r" or verdict is _Char.NOT_ALLOWED:
                 self.problems.append(Problem(self.at(event.start_mark),
-                                             _ESCAPED + _describe(char), _char_hint(char)))
+                                             _ESCAPED + _describe(char, escaped=True),
+                                             _char_hint(char, escaped=True)))
                 self.escaped_characters = True
                 return
             if verdict is _Char.BIDI:
