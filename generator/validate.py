@@ -318,6 +318,14 @@ def _translate(error: jsonschema.ValidationError, record: Record) -> list[Proble
                 "Shorten it (see the limits in docs/format.md).",
             )
         ]
+    if validator == "maxItems":
+        return [
+            Problem(
+                where,
+                f"{prefix}{len(instance):,} items; the limit is {value:,}",
+                "See the limits in docs/format.md.",
+            )
+        ]
     if validator == "minItems":
         return [Problem(where, f"{prefix}needs at least {value} items", "")]
     if validator == "uniqueItems":

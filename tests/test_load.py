@@ -464,7 +464,7 @@ def test_schema_patterns_end_at_the_end_of_the_text() -> None:
     [
         ('"   "', "appearances[0].quote: must not be blank"),
         ('"\\t\\n"', "appearances[0].quote: must not be blank"),
-        ("w" * 2001, "appearances[0].quote: 2,001 characters; the limit is 2,000"),
+        ("w" * 1001, "appearances[0].quote: 1,001 characters; the limit is 1,000"),
     ],
 )
 def test_quotes_are_bounded_and_not_blank(quote: str, message: str) -> None:

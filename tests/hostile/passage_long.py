@@ -6,7 +6,7 @@ from hostile._tree import SOURCE, minimal, replace
 
 EXPECTED = (
     "content/sources/un-report.yaml:8:11: passages[0].text: 20,066 characters; the limit is "
-    "10,000"
+    "3,000"
 )
 
 

@@ -6,7 +6,7 @@ from hostile._tree import CLAIM, QUOTE, minimal, replace
 
 EXPECTED = (
     "content/claims/capability.yaml:12:12: appearances[0].quote: 3,000 characters; the limit "
-    "is 2,000"
+    "is 1,000"
 )
 
 

@@ -15,5 +15,5 @@ EXPECTED = (
 def make_case(tmp: Path) -> Path:
     content = minimal(tmp)
     big_article(content, 1_900_000)
-    replace(content, CLAIM, f"quote: {QUOTE}", 'quote: "e"\n    prefix: "' + "x" * 400 + '"')
+    replace(content, CLAIM, f"quote: {QUOTE}", 'quote: "e"\n    prefix: "' + "x" * 200 + '"')
     return content
