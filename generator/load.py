@@ -213,7 +213,7 @@ def load_content(content_dir: Path) -> Loaded:
             unreadable.append((kind, record_id))
 
     if not any(r.kind == "site" for r in records) and not any(
-        p.location.rel_path.endswith("site.yaml") for p in problems
+        p.is_error and p.location.rel_path.endswith("site.yaml") for p in problems
     ):
         problems.append(
             Problem(

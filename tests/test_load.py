@@ -241,6 +241,29 @@ def test_an_article_without_front_matter_with_bad_characters_says_so_first() -> 
     assert problems[0].message.startswith("a carriage return")
 
 
+def test_pages_are_checked_like_article_text(tmp_path: Path) -> None:
+    content = tree(tmp_path)
+    (content / "pages/about.md").write_text("# About\n\nA bell\x07 and an \u202e.\n", "utf-8")
+    loaded = load_content(content)
+    assert problem_lines(loaded) == [
+        "content/pages/about.md:3:7: control character U+0007",
+        ("content/pages/about.md:3:16: warning: bidirectional control U+202E (RIGHT-TO-LEFT "
+        "OVERRIDE): it can show the text in another order than it is written"),
+    ]
+    assert loaded.pages == ()
+
+
+def test_a_site_yaml_that_is_not_read_is_still_missing(tmp_path: Path) -> None:
+    content = tree(tmp_path)
+    (content / "site.yaml").unlink()
+    os.symlink("spellings.yaml", content / "site.yaml")
+    assert problem_lines(load_content(content)) == [
+        ("content/site.yaml:1:1: warning: a symbolic link to content/spellings.yaml: the file is "
+        "read once, as content/spellings.yaml"),
+        "content/site.yaml:1:1: site.yaml is missing",
+    ]
+
+
 def test_character_problems_are_capped_per_file() -> None:
     problems = character_problems("x\x01" * 100, "a.txt")
     assert len(problems) == MAX_CHARACTER_PROBLEMS + 1
