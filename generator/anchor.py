@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import ScoreAlignment
 
 from generator.errors import Location, Problem
 from generator.model import Appearance, AppearanceKey, Article, Site, Span
 from generator.text import Normalised, normalise, shorten
+
+MAX_OCCURRENCES = 1000
+"""Occurrences of a quote that prefix/suffix choose among; a quote found more often than this
+is ambiguous as it stands (it is too short to anchor) and is not looked for further."""
+MAX_LISTED = 10
+"""Occurrences of an ambiguous quote whose offsets are kept, for the editor to choose from."""
+CLOSEST_WORK = 50_000_000
+"""Quote length x text length up to which the closest passage is sought in the whole text
+(rapidfuzz's alignment costs about their product); beyond, it is sought only around the best
+places of the quote's first and last PROBE characters."""
+PROBE = 64
+"""Characters at each end of a long quote that place it when the whole text is too long."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,7 +36,9 @@ class Found:
 @dataclass(frozen=True, slots=True)
 class Ambiguous:
     starts: tuple[int, ...]
-    """Original offsets of every occurrence."""
+    """Original offsets of the first occurrences (at most MAX_LISTED)."""
+    count: int
+    """How many occurrences there are; MAX_OCCURRENCES + 1 stands for more."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,18 +56,24 @@ def find_span(
     """Place `quote` in `text`: exactly first, then after normalising typography.
     `prefix`/`suffix` (W3C TextQuoteSelector style) pick among several occurrences."""
     quote = quote.strip()
+    if not quote:
+        return NotFound("", 0, 0)
     exact = _occurrences(text, quote)
+    if len(exact) > MAX_OCCURRENCES:
+        return Ambiguous(tuple(exact[:MAX_LISTED]), len(exact))
     if exact:
         picked = [s for s in exact if _context_matches(text, s, s + len(quote), prefix, suffix)]
         if len(picked) == 1:
             return Found(picked[0], picked[0] + len(quote), True)
         if len(picked) > 1:
-            return Ambiguous(tuple(picked))
-    norm_text = normalise(text)
+            return Ambiguous(tuple(picked[:MAX_LISTED]), len(picked))
+    norm_text = _normalise_text(text)
     norm_quote = normalise(quote).text.strip()
     if not norm_quote:
         return NotFound("", 0, 0)
     starts = _occurrences(norm_text.text, norm_quote)
+    if len(starts) > MAX_OCCURRENCES:
+        return Ambiguous(tuple(norm_text.span(s, s)[0] for s in starts[:MAX_LISTED]), len(starts))
     if starts:
         spans = [norm_text.span(s, s + len(norm_quote)) for s in starts]
         picked_spans = [
@@ -63,14 +85,21 @@ def find_span(
             start, end = picked_spans[0]
             return Found(start, end, False)
         if len(picked_spans) > 1:
-            return Ambiguous(tuple(s for s, _ in picked_spans))
+            return Ambiguous(tuple(s for s, _ in picked_spans[:MAX_LISTED]), len(picked_spans))
     return _closest(text, norm_text, norm_quote)
 
 
+@functools.lru_cache(maxsize=2)
+def _normalise_text(text: str) -> Normalised:
+    """normalise() of an article text, kept for the next quote of the same article."""
+    return normalise(text)
+
+
 def _occurrences(haystack: str, needle: str) -> list[int]:
-    starts = []
+    """Offsets of `needle` in `haystack` (overlapping too), up to MAX_OCCURRENCES + 1."""
+    starts: list[int] = []
     at = haystack.find(needle)
-    while at != -1:
+    while at != -1 and len(starts) <= MAX_OCCURRENCES:
         starts.append(at)
         at = haystack.find(needle, at + 1)
     return starts
@@ -96,7 +125,7 @@ def _closest(text: str, norm_text: Normalised, norm_quote: str) -> NotFound:
     """The passage of the text most like the quote (rapidfuzz's partial alignment)."""
     if not norm_text.text:
         return NotFound("", 0, 0)
-    alignment = fuzz.partial_ratio_alignment(norm_quote, norm_text.text)
+    alignment = _alignment(norm_quote, norm_text.text)
     if alignment is None:
         return NotFound("", 0, 0)
     start, end = norm_text.span(alignment.dest_start, alignment.dest_end)
@@ -116,6 +145,24 @@ def _closest(text: str, norm_text: Normalised, norm_quote: str) -> NotFound:
     _, start, end = best
     similarity = round(max(best[0], alignment.score))
     return NotFound(text[start:end].strip(), start, similarity)
+
+
+def _alignment(quote: str, text: str) -> ScoreAlignment | None:
+    """rapidfuzz's partial alignment of the quote in the text, within CLOSEST_WORK."""
+    if len(quote) * len(text) <= CLOSEST_WORK:
+        return fuzz.partial_ratio_alignment(quote, text)
+    best: ScoreAlignment | None = None
+    for probe in (quote[:PROBE], quote[-PROBE:]):
+        hit = fuzz.partial_ratio_alignment(probe, text)
+        if hit is None:
+            continue
+        low = max(0, hit.dest_start - len(quote))
+        high = min(len(text), hit.dest_end + len(quote))
+        found = fuzz.partial_ratio_alignment(quote, text[low:high])
+        if found is not None and (best is None or found.score > best.score):
+            best = ScoreAlignment(found.score, found.src_start, found.src_end,
+                                  low + found.dest_start, low + found.dest_end)
+    return best
 
 
 def _word_before(text: str, at: int) -> int:
@@ -167,14 +214,17 @@ def _problem(found: Ambiguous | NotFound, appearance: Appearance) -> Problem:
     where: Location = appearance.quote_at
     label = f"appearances[{appearance.index}].quote"
     if isinstance(found, Ambiguous):
+        count = found.count if found.count <= MAX_OCCURRENCES else f"more than {MAX_OCCURRENCES}"
         lines = ", ".join(str(article.line_of(s)) for s in found.starts)
+        if found.count > len(found.starts):
+            lines += ", ..."
         choices = "\n".join(
             f"  line {article.line_of(s)}: prefix: {_yaml_str(_words_before(article.text, s))}"
             for s in found.starts
         )
         return Problem(
             where,
-            f"{label}: the quote occurs {len(found.starts)} times in {article.rel_path} "
+            f"{label}: the quote occurs {count} times in {article.rel_path} "
             f"(lines {lines})",
             "Add `prefix:` (the words just before the occurrence you mean) or `suffix:` "
             f"(the words just after it):\n{choices}",

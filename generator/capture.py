@@ -28,6 +28,7 @@ from trafilatura.settings import Document
 from trafilatura.xml import xmltotxt
 
 from generator.archives import comparable
+from generator.load import without_disallowed
 
 SNIFF_BYTES = 1024
 """How far into a file `sniff` looks for the start of an HTML document."""
@@ -317,7 +318,7 @@ def capture_page(data: bytes) -> Capture | Refusal:
         return decoded
     tree = _parse(decoded)
     article = _jsonld_article(tree) if tree is not None else _JsonLd()
-    text = extract_text(decoded)
+    text = without_disallowed(extract_text(decoded), in_yaml=False)
     words = prose_words(text)
     if words < MIN_PROSE_WORDS:
         return Refusal(Reason.TOO_LITTLE_TEXT, words=words, paywalled=article.paywalled)
@@ -868,8 +869,13 @@ def front_matter(capture: Capture, captured: str, capture_from: str | None) -> d
     field and its basis, then when and from which file it was captured, and the sha256."""
     values: dict[str, Any] = {}
     for field in capture.fields:
-        values[field.key] = field.value
-        values[f"{field.key}_basis"] = basis(field)
+        value = field.value
+        values[field.key] = (
+            without_disallowed(value) if isinstance(value, str)
+            else [without_disallowed(str(v)) for v in value] if isinstance(value, (list, tuple))
+            else value
+        )
+        values[f"{field.key}_basis"] = without_disallowed(basis(field))
     values["captured"] = captured
     if capture_from:
         values["capture_from"] = capture_from

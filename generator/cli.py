@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import resource
 import signal
 import sys
@@ -28,6 +29,15 @@ PORT_RANGE = range(65536)
 
 class Terminated(BaseException):
     """SIGTERM during a build, raised in the main thread so that the build cleans up."""
+
+MAX_PRINTED_PER_FILE = 20
+"""Problems printed for one file; then `... and N more problems in <file>`."""
+MAX_PRINTED = 200
+"""Problems printed for one run; then `... and N more`. The count and the exit code always
+cover every problem."""
+MAX_LINE_CHARS = 500
+"""Characters printed of one line of a message or hint (a value quoted in a message can be
+as long as its file)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -297,12 +307,27 @@ def _print_error(message: str, hint: str = "", label: str = "error") -> None:
 
 
 def _print_problems(problems: tuple[Problem, ...], fmt: str, written: bool = False) -> None:
-    """Every problem (errors and warnings), then a count; with `--format github` each one
+    """Every problem (errors and warnings), up to MAX_PRINTED_PER_FILE per file and
+    MAX_PRINTED in all, then a count of all of them; with `--format github` each printed one
     also as a workflow command that marks its line in a pull request."""
-    for problem in problems:
-        print(problem.format(), file=sys.stderr)
-        if fmt == "github":
-            print(_annotation(problem))
+    printed = 0
+    more = 0
+    for rel_path, group in itertools.groupby(problems, key=lambda p: p.location.rel_path):
+        found = list(group)
+        shown = found[: min(MAX_PRINTED_PER_FILE, MAX_PRINTED - printed)]
+        for problem in shown:
+            print(_shorten_lines(problem.format()), file=sys.stderr)
+            if fmt == "github":
+                print(_annotation(problem))
+        printed += len(shown)
+        hidden = len(found) - len(shown)
+        if hidden and len(shown) == MAX_PRINTED_PER_FILE:
+            print(f"... and {hidden} more problem{'s' if hidden != 1 else ''} in "
+                  f"{printable(rel_path, keep='')}", file=sys.stderr)
+        else:
+            more += hidden
+    if more:
+        print(f"... and {more} more", file=sys.stderr)
     errors = sum(1 for p in problems if p.is_error)
     warnings = len(problems) - errors
     parts = []
@@ -316,12 +341,20 @@ def _print_problems(problems: tuple[Problem, ...], fmt: str, written: bool = Fal
         print(f"{parts[0]} (advice: `--strict` makes warnings errors)", file=sys.stderr)
 
 
+def _shorten_lines(text: str) -> str:
+    return "\n".join(
+        line if len(line) <= MAX_LINE_CHARS else line[: MAX_LINE_CHARS - 1] + "…"
+        for line in text.split("\n")
+    )
+
+
 def _annotation(problem: Problem) -> str:
     """A GitHub Actions `::error` or `::warning` command. Its properties and message are
     escaped as the runner reads them, so that nothing in a path or a message (a newline
     above all) can end the command and start another."""
     loc = problem.location
-    message = problem.message + ("\n" + problem.hint if problem.hint else "")
+    message = _shorten_lines(printable(problem.message, keep="") + (
+        "\n" + printable(problem.hint) if problem.hint else ""))
     path = _escape_property(printable(loc.rel_path, keep=""))
     kind = "error" if problem.is_error else "warning"
     return f"::{kind} file={path},line={loc.line},col={loc.col}::{_escape_data(message)}"

@@ -58,10 +58,10 @@ BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u206
 
 
 def printable(text: str, keep: str = "\n") -> str:
-    """`text` with control characters, line and paragraph separators and bidirectional
-    controls written as `\\xNN` or `\\uNNNN`, except those in `keep`: a file name or a value
-    from content cannot move the cursor, start a line of its own or reorder what the
-    terminal shows."""
+    """`text` with control characters, line and paragraph separators, lone surrogates (from
+    file names that are not UTF-8) and bidirectional controls written as `\\xNN` or
+    `\\uNNNN`, except those in `keep`: a file name or a value from content cannot move the
+    cursor, start a line of its own, reorder what the terminal shows or fail to print."""
     if text.isprintable():
         return text
     return "".join(
@@ -74,7 +74,7 @@ def _escaped(char: str) -> str:
 
 
 def _unsafe(char: str) -> bool:
-    return unicodedata.category(char) in ("Cc", "Zl", "Zp") or char in BIDI_CONTROLS
+    return unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or char in BIDI_CONTROLS
 
 
 class ContentError(Exception):

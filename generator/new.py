@@ -324,8 +324,8 @@ def _placeholder(prop: Mapping[str, Any], required: bool) -> str:
         return "false" if required else "true"
     if kind == "array":
         return "[]"
-    if required:
-        return "" if prop.get("pattern") else '""'
+    if required:  # an id's pattern starts at the start; text may have `\S` (not blank)
+        return "" if str(prop.get("pattern", "")).startswith("^") else '""'
     fmt = prop.get("format")
     if fmt == "partial-date":
         return "YYYY-MM-DD"

@@ -26,7 +26,8 @@ INVISIBLE = frozenset("\u00ad\u200b\u200c\u200d\u2060\ufeff")
 
 
 def is_id(text: str) -> bool:
-    return ID_RE.match(text) is not None
+    """The whole text is an id (a trailing newline is not part of one)."""
+    return ID_RE.fullmatch(text) is not None
 
 
 def suggest_id(text: str) -> str:

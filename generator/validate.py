@@ -5,7 +5,8 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -57,7 +58,7 @@ def validate(loaded: Loaded, base_url: str | None = None) -> Validated:
             problems.append(found_page)
     if base_url is not None:
         try:
-            check_url(base_url)
+            check_base_url(base_url)
         except ValueError as exc:
             problems.append(
                 Problem(Location("--base-url", 1, 1), str(exc), "Pass an absolute https:// address.")
@@ -74,6 +75,40 @@ def check_url(text: str) -> str:
         raise ValueError(f"{text!r} is not an http(s) URL ({shown})")
     if not parts.netloc or any(c.isspace() for c in text):
         raise ValueError(f"{text!r} is not a complete URL")
+    return text
+
+
+NON_BLANK = "\\S"
+"""The schema pattern of text that must hold more than white space (a quote, a prefix)."""
+
+URL_UNSAFE = frozenset('<>"\\^`{|}')
+"""Characters that a URL cannot hold as they are."""
+
+
+def check_base_url(text: str) -> str:
+    """The address a site is served from (site.yaml's base_url, `build --base-url`): an
+    absolute http(s) URL with a host and nothing that would break the absolute URLs built on
+    it (a query, a fragment, credentials, spaces, control characters); or ValueError saying
+    what is wrong."""
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        raise ValueError(f"{text!r} holds a control character")
+    check_url(text)
+    parts = urlsplit(text)
+    unsafe = sorted(set(text) & URL_UNSAFE)
+    if unsafe:
+        raise ValueError(f"{text!r} holds {unsafe[0]!r}, which a URL cannot hold as it is")
+    if "@" in parts.netloc:
+        raise ValueError(f"{text!r} holds credentials (user@): a site's address cannot")
+    if not parts.hostname:
+        raise ValueError(f"{text!r} names no host")
+    try:
+        _ = parts.port
+    except ValueError:
+        raise ValueError(f"{text!r} has an invalid port") from None
+    if "?" in text:
+        raise ValueError(f"{text!r} has a query (?): a site's address cannot")
+    if "#" in text:
+        raise ValueError(f"{text!r} has a fragment (#): a site's address cannot")
     return text
 
 
@@ -106,11 +141,35 @@ FORMATS = jsonschema.FormatChecker(formats=())
 FORMATS.checks("partial-date", raises=ValueError)(_is_date)
 FORMATS.checks("http-url", raises=ValueError)(_is_url)
 FORMATS.checks("contact", raises=ValueError)(_is_contact)
+FORMATS.checks("base-url", raises=ValueError)(
+    lambda v: not isinstance(v, str) or bool(check_base_url(v))
+)
 
 
 @cache
-def _validator(kind: str) -> jsonschema.Draft7Validator:
-    return jsonschema.Draft7Validator(load_schema(kind), format_checker=FORMATS)
+def _whole(pattern: str) -> re.Pattern[str]:
+    """A schema pattern as JSON Schema (ECMA 262) reads it: `$` is the end of the text,
+    never a place before a final newline, so that an id "x\\n" does not pass."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1] + "\\Z"
+    return re.compile(pattern)
+
+
+def _pattern_keyword(
+    validator: Any, pattern: str, instance: Any, subschema: Any
+) -> Iterator[jsonschema.ValidationError]:
+    if validator.is_type(instance, "string") and not _whole(pattern).search(instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Draft7 = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+    jsonschema.Draft7Validator, {"pattern": _pattern_keyword}
+)
+
+
+@cache
+def _validator(kind: str) -> Any:
+    return _Draft7(load_schema(kind), format_checker=FORMATS)
 
 
 def check_shape(record: Record) -> list[Problem]:
@@ -341,12 +400,14 @@ _FORMAT_HINTS = {
     "partial-date": "Write the date at the precision known: 2021, 2021-08 or 2021-08-17.",
     "http-url": "Use a full address starting with https:// (or http://).",
     "contact": "Write the address of a form or contact page (https://...) or an e-mail address.",
+    "base-url": "Use the address the site is served from, e.g. https://example.org/ "
+    "(no ?query, #fragment or user@).",
 }
 
 
 def _format(e: _Error) -> list[Problem]:
     checker = {"partial-date": PartialDate.parse, "http-url": check_url,
-               "contact": check_contact}.get(str(e.value))
+               "contact": check_contact, "base-url": check_base_url}.get(str(e.value))
     message = f"{_kind(e.instance)} is not valid here"
     if checker is not None and isinstance(e.instance, str):
         try:
@@ -357,6 +418,10 @@ def _format(e: _Error) -> list[Problem]:
 
 
 def _pattern(e: _Error) -> list[Problem]:
+    if e.value == NON_BLANK:
+        if e.instance == "":
+            return []  # minLength says it
+        return [Problem(e.where, f"{e.prefix}must not be blank", "Write a value or remove the key.")]
     if e.value == ID_PATTERN:
         return [
             Problem(
@@ -385,8 +450,16 @@ def _min_length(e: _Error) -> list[Problem]:
 def _max_length(e: _Error) -> list[Problem]:
     return [Problem(
         e.where,
-        f"{e.prefix}{len(str(e.instance))} characters; at most {e.value}",
-        "Say it shorter: " + (e.node.get("description") or "see docs/format.md."),
+        f"{e.prefix}{len(str(e.instance)):,} characters; the limit is {e.value:,}",
+        "Shorten it (see the limits in docs/format.md).",
+    )]
+
+
+def _max_items(e: _Error) -> list[Problem]:
+    return [Problem(
+        e.where,
+        f"{e.prefix}{len(e.instance):,} items; the limit is {e.value:,}",
+        "See the limits in docs/format.md.",
     )]
 
 
@@ -438,6 +511,7 @@ _TRANSLATIONS: dict[str, Callable[[_Error], list[Problem]]] = {
     "pattern": _pattern,
     "minLength": _min_length,
     "maxLength": _max_length,
+    "maxItems": _max_items,
     "oneOf": _one_of,
     "const": _const,
     "minItems": _min_items,

@@ -132,6 +132,7 @@ PATTERN_SAMPLES = {
     "^[a-z0-9]+(-[a-z0-9]+)*$": (["un-s-2022-419", "a"], ["Bad", "a--b", "-a", "a_b", ""]),
     "^[a-z0-9]+(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$": (["redstate/thanks-joe"], ["redstate", "a/B"]),
     "^[A-Z]{2}$": (["GB", "US"], ["gb", "GBR"]),
+    "\\S": (["a", " a ", "\u201c"], [" ", "\n\t", ""]),
     "partial-date": (["2021", "2021-08", "2021-08-17"], ["2021-13", "21-08", "2021-8", "Aug 2021"]),
     "http-url": (["https://example.org/a", "http://x.org"], ["ftp://x.org", "example.org", "javascript:x"]),
     "^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$": (["en", "en-GB", "fr-FR", "zh-Hant-TW"], ["EN", "en_GB", "e", "en-"]),

@@ -7,7 +7,16 @@ from conftest import DEMO
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.anchor import Ambiguous, Found, NotFound, find_span
+from generator import anchor
+from generator.anchor import (
+    CLOSEST_WORK,
+    MAX_LISTED,
+    MAX_OCCURRENCES,
+    Ambiguous,
+    Found,
+    NotFound,
+    find_span,
+)
 from generator.load import parse_article
 from generator.text import normalise
 
@@ -121,6 +130,33 @@ def test_any_slice_of_a_text_is_found_at_its_place(text: str, data: st.DataObjec
         assert normalise(text[result.start : result.end]).text.strip() == normalise(quote).text.strip()
     else:
         assert isinstance(result, Ambiguous)
+
+
+def test_a_blank_quote_is_not_looked_for() -> None:
+    assert find_span("a b c " * 1000, " \n\t ") == NotFound("", 0, 0)
+
+
+def test_a_quote_found_too_often_is_ambiguous_without_trying_prefix_or_suffix() -> None:
+    text = "ab " * (MAX_OCCURRENCES + 5)
+    result = find_span(text, "ab", prefix="no such words")
+    assert result == Ambiguous(tuple(range(0, 3 * MAX_LISTED, 3)), MAX_OCCURRENCES + 1)
+    few = find_span("ab " * 12, "ab")
+    assert few == Ambiguous(tuple(range(0, 3 * MAX_LISTED, 3)), 12)
+
+
+def test_a_long_quote_in_a_long_text_gets_the_closest_passage_of_the_whole_search(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    filler = "".join(f"word{i} " for i in range(60_000))
+    passage = "The monitoring team said that neither group could mount attacks abroad " * 20
+    text = filler + passage + filler
+    quote = passage.replace("neither group could", "no group can", 3).strip()
+    assert len(quote) * len(text) > CLOSEST_WORK  # the bounded search is the one tested
+    bounded = find_span(text, quote)
+    assert isinstance(bounded, NotFound)
+    assert abs(bounded.start - len(filler)) < 100 and bounded.similarity >= 90
+    monkeypatch.setattr(anchor, "CLOSEST_WORK", 10**15)  # the whole text, as for short quotes
+    assert find_span(text, quote) == bounded
 
 
 # The stage: every appearance of a site

@@ -117,7 +117,7 @@ CASES = [
     ),
     pytest.param(
         "sources/un-report.yaml", "    basis: Quoted identically by two wire services.\n", "",
-        "content/sources/un-report.yaml:8:5: passages[0]: missing required key 'basis' here",
+        "content/sources/un-report.yaml:7:5: passages[0]: missing required key 'basis' here",
         "Add `basis:`", id="provenance-basis",
     ),
     pytest.param(
