@@ -1,0 +1,1878 @@
+"""Article span + source passage -> what the outlet's words changed (facts and evidence, no verdict)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz.distance import Levenshtein, LCSseq
+
+# ---------------------------------------------------------------------------------------------
+# Result types. They move to model.py when the comparison is wired into the pipeline, so this
+# section imports nothing from the rest of the generator.
+# ---------------------------------------------------------------------------------------------
+
+
+class QuotationKind(Enum):
+    """What happened to the words inside the outlet's quotation marks."""
+
+    EXACT = "exact"
+    """The quoted words are the passage's, word for word (a legitimate ellipsis allowed)."""
+    HOUSE_SPELLING = "house-spelling"
+    """Word for word but for equivalent spellings or aliases of the same entity."""
+    CHANGED = "changed"
+    """A word inside the marks was added, dropped or replaced (see Comparison.quote_edits)."""
+    NONE = "none"
+    """Nothing quoted: the outlet's own words."""
+
+
+class ChangeKind(Enum):
+    """A candidate meaning change, for the editor to read; never a verdict."""
+
+    NEGATION = "negation"
+    """A negation dropped or added in a clause the outlet repeats."""
+    NUMBER = "number"
+    """A number or date changed, dropped or added."""
+    QUANTIFIER = "quantifier"
+    """A quantifier (all, some, many, most ...) changed, dropped or added."""
+    HEDGE = "hedge"
+    """A hedge, or the attribution of an assessment, dropped."""
+    SUBJECT = "subject"
+    """A named entity substituted, or widened to its parent (or narrowed to its branch)."""
+    WORD = "word"
+    """A word inside quotation marks replaced by (or added as) a different word."""
+    QUALIFIER = "qualifier"
+    """A qualifier or modifier dropped from the noun it restricted, or moved to another."""
+    ASSERTION = "assertion"
+    """Content words in the outlet's own words with no counterpart in the passage."""
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """Words as printed, with their offsets."""
+
+    text: str
+    """The characters as printed, from the first word's start to the last word's end."""
+    start: int
+    """For the outlet, an offset into the article text; for the source, into the passage."""
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One candidate meaning change and its evidence on both sides."""
+
+    kind: ChangeKind
+    detail: str
+    """A machine token: dropped, added, changed, widened, narrowed, substituted, near-spelling,
+    moved."""
+    source: tuple[Words, ...]
+    """The passage's words involved (may be empty, e.g. for an added word)."""
+    outlet: tuple[Words, ...]
+    """The outlet's words involved (may be empty, e.g. for a dropped word)."""
+    quoted: bool
+    """Whether the outlet's words stand inside its quotation marks."""
+    relation: str | None = None
+    """For SUBJECT: the entities relation that explains it (branch-of, affiliate-of, part-of)."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteEdit:
+    """One change to the words inside quotation marks, meaningful or not."""
+
+    source: tuple[Words, ...]
+    outlet: tuple[Words, ...]
+    detail: str
+    """added, dropped, substituted, near-spelling, respelled, abbreviated, inflected, elided."""
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of the span: the outlet's direct quotation, or its own words."""
+
+    quoted: bool
+    start: int
+    """Offsets into the article text; a quoted segment includes its marks where they are in
+    the span."""
+    end: int
+    region: tuple[int, int] | None
+    """The passage region (offsets into the passage) the segment aligns to, or None."""
+
+
+@dataclass(frozen=True, slots=True)
+class DiffOp:
+    """One step of the word diff of the span against the aligned region, for readers."""
+
+    kind: str
+    """same, respelled (equivalent spelling: both shown), removed (passage words of the
+    region the outlet did not use), added (outlet words with no counterpart) or own (the
+    outlet's framing words outside the region)."""
+    text: str
+    """The outlet's words; for `removed`, the passage's."""
+    source_text: str | None = None
+    """For `respelled`, the passage's spelling."""
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Everything the comparison found, as facts."""
+
+    quotation: QuotationKind
+    changes: tuple[Change, ...]
+    quote_edits: tuple[QuoteEdit, ...]
+    segments: tuple[Segment, ...]
+    region: tuple[int, int] | None
+    """The passage region the span aligns to (offsets into the passage); the words outside
+    it are context, not removed."""
+    diff: tuple[DiffOp, ...]
+    respellings: tuple[tuple[str, str], ...]
+    """(source spelling, outlet spelling) pairs equated by the spellings and entities."""
+    similarity: float
+    """0..1: the share of words matched, for the JSON export and `check`, never for readers."""
+    truncated: bool = False
+    """True when the span or the passage was longer than the bounds (MAX_SPAN_WORDS,
+    MAX_PASSAGE_WORDS, MAX_SEGMENTS) and only their first part was compared."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A named organisation, group or place that outlets may name in several ways."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    branch_of: str | None = None
+    affiliate_of: str | None = None
+    part_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entities:
+    """The entities file, resolved: names, aliases and relations."""
+
+    entities: tuple[Entity, ...] = ()
+
+    def get(self, entity_id: str) -> Entity | None:
+        for entity in self.entities:
+            if entity.id == entity_id:
+                return entity
+        return None
+
+
+NO_ENTITIES = Entities()
+
+# ---------------------------------------------------------------------------------------------
+# Bounds on the work. Beyond them the comparison still returns, with what it could do, and
+# Comparison.truncated set.
+# ---------------------------------------------------------------------------------------------
+
+MAX_SPAN_WORDS = 2000
+"""At most this many words of the span are compared (the rest are shown as own words)."""
+MAX_PASSAGE_WORDS = 5000
+"""At most this many words of the passage are aligned. The word alignment (rapidfuzz's
+bit-parallel LCS, in C) keeps a table of span words x passage words bits: 2,000 x 5,000 is
+1.25 MB."""
+MAX_CONTEXT_WORDS = 40
+"""At most this many words of the article before and after the span are read as the rest of
+the clauses the span starts and ends in."""
+MAX_SEGMENTS = 64
+"""At most this many segments (quoted or own) are aligned one by one; further words count as
+unaligned."""
+
+ALIGN_FUNCTION_WEIGHT = 0.25
+"""In a local alignment, a matched function word ("the", "of") scores this; a content word 1."""
+ALIGN_GAP_PENALTY = 0.34
+"""In a local alignment, each passage word skipped between two matched words costs this: three
+skipped words cost about one matched content word, so a segment's region is where its words
+are dense, not a scattering of common words over a long passage."""
+ALIGN_MIN_SCORE = 1.0
+"""A segment aligns somewhere only if its best region scores at least one matched content
+word."""
+NEAR_SPELLING = 0.7
+"""Two different words whose Levenshtein similarity (0..1) reaches this look alike ("culpable"
+for "capable" scores 0.75): a WORD change named near-spelling."""
+MAX_FRAMING_HEAD = 8
+"""A reporting verb makes at most this many own words before it in its clause framing ("the
+panel monitoring sanctions against the Taliban said")."""
+MAX_FRAMING_TAIL = 4
+"""Words after a reporting verb that start like a tail ("in a report", "on Wednesday") are
+framing too when there are at most this many."""
+
+# ---------------------------------------------------------------------------------------------
+# Vocabulary. Words are compared case folded, with straight apostrophes.
+# ---------------------------------------------------------------------------------------------
+
+NEGATIONS = frozenset({
+    "not", "no", "neither", "nor", "never", "none", "nobody", "nothing", "nowhere", "cannot",
+    "without",
+})
+"""Negation words (any word ending in n't is one too). "neither ... nor" in one clause counts
+once; "not only" is not a negation."""
+
+NEGATIVE_PREDICATES = frozenset({
+    "unable", "incapable", "unwilling", "unlikely", "impossible", "fails", "failed", "lacks",
+    "lacked", "denied", "denies",
+})
+"""Words that negate their predicate: "unable to mount attacks" keeps the negation of "not
+capable of mounting attacks" in other words."""
+
+HEDGES = frozenset({
+    "believed", "believe", "believes", "likely", "probably", "probable", "possibly", "possible",
+    "may", "might", "could", "perhaps", "reportedly", "allegedly", "alleged", "apparently",
+    "appear", "appears", "appeared", "seem", "seems", "seemed", "seemingly", "suggest",
+    "suggests", "suggested", "suggesting", "indications", "indication", "indicate",
+    "indicates", "assessed", "assess", "assesses", "assessment", "estimated", "estimate",
+    "estimates", "regarded", "perceived", "considered", "thought", "suspected", "presumably",
+    "purportedly", "reported", "unconfirmed", "unverified", "claimed", "expected",
+})
+"""Hedges: words that make a statement less than certain or mark it as someone's assessment.
+A clause of the passage with one, repeated by the outlet with none, is HEDGE/dropped."""
+
+ATTRIBUTION_STARTS = frozenset({"according"})
+"""A passage clause starting with one of these ("according to the Defense Intelligence Agency")
+attributes the assessment it stands next to; an outlet that drops it drops a hedge."""
+
+QUANTIFIERS = {
+    "all": "all", "every": "all", "each": "all", "entire": "all", "whole": "all", "any": "any",
+    "both": "both", "either": "either", "some": "some", "several": "some", "various": "some",
+    "many": "many", "numerous": "many", "much": "many", "most": "most", "majority": "most",
+    "few": "few", "fewer": "few", "minority": "few", "multiple": "many", "certain": "some",
+}
+"""Quantifiers and their class: a change of class is QUANTIFIER/changed ("all" for "some");
+"every" for "all" is not a change. "most" after "the" is a superlative, not a quantifier; a
+"both" dropped while both of its items remain is not a change."""
+
+NUMERAL_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+    "hundred": 100, "hundreds": 100, "thousand": 1000, "thousands": 1000, "million": 10**6,
+    "millions": 10**6, "billion": 10**9, "dozen": 12, "dozens": 12, "half": 0.5, "twice": 2,
+}
+"""Numbers written as words and their value ("four" and "4" are one number). "one" is left
+out: it is more often a pronoun. Any word with a digit is a number too."""
+
+SMALL_COUNT = 10
+"""A number written as a word up to this value that the outlet adds while dropping no number
+names the source's own subjects ("the two groups" for "the Taliban ... and Al-Qaida")."""
+
+MONTHS = frozenset({
+    "january", "february", "april", "june", "july", "august", "september", "october",
+    "november", "december",
+})
+"""Month names: dates wherever they stand."""
+
+AMBIGUOUS_MONTHS = frozenset({"may", "march"})
+"""Month names that are more often other words: dates only next to a word with a digit."""
+
+APPROXIMATORS = {
+    "nearly": "nearly", "almost": "nearly", "approaching": "nearly", "about": "about",
+    "around": "about", "approximately": "about", "roughly": "about", "some": "about",
+    "over": "over", "above": "over", "exceeding": "over", "under": "under", "below": "under",
+    "least": "at-least", "up": "up-to",
+}
+"""Words that bound a number just before it; "nearly 3,000" for "3,000" is a NUMBER change."""
+
+REPORTING_WORDS = frozenset({
+    "said", "says", "say", "saying", "stated", "states", "state", "stating", "noted", "notes",
+    "note", "noting", "added", "adds", "told", "tells", "wrote", "writes", "warned", "warns",
+    "found", "finds", "concluded", "concludes", "reveals", "revealed", "indicated", "indicates",
+    "highlighted", "highlights", "observed", "observes", "explained", "explains", "claims",
+    "argued", "argues", "asserted", "asserts", "declared", "declares", "announced",
+    "acknowledged", "insisted", "pointed", "reports", "according", "assurance", "quoted",
+    "quoting", "citing", "cited", "per", "stressed", "emphasised", "emphasized", "remarked",
+    "mentions", "mentioned", "identifies", "describes", "described", "documents",
+})
+"""Words that make a clause of the outlet's own words framing ("the report said", "according
+to the UN", "As the report noted,", "does give an assurance that"): framing is neither compared
+nor an assertion. Inside quotation marks they are the source's words and compared as such."""
+
+FRAMING_AFTER = frozenset({"that", "if", "whether", "to", "out"})
+"""A word right after a reporting word that still belongs to the framing ("said that", "pointed
+to", "pointed out")."""
+
+FRAMING_TAIL_STARTS = frozenset({
+    "in", "on", "at", "last", "this", "earlier", "recently", "yesterday", "today", "monday",
+    "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "when", "while",
+})
+"""A short tail after a reporting word that begins with one of these is framing ("the
+Pentagon said Wednesday", "the Defense Department said in a report")."""
+
+SOURCE_NOUNS = frozenset({
+    "report", "reports", "analysis", "study", "document", "panel", "experts", "expert",
+    "officials", "official", "team", "monitors", "monitoring", "researchers", "investigators",
+    "assessment", "review", "paper", "findings", "authors", "committee", "council", "body",
+    "organization", "organisation", "agency",
+})
+"""Nouns that name a document or its authors: they are never assertions."""
+
+FUNCTION_WORDS = frozenset({
+    "a", "an", "the", "of", "to", "in", "on", "at", "for", "with", "by", "from", "into", "onto",
+    "and", "or", "but", "as", "than", "that", "this", "these", "those", "which", "who", "whom",
+    "whose", "what", "is", "are", "was", "were", "be", "been", "being", "am", "it", "its",
+    "it's", "their", "them", "they", "he", "him", "his", "she", "her", "we", "us", "our", "you",
+    "your", "i", "me", "my", "has", "have", "had", "having", "do", "does", "did", "so", "such",
+    "there", "here", "also", "very", "just", "then", "thus", "even", "still", "however",
+    "nonetheless", "nevertheless", "moreover", "furthermore", "meanwhile", "now", "yet",
+    "again", "about", "over", "under", "between", "among", "against", "through", "during",
+    "before", "after", "while", "when", "where", "why", "how", "if", "whether", "because",
+    "since", "until", "upon", "via", "per", "would", "will", "shall", "should", "can", "must",
+    "own", "same", "other", "another", "itself", "themselves", "one", "ones", "s", "'s",
+})
+"""Words that carry little meaning on their own. They weigh little in the alignment; added or
+dropped alone they are not assertions or qualifiers (inside quotation marks they are still
+quote edits)."""
+
+RELATION_NOUNS = {
+    "affiliate": "affiliate-of", "affiliates": "affiliate-of", "franchise": "affiliate-of",
+    "ally": "affiliate-of", "branch": "branch-of", "branches": "branch-of", "chapter":
+    "branch-of", "offshoot": "branch-of", "province": "branch-of", "wing": "part-of",
+    "arm": "part-of", "faction": "part-of", "part": "part-of", "unit": "part-of",
+}
+"""Nouns that, next to an entity's name, name one of its related entities instead: "Al-Qaeda's
+regional affiliate" is AQIS when the passage names AQIS, an affiliate of al-Qaida."""
+
+PART_NOUNS = frozenset({
+    "members", "member", "leaders", "leader", "leadership", "fighters", "fighter", "elements",
+    "commanders", "commander", "officials", "figures", "operatives", "militants", "cells",
+    "factions", "ranks", "supporters", "units",
+})
+"""Nouns after an entity's name that restrict it to some of its people ("low-level Taliban
+members"): an outlet naming the entity alone drops that qualifier."""
+
+MODIFIER_SUFFIXES = (
+    "al", "ic", "ive", "ous", "ary", "ior", "ile", "ful", "less", "ist", "ese", "ical", "ern",
+)
+"""Endings of adjectives that restrict a noun ("international attacks", "regional leadership");
+a hyphenated word ("low-level") restricts too."""
+
+RESTRICTIVE_MODIFIERS = frozenset({
+    "senior", "core", "junior", "former", "current", "alleged", "suspected", "local", "top",
+    "main", "major", "minor", "certain", "key",
+})
+"""Modifiers without such an ending that restrict the noun they stand before."""
+
+COORDINATORS = frozenset({"and", "or"})
+POSSESSIVE_DETERMINERS = frozenset({"their", "its", "his", "her", "our"})
+
+# ---------------------------------------------------------------------------------------------
+# Entities
+# ---------------------------------------------------------------------------------------------
+
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ENTITY_KEYS = ("id", "name", "aliases", "branch_of", "affiliate_of", "part_of")
+RELATIONS = (("branch_of", "branch-of"), ("affiliate_of", "affiliate-of"), ("part_of", "part-of"))
+"""Entity fields naming another entity, and the relation token a Change carries."""
+
+
+def parse_entities(data: Any) -> Entities:
+    """Plain data as loaded from content/entities.yaml -> Entities.
+
+    Raises ValueError naming the JSON path of the first problem ("$.entities[2].aliases[0]:
+    expected a non-empty string"), so that a loader can map it to a file, line and column.
+    """
+    if data is None:
+        return NO_ENTITIES
+    if not isinstance(data, Mapping):
+        raise ValueError("$: expected a mapping with the key entities")
+    for key in data:
+        if key != "entities":
+            raise ValueError(f"$.{key}: unknown key; the only key is entities")
+    items = data.get("entities", [])
+    if not isinstance(items, list):
+        raise ValueError("$.entities: expected a list")
+    entities: list[Entity] = []
+    seen: dict[str, str] = {}
+    for index, item in enumerate(items):
+        path = f"$.entities[{index}]"
+        entity = _parse_entity(item, path)
+        if any(e.id == entity.id for e in entities):
+            raise ValueError(f"{path}.id: duplicate id {entity.id!r}")
+        for k, name in enumerate((entity.name, *entity.aliases)):
+            folded = _fold_name(name)
+            where = f"{path}.name" if k == 0 else f"{path}.aliases[{k - 1}]"
+            if folded in seen and seen[folded] != entity.id:
+                raise ValueError(f"{where}: {name!r} already names {seen[folded]!r}")
+            seen[folded] = entity.id
+        entities.append(entity)
+    ids = {entity.id for entity in entities}
+    for index, entity in enumerate(entities):
+        for field, _ in RELATIONS:
+            target = getattr(entity, field)
+            if target is not None and target not in ids:
+                raise ValueError(f"$.entities[{index}].{field}: unknown entity id {target!r}")
+    result = Entities(tuple(entities))
+    for index, entity in enumerate(entities):
+        seen_ids = {entity.id}
+        for ancestor, _ in _ancestors(result, entity.id):
+            if ancestor in seen_ids:
+                raise ValueError(f"$.entities[{index}]: relations form a cycle through {ancestor!r}")
+            seen_ids.add(ancestor)
+    return result
+
+
+def _parse_entity(item: Any, path: str) -> Entity:
+    if not isinstance(item, Mapping):
+        raise ValueError(f"{path}: expected a mapping")
+    for key in item:
+        if key not in _ENTITY_KEYS:
+            raise ValueError(f"{path}.{key}: unknown key; expected one of {', '.join(_ENTITY_KEYS)}")
+    for key in ("id", "name"):
+        if key not in item:
+            raise ValueError(f"{path}.{key}: missing")
+    entity_id = _string(item["id"], f"{path}.id")
+    if not _ID.match(entity_id):
+        raise ValueError(f"{path}.id: expected lower-case words joined by hyphens, got {entity_id!r}")
+    name = _string(item["name"], f"{path}.name")
+    aliases = item.get("aliases", [])
+    if not isinstance(aliases, list):
+        raise ValueError(f"{path}.aliases: expected a list")
+    relations = {}
+    for field, _ in RELATIONS:
+        value = item.get(field)
+        relations[field] = None if value is None else _string(value, f"{path}.{field}")
+    return Entity(
+        id=entity_id,
+        name=name,
+        aliases=tuple(_string(a, f"{path}.aliases[{k}]") for k, a in enumerate(aliases)),
+        **relations,
+    )
+
+
+def _string(value: Any, path: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{path}: expected a non-empty string")
+    return value
+
+
+def _fold_name(name: str) -> str:
+    return " ".join(_normalise(m.group()) for m in _WORD.finditer(name))
+
+
+def _ancestors(entities: Entities, entity_id: str) -> list[tuple[str, str]]:
+    """(ancestor id, relation of the first step) for every entity above `entity_id`."""
+    out: list[tuple[str, str]] = []
+    current = entities.get(entity_id)
+    first: str | None = None
+    steps = 0
+    while current is not None and steps <= len(entities.entities):
+        step = next(
+            ((getattr(current, f), token) for f, token in RELATIONS if getattr(current, f)),
+            None,
+        )
+        if step is None:
+            break
+        target, token = step
+        first = first or token
+        out.append((target, first))
+        if any(seen == target for seen, _ in out[:-1]) or target == entity_id:
+            break
+        current = entities.get(target)
+        steps += 1
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Words
+# ---------------------------------------------------------------------------------------------
+
+_WORD = re.compile(
+    r"(?:[^\W\d_]\.){2,}(?:['\u2019]s)?"  # initialisms: U.S., U.N.'s
+    r"|[^\W_](?:[^\W_]|['\u2019\u2018\u02bc](?=[^\W_])|(?<=\d)[.,](?=\d))*"
+)
+"""A word: letters and digits, kept together across an apostrophe between letters ("don't",
+"al-Qa'ida" is two words, "Qa'ida" one) and a comma or point between digits ("4,000")."""
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+_DIGIT_GROUPING = re.compile(r"(?<=\d)[,](?=\d)")
+_CLAUSE_MARKS = frozenset(",;:")
+_SENTENCE_MARKS = frozenset(".!?")
+_DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
+
+_DOUBLE_MARKS = frozenset('"\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033')
+_SINGLE_MARKS = frozenset("'\u2018\u2019\u201a\u201b`\u00b4\u2039\u203a")
+_OPENING = frozenset("\u201c\u201e\u201f\u00ab\u2018\u201a\u201b`\u2039")
+_CLOSING = frozenset("\u201d\u00bb\u2019\u00b4\u203a")
+_OPEN_BEFORE = frozenset("([{\u2014\u2013-/")
+_CLOSE_AFTER = frozenset(".,;:!?)]}\u2026\u2014\u2013-/")
+
+_NEG = "negation"
+_NUM = "number"
+_QUANT = "quantifier"
+_HEDGE = "hedge"
+_ENTITY_PREFIX = "\x01e:"
+_GROUP_PREFIX = "\x01s:"
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """A word, or a run of words that one spellings group or entity name covers."""
+
+    key: str
+    """What is compared: the normalised word, or one token for a spellings group or entity."""
+    stem: str
+    """What is aligned: the key with its inflection stripped, a number's value."""
+    norm: str
+    """The words normalised (case folded, straight apostrophes, digits ungrouped)."""
+    printed: str
+    start: int
+    end: int
+    entity: str | None
+    quoted: bool
+    clause: int
+    sentence: int
+    ellipsis: bool
+    """An ellipsis stands between this unit and the one before."""
+    hyphenated: bool
+    """Written with a hyphen inside ("low-level")."""
+    function: bool
+    in_span: bool
+    """Inside the editor's span (the rest is the article's clause around it)."""
+
+
+@lru_cache(maxsize=65536)
+def _normalise(raw: str) -> str:
+    text = unicodedata.normalize("NFKC", raw).translate(_APOSTROPHES).casefold()
+    if "." in text and not any(c.isdigit() for c in text):
+        text = text.replace(".", "")
+    return _DIGIT_GROUPING.sub("", text)
+
+
+@lru_cache(maxsize=65536)
+def _stem(norm: str) -> str:
+    """A crude English stem, enough to align "maintains" with "maintain"."""
+    if norm in NUMERAL_WORDS:
+        return _number_text(NUMERAL_WORDS[norm])
+    if any(c.isdigit() for c in norm):
+        return norm
+    word = norm[:-2] if norm.endswith("'s") else norm
+    word = word.rstrip("'")
+    for suffix, keep in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""),
+                         ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            return word[: len(word) - len(suffix)] + keep
+    return word
+
+
+def _number_text(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Table:
+    """Spellings groups and entity names: normalised words -> one key."""
+
+    members: Mapping[tuple[str, ...], tuple[str, str | None]]
+    """Member words -> (key, entity id or None)."""
+    first: Mapping[str, tuple[int, ...]]
+    """A member's first word -> the member lengths starting with it, longest first."""
+    entities: Entities
+
+
+@lru_cache(maxsize=64)
+def _table(spellings: tuple[tuple[str, ...], ...], entities: Entities) -> _Table:
+    members: dict[tuple[str, ...], tuple[str, str | None]] = {}
+    for entity in entities.entities:
+        for name in (entity.name, *entity.aliases):
+            words = _name_words(name)
+            if words:
+                members.setdefault(words, (_ENTITY_PREFIX + entity.id, entity.id))
+    for index, group in enumerate(spellings):
+        keyed = [_name_words(member) for member in group]
+        owner = next((members[w] for w in keyed if w in members and members[w][1]), None)
+        value = owner or (f"{_GROUP_PREFIX}{index}", None)
+        for words in keyed:
+            if words:
+                members.setdefault(words, value)
+    first: dict[str, set[int]] = {}
+    for words in members:
+        first.setdefault(words[0], set()).add(len(words))
+    return _Table(
+        members, {w: tuple(sorted(s, reverse=True)) for w, s in first.items()}, entities
+    )
+
+
+def _name_words(name: str) -> tuple[str, ...]:
+    return tuple(_normalise(m.group()) for m in _WORD.finditer(name))
+
+
+@dataclass(frozen=True, slots=True)
+class _Raw:
+    norm: str
+    start: int
+    end: int
+    gap: str
+    """The characters between the word before and this one."""
+
+
+def _raw_words(text: str, start: int, end: int) -> list[_Raw]:
+    out: list[_Raw] = []
+    last = start
+    for match in _WORD.finditer(text, start, end):
+        out.append(_Raw(_normalise(match.group()), match.start(), match.end(), text[last:match.start()]))
+        last = match.end()
+    return out
+
+
+def _units(
+    text: str,
+    raws: list[_Raw],
+    table: _Table,
+    quoted: Sequence[bool] | None,
+    span: tuple[int, int] | None = None,
+) -> list[_Unit]:
+    """Words -> units: spellings and entity names joined, clauses and sentences numbered."""
+    units: list[_Unit] = []
+    clause = sentence = 0
+    i = 0
+    n = len(raws)
+    while i < n:
+        raw = raws[i]
+        size, key, entity = 1, raw.norm, None
+        for length in table.first.get(raw.norm, ()) if raw.norm in table.first else ():
+            if i + length > n:
+                continue
+            words = tuple(r.norm for r in raws[i : i + length])
+            found = table.members.get(words)
+            if found is None and words[-1].endswith("'s"):
+                found = table.members.get((*words[:-1], words[-1][:-2]))
+            if found is not None:
+                size, (key, entity) = length, found
+                break
+        if size == 1 and entity is None and raw.norm.endswith("'s") and raw.norm[:-2] in table.first:
+            found = table.members.get((raw.norm[:-2],))
+            if found is not None:
+                key, entity = found
+        last = raws[i + size - 1]
+        gap = raw.gap
+        if units:
+            clause_break, sentence_break = _breaks(gap)
+            if sentence_break:
+                sentence += 1
+                clause += 1
+            elif clause_break:
+                clause += 1
+        inner = text[raw.start : last.end]
+        norm = raw.norm if size == 1 else " ".join(r.norm for r in raws[i : i + size])
+        hyphenated = any(text[r.start - 1] in _DASHES for r in raws[i + 1 : i + size])
+        units.append(_Unit(
+            key=key,
+            stem=key if key is not raw.norm or entity else _stem(key),
+            norm=norm,
+            printed=inner,
+            start=raw.start,
+            end=last.end,
+            entity=entity,
+            quoted=bool(quoted[i]) if quoted is not None else False,
+            clause=clause,
+            sentence=sentence,
+            ellipsis="\u2026" in gap or "..." in gap,
+            hyphenated=hyphenated,
+            function=key in FUNCTION_WORDS,
+            in_span=span is None or (span[0] <= raw.start and last.end <= span[1]),
+        ))
+        i += size
+    return _join_hyphens(text, units)
+
+
+def _join_hyphens(text: str, units: list[_Unit]) -> list[_Unit]:
+    """Mark the parts of a hyphenated word ("low-level") so that both read as one modifier."""
+    if not any(text[u.start - 1 : u.start] in _DASHES for u in units[1:]):
+        return units
+    out = list(units)
+    for k in range(1, len(out)):
+        prev, unit = out[k - 1], out[k]
+        if unit.start == prev.end + 1 and text[prev.end] in _DASHES and prev.entity is None \
+                and unit.entity is None:
+            out[k - 1] = _replace_unit(prev, hyphenated=True)
+            out[k] = _replace_unit(unit, hyphenated=True)
+    return out
+
+
+def _replace_unit(unit: _Unit, **changes: Any) -> _Unit:
+    fields = {name: getattr(unit, name) for name in unit.__slots__}
+    fields.update(changes)
+    return _Unit(**fields)
+
+
+@lru_cache(maxsize=4096)
+def _breaks(gap: str) -> tuple[bool, bool]:
+    """(clause break, sentence break) for the characters between two words."""
+    if gap == " " or not gap:
+        return False, False
+    squeezed = gap.replace("...", "").replace("\u2026", "")
+    sentence = any(c in _SENTENCE_MARKS for c in squeezed) or "\n" in gap
+    spaced_dash = any(c in _DASHES for c in gap) and any(c.isspace() for c in gap)
+    clause = sentence or spaced_dash or squeezed != gap or any(c in _CLAUSE_MARKS for c in gap)
+    return clause, sentence
+
+
+@lru_cache(maxsize=1024)
+def _passage_units(passage: str, table: _Table) -> tuple[tuple[_Unit, ...], bool]:
+    """A passage's units, worked out once for all the appearances of its claim."""
+    raws = _raw_words(passage, 0, len(passage))
+    truncated = len(raws) > MAX_PASSAGE_WORDS
+    return tuple(_units(passage, raws[:MAX_PASSAGE_WORDS], table, None)), truncated
+
+
+# ---------------------------------------------------------------------------------------------
+# Quotation marks
+# ---------------------------------------------------------------------------------------------
+
+
+def quotation_state(text: str, start: int, end: int) -> list[bool]:
+    """Whether each character of text[start:end] stands inside quotation marks.
+
+    The state at `start` comes from the paragraph (the line) before it. Curly and straight
+    marks, double and single, pair within their family, so a straight opening mark closed by a
+    curly one works; an apostrophe between letters, or after a word's final s while no single
+    quotation is open, is not a mark; an unclosed mark runs to the end of the span or of its
+    paragraph. The marks themselves count as quoted.
+    """
+    para = text.rfind("\n", 0, start) + 1
+    stack: list[str] = []
+    out: list[bool] = []
+    for i in range(para, end):
+        c = text[i]
+        if c == "\n":
+            stack.clear()
+        elif c in _DOUBLE_MARKS or c in _SINGLE_MARKS:
+            role = _mark_role(text, i, stack)
+            if role == "open":
+                stack.append("d" if c in _DOUBLE_MARKS else "s")
+                if i >= start:
+                    out.append(True)
+                continue
+            if role == "close":
+                family = "d" if c in _DOUBLE_MARKS else "s"
+                at = len(stack) - 1 - stack[::-1].index(family)
+                del stack[at:]
+                if i >= start:
+                    out.append(True)
+                continue
+        if i >= start:
+            out.append(bool(stack))
+    return out
+
+
+def _mark_role(text: str, i: int, stack: list[str]) -> str | None:
+    """open, close, or None (an apostrophe, or a closing mark with nothing open)."""
+    c = text[i]
+    family = "d" if c in _DOUBLE_MARKS else "s"
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if family == "s":
+        if prev.isalnum() and nxt.isalnum():
+            return None
+        if c in "'\u2019" and prev.isalnum() and "s" not in stack:
+            return None
+    left = prev.isspace() or prev in _OPEN_BEFORE or prev in _DOUBLE_MARKS or prev in _SINGLE_MARKS
+    right = nxt.isspace() or nxt in _CLOSE_AFTER or nxt in _DOUBLE_MARKS or nxt in _SINGLE_MARKS
+    if i == 0 or prev == "\n":
+        left = True
+    if left and not right:
+        role = "open"
+    elif right and not left:
+        role = "close"
+    elif c in _OPENING:
+        role = "open"
+    elif c in _CLOSING:
+        role = "close"
+    else:
+        role = "close" if family in stack else "open"
+    if role == "close" and family not in stack:
+        return "open" if c not in _CLOSING and not right else None
+    return role
+
+
+# ---------------------------------------------------------------------------------------------
+# The comparison
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Mark:
+    kind: str
+    key: str
+    index: int
+
+
+@dataclass(slots=True)
+class _Gap:
+    outlet: list[int]
+    """Indexes into the outlet's content units."""
+    passage: list[int]
+    """Indexes into the passage units."""
+    inner: bool
+    """Between two matched words (its passage words are in the region), not at an edge."""
+
+
+def compare(
+    text: str,
+    start: int,
+    end: int,
+    passage: str,
+    spellings: Sequence[Sequence[str]] = (),
+    entities: Entities = NO_ENTITIES,
+) -> Comparison:
+    """Compare the outlet's words text[start:end] with the source passage.
+
+    The span is split into the outlet's quotation (inside its marks) and its own words; framing
+    ("the report said") is set aside; each segment is aligned locally to the passage; quoted
+    words are compared word by word after equivalent spellings and entity aliases, and the
+    whole span for meaning: negation, numbers, quantifiers, hedges, subjects, qualifiers and
+    added assertions. Every finding is a fact with its evidence.
+
+    Meaning is read over whole clauses: where the span starts or ends inside a clause of the
+    article, the rest of that clause (up to MAX_CONTEXT_WORDS words) is read with it, so that
+    the editor's choice of span does not change what is found ("neither ISIS nor al-Qaeda"
+    before a span of only the quoted words still keeps the negation). Quote edits, WORD and
+    ASSERTION changes, segments and the diff are about the span's own words.
+    """
+    start = max(0, min(start, len(text)))
+    end = max(start, min(end, len(text)))
+    table = _table(tuple(tuple(group) for group in spellings), entities)
+    source, passage_truncated = _passage_units(passage, table)
+    raws = _raw_words(text, start, end)
+    truncated = passage_truncated or len(raws) > MAX_SPAN_WORDS
+    raws = raws[:MAX_SPAN_WORDS]
+    span_end = raws[-1].end if raws else start
+    before, after = _context(text, start, span_end if truncated else end, raws)
+    every = _regap(text, before + raws + after)
+    lo = every[0].start if every else start
+    hi = every[-1].end if every else end
+    state = quotation_state(text, lo, max(hi, end))
+    quoted = [state[r.start - lo] for r in every]
+    units = _units(text, every, table, quoted, (start, end))
+    units = _relate(units, source, entities)
+    framing = _framing(units, source)
+    runs = _segment_runs(units)
+    if len(runs) > MAX_SEGMENTS:
+        truncated = True
+    pairs_by_run: list[list[tuple[int, int]]] = []
+    for number, indexes in enumerate(runs):
+        members = [k for k in indexes if not framing[k]]
+        if number >= MAX_SEGMENTS or not members:
+            pairs_by_run.append([])
+            continue
+        pairs_by_run.append(_local_align(units, members, source))
+    pairs = _chain(pairs_by_run)
+    finder = _Finder(text, passage, units, source, framing, pairs, entities)
+    changes, quote_edits = finder.run()
+    span_pairs = [(i, j) for i, j in pairs if units[i].in_span]
+    quotation = _quotation(units, runs, pairs_by_run, quote_edits)
+    segments = _segments(text, start, end, state, lo, units, runs, pairs_by_run, source)
+    respellings = tuple(dict.fromkeys(
+        (source[j].printed, units[i].printed)
+        for i, j in span_pairs
+        if units[i].norm != source[j].norm and units[i].key == source[j].key
+    ))
+    content = sum(1 for k, unit in enumerate(units) if unit.in_span and not framing[k])
+    return Comparison(
+        quotation=quotation,
+        changes=tuple(changes),
+        quote_edits=tuple(quote_edits),
+        segments=segments,
+        region=_region(span_pairs, source),
+        diff=_diff(units, source, framing, span_pairs),
+        respellings=respellings,
+        similarity=_similarity(content, span_pairs),
+        truncated=truncated,
+    )
+
+
+def _context(text: str, start: int, end: int, raws: list[_Raw]) -> tuple[list[_Raw], list[_Raw]]:
+    """The article's words of the clauses the span starts and ends in, outside the span (none
+    across a line break, a clause mark, or beyond MAX_CONTEXT_WORDS)."""
+    if not raws:
+        return [], []
+    para = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    window = 40 * MAX_CONTEXT_WORDS
+    before = _raw_words(text, max(para, start - window), start)
+    keep: list[_Raw] = []
+    n = len(before) - 1
+    while n >= 0 and len(keep) < MAX_CONTEXT_WORDS:
+        following = keep[-1].start if keep else raws[0].start
+        if _breaks(text[before[n].end : following])[0]:
+            break
+        keep.append(before[n])
+        n -= 1
+    keep.reverse()
+    after: list[_Raw] = []
+    previous = raws[-1].end
+    for raw in _raw_words(text, end, min(line_end, end + window)):
+        if len(after) >= MAX_CONTEXT_WORDS or _breaks(text[previous : raw.start])[0]:
+            break
+        after.append(raw)
+        previous = raw.end
+    return keep, after
+
+
+def _regap(text: str, raws: list[_Raw]) -> list[_Raw]:
+    """Gaps recomputed between neighbours (the words came from separate scans)."""
+    out: list[_Raw] = []
+    for k, raw in enumerate(raws):
+        gap = text[raws[k - 1].end : raw.start] if k else raw.gap
+        out.append(raw if gap == raw.gap else _Raw(raw.norm, raw.start, raw.end, gap))
+    return out
+
+
+def _relate(units: list[_Unit], source: Sequence[_Unit], entities: Entities) -> list[_Unit]:
+    """An entity named with a relation noun ("Al-Qaeda's regional affiliate", "Al-Qaeda
+    Affiliate") stands for the related entity the passage names (AQIS), in the outlet's own
+    words: the name, the relation noun and the modifiers between become one unit."""
+    named = {u.entity for u in source if u.entity}
+    children: dict[tuple[str, str], str] = {}
+    for child in sorted(e for e in named if e):
+        for parent, relation in _ancestors(entities, child):
+            children.setdefault((parent, relation), child)
+    if not children:
+        return units
+    out: list[_Unit] = []
+    k = 0
+    while k < len(units):
+        unit = units[k]
+        joined = None
+        if unit.entity and not unit.quoted and unit.entity not in named:
+            for size in (1, 2, 3):
+                if k + size >= len(units):
+                    break
+                nxt = units[k + size]
+                if nxt.quoted or nxt.clause != unit.clause:
+                    break
+                relation = RELATION_NOUNS.get(nxt.norm)
+                child = children.get((unit.entity, relation)) if relation else None
+                if child is not None:
+                    joined = _replace_unit(
+                        unit, key=_ENTITY_PREFIX + child, stem=_ENTITY_PREFIX + child,
+                        entity=child, end=nxt.end, norm=unit.norm + " " + nxt.norm,
+                    )
+                    k += size + 1
+                    break
+                if not (nxt.function or _modifier_like(nxt)):
+                    break
+        if joined is not None:
+            out.append(joined)
+        else:
+            out.append(unit)
+            k += 1
+    return out
+
+
+def _framing(units: list[_Unit], source: Sequence[_Unit]) -> list[bool]:
+    """Which of the outlet's own words frame the content ("the report said that")."""
+    framing = [False] * len(units)
+    passage_keys = {u.key for u in source}
+    k = 0
+    while k < len(units):
+        if units[k].quoted:
+            k += 1
+            continue
+        j = k
+        while j + 1 < len(units) and not units[j + 1].quoted and units[j + 1].clause == units[k].clause:
+            j += 1
+        _frame_run(units, k, j + 1, framing, passage_keys)
+        k = j + 1
+    return framing
+
+
+def _frame_run(
+    units: list[_Unit], start: int, end: int, framing: list[bool], passage_keys: set[str]
+) -> None:
+    run = units[start:end]
+    at = next((k for k, u in enumerate(run) if u.norm in REPORTING_WORDS), None)
+    if at is None:
+        if all(u.function or u.norm in SOURCE_NOUNS for u in run) and any(
+            u.norm in SOURCE_NOUNS for u in run
+        ):
+            for k in range(start, end):
+                framing[k] = True
+        return
+    marker = run[at]
+    if marker.norm == "according":
+        if at + 1 < len(run) and run[at + 1].norm == "to":
+            first = 0 if all(u.function for u in run[:at]) else at
+            words = run[first:]
+            named = [u for u in words[2:] if not u.function and u.norm not in SOURCE_NOUNS]
+            if marker.key in passage_keys and named and all(u.key in passage_keys for u in named):
+                return
+            for k in range(start + first, end):
+                framing[k] = True
+        return
+    after = run[at + 1 :]
+    stop = at + 1
+    if after and after[0].norm in FRAMING_AFTER:
+        stop = at + 2
+    elif not after or (after[0].norm in FRAMING_TAIL_STARTS and len(after) <= MAX_FRAMING_TAIL):
+        stop = len(run)
+    first = 0 if at <= MAX_FRAMING_HEAD else at
+    head = [u for u in run[first:at] if not u.function and u.norm not in SOURCE_NOUNS]
+    if head and marker.key in passage_keys and all(u.key in passage_keys for u in head):
+        return
+    for k in range(start + first, start + stop):
+        framing[k] = True
+
+
+def _segment_runs(units: list[_Unit]) -> list[list[int]]:
+    """Unit indexes grouped into runs of the same quotation state."""
+    runs: list[list[int]] = []
+    for k, unit in enumerate(units):
+        if runs and units[runs[-1][-1]].quoted == unit.quoted and (
+            not unit.quoted or not _new_quote(units, runs[-1][-1], k)
+        ):
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return runs
+
+
+def _new_quote(units: list[_Unit], before: int, k: int) -> bool:
+    """Two quoted units in different quotations (a closing and an opening mark between)."""
+    return units[before].sentence != units[k].sentence and units[k].clause != units[before].clause
+
+
+def _local_align(
+    units: list[_Unit], members: list[int], source: Sequence[_Unit]
+) -> list[tuple[int, int]]:
+    """The best-matching region of the passage for one segment: (outlet unit, passage unit)."""
+    if not source:
+        return []
+    a = [units[k].stem for k in members]
+    b = [u.stem for u in source]
+    blocks = LCSseq.editops(a, b).as_matching_blocks()
+    matches = [(x + d, y + d) for x, y, size in blocks for d in range(size)]
+    if not matches:
+        return []
+    best_score, best_range = 0.0, (0, -1)
+    score, first = 0.0, 0
+    for n, (x, y) in enumerate(matches):
+        weight = ALIGN_FUNCTION_WEIGHT if source[y].function else 1.0
+        if n:
+            gap = y - matches[n - 1][1] - 1
+            carried = score - ALIGN_GAP_PENALTY * gap
+            if carried > 0:
+                score = carried + weight
+            else:
+                score, first = weight, n
+        else:
+            score, first = weight, 0
+        if score > best_score:
+            best_score, best_range = score, (first, n)
+    if best_score < ALIGN_MIN_SCORE:
+        return []
+    lo, hi = best_range
+    x0, y0 = matches[lo]
+    x1, y1 = matches[hi]
+    # a second, local pass over the chosen region and the segment's words
+    sub_a = a
+    sub_b = b[y0 : y1 + 1]
+    blocks = LCSseq.editops(sub_a, sub_b).as_matching_blocks()
+    refined = [(members[x + d], y0 + y + d) for x, y, size in blocks for d in range(size)]
+    return refined or [(members[x], y) for x, y in matches[lo : hi + 1]]
+
+
+def _chain(pairs_by_segment: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
+    """All segments' pairs in outlet order, keeping the passage order increasing: a segment
+    that aligns before the one it follows keeps its pairs only where they do not cross."""
+    chain: list[tuple[int, int]] = []
+    for pairs in pairs_by_segment:
+        for i, j in pairs:
+            if not chain or (j > chain[-1][1] and i > chain[-1][0]):
+                chain.append((i, j))
+    return chain
+
+
+def _region(pairs: list[tuple[int, int]], source: Sequence[_Unit]) -> tuple[int, int] | None:
+    if not pairs:
+        return None
+    return source[pairs[0][1]].start, source[pairs[-1][1]].end
+
+
+def _similarity(content: int, pairs: list[tuple[int, int]]) -> float:
+    """The Dice ratio of the matched words: 2 x matched / (outlet words + region words)."""
+    if not pairs or not content:
+        return 0.0
+    window = pairs[-1][1] - pairs[0][1] + 1
+    return round(min(1.0, 2 * len(pairs) / (content + window)), 4)
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding changes
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_mark_number(units: Sequence[_Unit], k: int) -> bool:
+    norm = units[k].norm
+    if units[k].entity:
+        return False
+    if any(c.isdigit() for c in norm):
+        return True
+    if norm in NUMERAL_WORDS or norm in MONTHS:
+        return True
+    if norm in AMBIGUOUS_MONTHS:
+        return any(
+            0 <= n < len(units) and any(c.isdigit() for c in units[n].norm) for n in (k - 1, k + 1)
+        )
+    return False
+
+
+def _number_key(units: Sequence[_Unit], k: int) -> str:
+    norm = units[k].norm
+    value = _number_text(NUMERAL_WORDS[norm]) if norm in NUMERAL_WORDS else norm
+    before = units[k - 1].norm if k > 0 else ""
+    bound = APPROXIMATORS.get(before, "")
+    if before == "than" and k > 1:
+        bound = {"more": "over", "fewer": "under", "less": "under"}.get(units[k - 2].norm, "")
+    if before == "to" and k > 1 and units[k - 2].norm == "up":
+        bound = "up-to"
+    return f"{bound}:{value}"
+
+
+def _is_negation(norm: str) -> bool:
+    return norm in NEGATIONS or norm.endswith("n't") or norm in NEGATIVE_PREDICATES
+
+
+def _modifier_like(unit: _Unit) -> bool:
+    norm = unit.norm
+    if unit.function or unit.entity or norm.endswith("ly") or _is_negation(norm):
+        return False
+    if norm in HEDGES or norm in QUANTIFIERS or any(c.isdigit() for c in norm):
+        return False
+    return (
+        unit.hyphenated
+        or norm in RESTRICTIVE_MODIFIERS
+        or (len(norm) > 4 and norm.endswith(MODIFIER_SUFFIXES))
+    )
+
+
+def _words(units: Sequence[_Unit], indexes: Iterable[int], text: str) -> tuple[Words, ...]:
+    """Contiguous runs of units -> Words as printed."""
+    out: list[Words] = []
+    run: list[int] = []
+    for k in sorted(set(indexes)):
+        if run and k != run[-1] + 1:
+            out.append(_word_run(units, run, text))
+            run = []
+        run.append(k)
+    if run:
+        out.append(_word_run(units, run, text))
+    return tuple(out)
+
+
+def _word_run(units: Sequence[_Unit], run: list[int], text: str) -> Words:
+    first, last = units[run[0]], units[run[-1]]
+    return Words(text[first.start : last.end], first.start, last.end)
+
+
+class _Finder:
+    """The detectors, sharing one alignment."""
+
+    def __init__(
+        self,
+        text: str,
+        passage: str,
+        units: list[_Unit],
+        source: Sequence[_Unit],
+        framing: list[bool],
+        pairs: list[tuple[int, int]],
+        entities: Entities,
+    ) -> None:
+        self.text = text
+        self.passage = passage
+        self.units = units
+        self.source = source
+        self.framing = framing
+        self.pairs = pairs
+        self.matched = dict(pairs)
+        self.matched_source = {j: i for i, j in pairs}
+        self.entities = entities
+        self.content = [k for k in range(len(units)) if not framing[k]]
+        self.gaps = self._gaps()
+        self.changes: list[Change] = []
+        self.edits: list[QuoteEdit] = []
+
+    # evidence -------------------------------------------------------------------------------
+
+    def out_words(self, indexes: Iterable[int]) -> tuple[Words, ...]:
+        return _words(self.units, indexes, self.text)
+
+    def src_words(self, indexes: Iterable[int]) -> tuple[Words, ...]:
+        return _words(self.source, indexes, self.passage)
+
+    def add(
+        self, kind: ChangeKind, detail: str, source: Iterable[int], outlet: Iterable[int],
+        relation: str | None = None,
+    ) -> None:
+        outlet = list(outlet)
+        quoted = bool(outlet) and all(self.units[k].quoted for k in outlet)
+        change = Change(kind, detail, self.src_words(source), self.out_words(outlet), quoted,
+                        relation)
+        if change not in self.changes:
+            self.changes.append(change)
+
+    # alignment gaps --------------------------------------------------------------------------
+
+    def _gaps(self) -> list[_Gap]:
+        """The outlet's unmatched content words with the passage words they stand against."""
+        gaps: list[_Gap] = []
+        content = self.content
+        if not self.pairs:
+            if content:
+                gaps.append(_Gap(list(content), [], False))
+            return gaps
+        position = {k: n for n, k in enumerate(content)}
+        first_i, first_j = self.pairs[0]
+        lead = [k for k in content if k < first_i]
+        sentence_start = first_j
+        while sentence_start > 0 and self.source[sentence_start - 1].sentence == self.source[first_j].sentence:
+            sentence_start -= 1
+        gaps.append(_Gap(lead, list(range(sentence_start, first_j)), False))
+        for (i1, j1), (i2, j2) in zip(self.pairs, self.pairs[1:], strict=False):
+            outlet = content[position[i1] + 1 : position[i2]] if i1 in position and i2 in position else []
+            gaps.append(_Gap(outlet, list(range(j1 + 1, j2)), True))
+        last_i, last_j = self.pairs[-1]
+        trail = [k for k in content if k > last_i]
+        sentence_end = last_j + 1
+        while sentence_end < len(self.source) and self.source[sentence_end].sentence == self.source[last_j].sentence:
+            sentence_end += 1
+        gaps.append(_Gap(trail, list(range(last_j + 1, sentence_end)), False))
+        return gaps
+
+    # components: passage clauses and outlet clauses joined by matched words ----------------
+
+    def components(self) -> list[tuple[list[int], list[int]]]:
+        """(passage unit indexes, outlet content unit indexes) per group of clauses that the
+        alignment joins; meaning is compared within each."""
+        parent: dict[tuple[str, int], tuple[str, int]] = {}
+
+        def find(x: tuple[str, int]) -> tuple[str, int]:
+            while parent.setdefault(x, x) != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        def union(x: tuple[str, int], y: tuple[str, int]) -> None:
+            parent[find(x)] = find(y)
+
+        units, source = self.units, self.source
+        for i, j in self.pairs:
+            union(("o", units[i].clause), ("p", source[j].clause))
+        aligned_p = sorted({source[j].clause for _, j in self.pairs})
+        # passage clauses between aligned clauses of one sentence, and attribution or hedge
+        # clauses next to one, belong with them
+        by_clause: dict[int, list[int]] = {}
+        for j, unit in enumerate(source):
+            by_clause.setdefault(unit.clause, []).append(j)
+        sentence_of = {c: source[js[0]].sentence for c, js in by_clause.items()}
+        for c, js in by_clause.items():
+            if c in aligned_p:
+                continue
+            same = [a for a in aligned_p if sentence_of[a] == sentence_of[c]]
+            if not same:
+                continue
+            between = min(same) < c < max(same)
+            if between or self._attribution_clause(js):
+                nearest = min(same, key=lambda a: (abs(a - c), a))
+                union(("p", c), ("p", nearest))
+        # outlet clauses without a matched word, in a sentence with one, join the nearest
+        content_clauses: dict[int, list[int]] = {}
+        for k in self.content:
+            content_clauses.setdefault(units[k].clause, []).append(k)
+        aligned_o = sorted({units[i].clause for i, _ in self.pairs})
+        for c, ks in content_clauses.items():
+            if c in aligned_o:
+                continue
+            same = [a for a in aligned_o if units[content_clauses[a][0]].sentence == units[ks[0]].sentence]
+            if same and sum(1 for k in ks if not units[k].function) <= 3:
+                nearest = min(same, key=lambda a: (a < c, abs(a - c)))
+                union(("o", c), ("o", nearest))
+        groups: dict[tuple[str, int], tuple[list[int], list[int]]] = {}
+        for c, js in by_clause.items():
+            if ("p", c) in parent:
+                groups.setdefault(find(("p", c)), ([], []))[0].extend(js)
+        for c, ks in content_clauses.items():
+            if ("o", c) in parent:
+                groups.setdefault(find(("o", c)), ([], []))[1].extend(ks)
+        return [
+            (sorted(p), sorted(o)) for _, (p, o) in sorted(groups.items()) if p and o
+        ]
+
+    def _attribution_clause(self, js: list[int]) -> bool:
+        source = self.source
+        if source[js[0]].norm in ATTRIBUTION_STARTS:
+            return True
+        content = [j for j in js if not source[j].function]
+        return len(content) <= 3 and any(source[j].norm in HEDGES for j in js)
+
+    # the detectors ---------------------------------------------------------------------------
+
+    def run(self) -> tuple[list[Change], list[QuoteEdit]]:
+        components = self.components()
+        for p, o in components:
+            self.negation(p, o)
+            self.hedge(p, o)
+            hull = self.hull(p)
+            self.number(hull, o, p)
+            self.quantifier(hull, o)
+            self.subject(p, o)
+            self.qualifier_entities(p, o)
+            self.qualifier_counted(p, o)
+        self.gap_changes()
+        self.quote_respellings()
+        order = {kind: n for n, kind in enumerate(ChangeKind)}
+        self.changes.sort(key=lambda c: (
+            min((w.start for w in c.outlet), default=min((w.start for w in c.source), default=0)),
+            order[c.kind],
+        ))
+        self.edits.sort(key=lambda e: (
+            min((w.start for w in e.outlet), default=-1),
+            min((w.start for w in e.source), default=-1),
+        ))
+        return self.changes, self.edits
+
+    def hull(self, p: list[int]) -> list[int]:
+        """The passage words of a component between its first and last matched word."""
+        matched = [j for j in p if j in self.matched_source]
+        if not matched:
+            return []
+        lo, hi = min(matched), max(matched)
+        return [j for j in p if lo <= j <= hi]
+
+    def negation(self, p: list[int], o: list[int]) -> None:
+        src = self._negations(self.source, p)
+        out = self._negations(self.units, o)
+        if len(src) > len(out):
+            self.add(ChangeKind.NEGATION, "dropped", [j for group in src for j in group], [])
+        elif len(out) > len(src):
+            self.add(ChangeKind.NEGATION, "added", [], [k for group in out for k in group])
+
+    @staticmethod
+    def _negations(units: Sequence[_Unit], indexes: list[int]) -> list[list[int]]:
+        groups: list[list[int]] = []
+        neither: dict[int, list[int]] = {}
+        for n, k in enumerate(indexes):
+            norm = units[k].norm
+            if not _is_negation(norm):
+                continue
+            if norm == "not" and n + 1 < len(indexes) and units[indexes[n + 1]].norm == "only":
+                continue
+            if norm == "nor" and units[k].clause in neither:
+                neither[units[k].clause].append(k)
+                continue
+            group = [k]
+            if norm == "neither":
+                neither[units[k].clause] = group
+            groups.append(group)
+        return groups
+
+    def hedge(self, p: list[int], o: list[int]) -> None:
+        src = [j for j in p if self._hedge_at(self.source, j)]
+        out = [k for k in o if self._hedge_at(self.units, k)]
+        if src and not out:
+            words = list(src)
+            for j in src:
+                if self.source[j].norm in ATTRIBUTION_STARTS:
+                    words.extend(x for x in p if self.source[x].clause == self.source[j].clause)
+            self.add(ChangeKind.HEDGE, "dropped", words, [])
+
+    @staticmethod
+    def _hedge_at(units: Sequence[_Unit], k: int) -> bool:
+        norm = units[k].norm
+        if norm in ATTRIBUTION_STARTS:
+            return k + 1 < len(units) and units[k + 1].norm == "to"
+        if norm == "may" and _is_mark_number(units, k):
+            return False
+        return norm in HEDGES
+
+    def number(self, hull: list[int], o: list[int], p: list[int]) -> None:
+        src = [j for j in hull if _is_mark_number(self.source, j)]
+        out = [k for k in o if _is_mark_number(self.units, k)]
+        if not src and not out:
+            return
+        src_keys = Counter(_number_key(self.source, j) for j in src)
+        out_keys = Counter(_number_key(self.units, k) for k in out)
+        dropped = [j for j in src if _take(out_keys, _number_key(self.source, j))]
+        added = [k for k in out if _take(src_keys, _number_key(self.units, k))]
+        if added and not dropped:
+            # a number of the component's clauses outside the hull may be what the outlet
+            # changed at an edge ("approaching 6,000" for "4,000 to 6,000")
+            extra = [j for j in p if j not in hull and _is_mark_number(self.source, j)]
+            spare = Counter(_number_key(self.units, k) for k in added)
+            dropped = [j for j in extra if _take(spare, _number_key(self.source, j))]
+            if len(dropped) == len(extra):
+                dropped = [] if not extra else dropped
+        if not dropped and added and all(
+            self.units[k].norm in NUMERAL_WORDS
+            and NUMERAL_WORDS[self.units[k].norm] <= SMALL_COUNT
+            for k in added
+        ):
+            return
+        if dropped and added:
+            self.add(ChangeKind.NUMBER, "changed", dropped, added)
+        elif dropped:
+            self.add(ChangeKind.NUMBER, "dropped", dropped, [])
+        elif added:
+            self.add(ChangeKind.NUMBER, "added", [], added)
+
+    def quantifier(self, hull: list[int], o: list[int]) -> None:
+        src = [j for j in hull if self._quantifier_at(self.source, j)]
+        out = [k for k in o if self._quantifier_at(self.units, k)]
+        if not src and not out:
+            return
+        out_keys = Counter(QUANTIFIERS[self.units[k].norm] for k in out)
+        src_keys = Counter(QUANTIFIERS[self.source[j].norm] for j in src)
+        dropped = [j for j in src if _take(out_keys, QUANTIFIERS[self.source[j].norm])]
+        added = [k for k in out if _take(src_keys, QUANTIFIERS[self.units[k].norm])]
+        dropped = [j for j in dropped if not self._both_kept(j)]
+        if dropped and added:
+            self.add(ChangeKind.QUANTIFIER, "changed", dropped, added)
+        elif dropped:
+            self.add(ChangeKind.QUANTIFIER, "dropped", dropped, [])
+        elif added:
+            self.add(ChangeKind.QUANTIFIER, "added", [], added)
+
+    @staticmethod
+    def _quantifier_at(units: Sequence[_Unit], k: int) -> bool:
+        norm = units[k].norm
+        if norm not in QUANTIFIERS or units[k].entity:
+            return False
+        if norm == "most" and k > 0 and units[k - 1].norm == "the":
+            return False
+        if norm == "some" and k + 1 < len(units) and _is_mark_number(units, k + 1):
+            return False
+        return not (norm == "certain" and k + 1 < len(units) and units[k + 1].function)
+
+    def _both_kept(self, j: int) -> bool:
+        """A dropped "both" (or "either") whose two items the outlet still names."""
+        source = self.source
+        if source[j].norm not in ("both", "either"):
+            return False
+        joiner = "and" if source[j].norm == "both" else "or"
+        end = next(
+            (x for x in range(j + 1, min(len(source), j + 12))
+             if source[x].norm == joiner and source[x].clause == source[j].clause),
+            None,
+        )
+        if end is None:
+            return False
+        before = any(x in self.matched_source for x in range(j + 1, end))
+        after = any(
+            x in self.matched_source
+            for x in range(end + 1, min(len(source), end + 6))
+            if source[x].clause == source[j].clause
+        )
+        return before and after
+
+    def subject(self, p: list[int], o: list[int]) -> None:
+        src: dict[str, list[int]] = {}
+        for j in p:
+            entity = self.source[j].entity
+            if entity:
+                src.setdefault(entity, []).append(j)
+        out: dict[str, list[int]] = {}
+        for k in o:
+            entity = self.units[k].entity
+            if entity:
+                out.setdefault(entity, []).append(k)
+        dropped = [e for e in src if e not in out]
+        added = [e for e in out if e not in src]
+        for new in added:
+            match = None
+            for old in dropped:
+                relation = _relation(self.entities, old, new)
+                if relation is not None:
+                    match = (old, "widened", relation)
+                    break
+                relation = _relation(self.entities, new, old)
+                if relation is not None:
+                    match = (old, "narrowed", relation)
+                    break
+            if match is None and dropped:
+                old = dropped[0]
+                match = (old, "substituted", None)
+            if match is None:
+                continue
+            old, detail, relation = match
+            dropped.remove(old)
+            self.add(ChangeKind.SUBJECT, detail, src[old], out[new], relation)
+
+    def qualifier_entities(self, p: list[int], o: list[int]) -> None:
+        """An entity restricted in the passage ("low-level Taliban members") and named alone by
+        the outlet ("the Taliban")."""
+        source, units = self.source, self.units
+        out_by_entity: dict[str, list[int]] = {}
+        for k in o:
+            if units[k].entity:
+                out_by_entity.setdefault(units[k].entity or "", []).append(k)
+        p_set = set(p)
+        for j in p:
+            entity = source[j].entity
+            if not entity or entity not in out_by_entity:
+                continue
+            restriction = []
+            if j - 1 in p_set and _modifier_like(source[j - 1]):
+                m = j - 1
+                while m - 1 in p_set and source[m - 1].hyphenated and source[m - 1].clause == source[j].clause \
+                        and _modifier_like(source[m - 1]):
+                    m -= 1
+                restriction.extend(range(m, j))
+            if j + 1 in p_set and source[j + 1].norm in PART_NOUNS:
+                restriction.append(j + 1)
+            if not restriction:
+                continue
+            kept = set()
+            for k in out_by_entity[entity]:
+                kept.update(units[x].key for x in (k - 1, k + 1) if 0 <= x < len(units))
+                kept.update(units[x].key for x in (k - 2, k + 2) if 0 <= x < len(units))
+            if any(source[r].key in kept for r in restriction):
+                continue
+            self.add(ChangeKind.QUALIFIER, "dropped", restriction, out_by_entity[entity][:1])
+
+    def qualifier_counted(self, p: list[int], o: list[int]) -> None:
+        """What a number counts narrowed: "4,000 to 6,000 fighters and their family members"
+        -> "4,000 to 6,000 fighters"."""
+        source = self.source
+        for n, j in enumerate(p):
+            if not _is_mark_number(source, j) or j not in self.matched_source:
+                continue
+            head = j + 1
+            if head >= len(source) or head not in self.matched_source or source[head].function:
+                continue
+            joiner = head + 1
+            if joiner >= len(source) or source[joiner].norm not in COORDINATORS \
+                    or source[joiner].clause != source[head].clause:
+                continue
+            conjunct = [
+                x for x in range(joiner, min(len(source), joiner + 6))
+                if source[x].clause == source[head].clause
+            ]
+            words = conjunct[1:]
+            if not words or any(x in self.matched_source for x in conjunct):
+                continue
+            if words[0] in range(len(source)) and (
+                source[words[0]].norm in POSSESSIVE_DETERMINERS or not source[words[0]].function
+            ):
+                self.add(ChangeKind.QUALIFIER, "dropped", conjunct,
+                         [self.matched_source[head]])
+
+    def gap_changes(self) -> None:
+        """Word-level changes in the gaps: quote edits, WORD, QUALIFIER and ASSERTION."""
+        units, source = self.units, self.source
+        moved_src: dict[str, list[int]] = {}
+        moved_out: dict[str, list[int]] = {}
+        for gap in self.gaps:
+            out_content = [k for k in gap.outlet if not units[k].function]
+            src_content = [j for j in gap.passage if not source[j].function]
+            quoted_out = [k for k in gap.outlet if units[k].quoted]
+            in_quote = self._gap_in_quote(gap)
+            if gap.inner and in_quote:
+                self.quote_gap(gap)
+            for j in src_content:
+                if gap.inner:
+                    moved_src.setdefault(source[j].key, []).append(j)
+            for k in out_content:
+                moved_out.setdefault(units[k].key, []).append(k)
+            if gap.inner and not out_content and src_content:
+                self.dropped_modifiers(gap, src_content)
+            elif gap.inner and out_content and src_content:
+                self.substituted_words(gap, out_content, src_content)
+            elif not gap.inner and out_content and src_content:
+                self.substituted_words(gap, out_content, src_content, edge=True)
+            if out_content and not src_content:
+                quoted_added = [k for k in out_content if units[k].quoted and self._plain(units[k])]
+                if quoted_added and (gap.inner or self._edge_of_quote(gap)):
+                    self.add(ChangeKind.WORD, "added", [], quoted_added)
+            if not src_content or not gap.inner:
+                own = [k for k in out_content if not units[k].quoted and self._assertive(k)]
+                if own and (not src_content or not gap.passage):
+                    self.add(ChangeKind.ASSERTION, "added", [], own)
+            del quoted_out
+        for key, js in moved_src.items():
+            ks = moved_out.get(key)
+            if not ks:
+                continue
+            j, k = js[0], ks[0]
+            if not _modifier_like(source[j]):
+                continue
+            head_src = j + 1 if j + 1 < len(source) else j - 1
+            head_out = k + 1 if k + 1 < len(units) else k - 1
+            if source[head_src].stem != units[head_out].stem:
+                self.add(ChangeKind.QUALIFIER, "moved", [j, head_src], [k, head_out])
+
+    def _gap_in_quote(self, gap: _Gap) -> bool:
+        units = self.units
+        if gap.outlet:
+            return any(units[k].quoted for k in gap.outlet)
+        # a pure deletion: between two matched quoted words
+        for (i1, j1), (i2, j2) in zip(self.pairs, self.pairs[1:], strict=False):
+            if j2 - j1 - 1 == len(gap.passage) and gap.passage and gap.passage[0] == j1 + 1:
+                return units[i1].quoted and units[i2].quoted
+        return False
+
+    def _edge_of_quote(self, gap: _Gap) -> bool:
+        """Outlet words at the edge of the alignment, inside a quotation that does align."""
+        return any(self.units[i].quoted for i, _ in self.pairs)
+
+    def quote_gap(self, gap: _Gap) -> None:
+        units, source = self.units, self.source
+        out = [k for k in gap.outlet if units[k].quoted]
+        src = list(gap.passage)
+        if not out and not src:
+            return
+        elided = bool(src) and not out and self._elided(gap)
+        if elided:
+            detail = "elided"
+        elif out and src:
+            detail = self._substitution_detail(out, src)
+        elif out:
+            detail = "added"
+        else:
+            detail = "dropped"
+        self.edits.append(QuoteEdit(self.src_words(src), self.out_words(out), detail))
+
+    def _elided(self, gap: _Gap) -> bool:
+        """A legitimate ellipsis: the outlet marks the omission and drops no meaning-bearing
+        word (negation, number, quantifier, hedge or entity)."""
+        nxt = next((i for i, j in self.pairs if j > gap.passage[-1]), None)
+        if nxt is None or not self.units[nxt].ellipsis:
+            return False
+        for j in gap.passage:
+            unit = self.source[j]
+            if unit.entity or _is_negation(unit.norm) or self._hedge_at(self.source, j) \
+                    or _is_mark_number(self.source, j) or self._quantifier_at(self.source, j):
+                return False
+        return True
+
+    def _substitution_detail(self, out: list[int], src: list[int]) -> str:
+        units, source = self.units, self.source
+        out_text = "".join(units[k].norm for k in out if not units[k].function)
+        src_words = [source[j] for j in src if not source[j].function]
+        if out_text and len(out_text) >= 2 and out_text == "".join(u.norm[0] for u in src_words):
+            return "abbreviated"
+        if len(out) == len(src) and all(units[k].stem == source[j].stem for k, j in zip(out, src, strict=True)):
+            return "inflected"
+        if len(out) == 1 and len(src) == 1 and _near(units[out[0]].norm, source[src[0]].norm):
+            return "near-spelling"
+        return "substituted"
+
+    def substituted_words(
+        self, gap: _Gap, out_content: list[int], src_content: list[int], edge: bool = False
+    ) -> None:
+        """Quoted words replaced by others: WORD (near-spelling named), unless another
+        detector owns them (an entity, a number ...)."""
+        units, source = self.units, self.source
+        quoted = [k for k in out_content if units[k].quoted and self._plain(units[k])]
+        if not quoted:
+            return
+        plain_src = [j for j in src_content if self._plain(source[j])]
+        if not plain_src:
+            if not edge:
+                self.add(ChangeKind.WORD, "added", [], quoted)
+            return
+        detail = self._substitution_detail(quoted, plain_src)
+        if detail in ("abbreviated", "inflected"):
+            return
+        if edge:
+            # at an edge, the passage words are context: only a look-alike counts
+            near = [(k, j) for k in quoted for j in plain_src if _near(units[k].norm, source[j].norm)]
+            if near:
+                k, j = near[0]
+                self.add(ChangeKind.WORD, "near-spelling", [j], [k])
+            else:
+                self.add(ChangeKind.WORD, "added", [], quoted)
+            return
+        if len(quoted) == 1 and len(plain_src) >= 1:
+            near = [j for j in plain_src if _near(units[quoted[0]].norm, source[j].norm)]
+            if near:
+                self.add(ChangeKind.WORD, "near-spelling", near[:1], quoted)
+                return
+        self.add(ChangeKind.WORD, "substituted", plain_src, quoted)
+
+    def _plain(self, unit: _Unit) -> bool:
+        """A word no other detector owns."""
+        norm = unit.norm
+        return not (
+            unit.function or unit.entity or _is_negation(norm) or norm in HEDGES
+            or norm in QUANTIFIERS or any(c.isdigit() for c in norm) or norm in NUMERAL_WORDS
+            or norm in MONTHS
+        )
+
+    def _assertive(self, k: int) -> bool:
+        unit = self.units[k]
+        if not self._plain(unit) or unit.norm in SOURCE_NOUNS or unit.norm in RELATION_NOUNS:
+            return False
+        if unit.norm in REPORTING_WORDS or unit.norm in PART_NOUNS:
+            return False
+        stems = self._passage_stems()
+        return unit.stem not in stems
+
+    def _passage_stems(self) -> set[str]:
+        return {u.stem for u in self.source}
+
+    def dropped_modifiers(self, gap: _Gap, src_content: list[int]) -> None:
+        """A modifier dropped right before a word the outlet kept ("international attacks"
+        -> "attacks")."""
+        source = self.source
+        last = gap.passage[-1]
+        head = last + 1
+        if head >= len(source) or head not in self.matched_source:
+            return
+        if source[head].entity or source[head].function:
+            return
+        mods = [j for j in src_content if _modifier_like(source[j]) and j >= gap.passage[0]]
+        mods = [j for j in mods if all(x in mods or source[x].function for x in range(j, head))]
+        if mods and mods[-1] == last:
+            self.add(ChangeKind.QUALIFIER, "dropped", mods, [self.matched_source[head]])
+
+    def quote_respellings(self) -> None:
+        for i, j in self.pairs:
+            unit, src = self.units[i], self.source[j]
+            if not unit.quoted or unit.norm == src.norm:
+                continue
+            if unit.key == src.key:
+                detail = "respelled"
+            elif unit.stem == src.stem:
+                detail = "inflected" if not _numeric_pair(unit, src) else "respelled"
+            else:
+                detail = "substituted"
+            self.edits.append(QuoteEdit(self.src_words([j]), self.out_words([i]), detail))
+
+
+def _numeric_pair(a: _Unit, b: _Unit) -> bool:
+    return (a.norm in NUMERAL_WORDS) != (b.norm in NUMERAL_WORDS)
+
+
+def _take(counter: Counter[str], key: str) -> bool:
+    """Take one `key` from the counter; True when there was none (the word is unmatched)."""
+    if counter[key] > 0:
+        counter[key] -= 1
+        return False
+    return True
+
+
+def _value(units: Sequence[_Unit], k: int) -> str:
+    return _number_key(units, k).split(":", 1)[1]
+
+
+def _near(a: str, b: str) -> bool:
+    if a == b or _stem(a) == _stem(b) or min(len(a), len(b)) < 4:
+        return False
+    return Levenshtein.normalized_similarity(a, b) >= NEAR_SPELLING
+
+
+def _relation(entities: Entities, child: str, parent: str) -> str | None:
+    for ancestor, relation in _ancestors(entities, child):
+        if ancestor == parent:
+            return relation
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Quotation kind, segments, diff
+# ---------------------------------------------------------------------------------------------
+
+
+def _quotation(
+    units: list[_Unit],
+    runs: list[list[int]],
+    pairs_by_run: list[list[tuple[int, int]]],
+    edits: list[QuoteEdit],
+) -> QuotationKind:
+    """Quoted words of the span that align somewhere are compared; a quotation that aligns
+    nowhere in the passage quotes something else (its segment's region is None)."""
+    quoted = [
+        n for n, run in enumerate(runs)
+        if units[run[0]].quoted and any(units[k].in_span for k in run)
+    ]
+    if not any(pairs_by_run[n] for n in quoted):
+        return QuotationKind.NONE
+    details = {edit.detail for edit in edits}
+    if details - {"respelled", "elided"}:
+        return QuotationKind.CHANGED
+    if "respelled" in details:
+        return QuotationKind.HOUSE_SPELLING
+    return QuotationKind.EXACT
+
+
+_MARKS = _DOUBLE_MARKS | _SINGLE_MARKS
+
+
+def _segments(
+    text: str,
+    start: int,
+    end: int,
+    state: list[bool],
+    lo: int,
+    units: list[_Unit],
+    runs: list[list[int]],
+    pairs_by_run: list[list[tuple[int, int]]],
+    source: Sequence[_Unit],
+) -> tuple[Segment, ...]:
+    """The span's runs of one quotation state; a quoted one takes in its marks and the
+    punctuation inside them where they are in the span."""
+    out: list[Segment] = []
+    for run, pairs in zip(runs, pairs_by_run, strict=True):
+        inside = [k for k in run if units[k].in_span]
+        if not inside:
+            continue
+        first, last = units[inside[0]], units[inside[-1]]
+        s, e = first.start, last.end
+        if first.quoted:
+            while s > start and text[s - 1] in _MARKS and state[s - 1 - lo]:
+                s -= 1
+            while e < end and state[e - lo] and not text[e].isalnum() and not text[e].isspace():
+                e += 1
+        region = None
+        js = [j for i, j in pairs if units[i].in_span]
+        if js:
+            region = (source[min(js)].start, source[max(js)].end)
+        out.append(Segment(first.quoted, s, e, region))
+    return tuple(out)
+
+
+def _diff(
+    units: list[_Unit],
+    source: Sequence[_Unit],
+    framing: list[bool],
+    pairs: list[tuple[int, int]],
+) -> tuple[DiffOp, ...]:
+    """The span word by word against the aligned region: passage words between two matched
+    words that the outlet did not use come first, then the outlet's words in their place."""
+    ops: list[DiffOp] = []
+
+    def emit(kind: str, text: str, source_text: str | None = None) -> None:
+        if ops and ops[-1].kind == kind and kind != "respelled":
+            ops[-1] = DiffOp(kind, f"{ops[-1].text} {text}", None)
+        else:
+            ops.append(DiffOp(kind, text, source_text))
+
+    matched = dict(pairs)
+    removed_after: dict[int, list[int]] = {}
+    for (i1, j1), (_, j2) in zip(pairs, pairs[1:], strict=False):
+        if j2 > j1 + 1:
+            removed_after[i1] = list(range(j1 + 1, j2))
+    for k, unit in enumerate(units):
+        if not unit.in_span:
+            continue
+        if k in matched:
+            src = source[matched[k]]
+            if unit.norm == src.norm:
+                emit("same", unit.printed)
+            elif unit.key == src.key:
+                emit("respelled", unit.printed, src.printed)
+            else:
+                emit("removed", src.printed)
+                emit("added", unit.printed)
+            if k in removed_after:
+                emit("removed", " ".join(source[j].printed for j in removed_after[k]))
+        else:
+            emit("own" if framing[k] else "added", unit.printed)
+    return tuple(ops)
