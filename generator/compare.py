@@ -200,6 +200,9 @@ for "capable" scores 0.75): a WORD change named near-spelling."""
 MAX_FRAMING_HEAD = 8
 """A reporting verb makes at most this many own words before it in its clause framing ("the
 panel monitoring sanctions against the Taliban said")."""
+MAX_CREDIT_WORDS = 4
+"""A headline's credit line ("Taliban Maintain Ties to Al-Qaeda Affiliate: Pentagon") has at
+most this many capitalised words after its colon or dash, and ends its line."""
 MAX_FRAMING_TAIL = 4
 """Words after a reporting verb that start like a tail ("in a report", "on Wednesday") are
 framing too when there are at most this many."""
@@ -288,7 +291,8 @@ REPORTING_WORDS = frozenset({
     "argued", "argues", "asserted", "asserts", "declared", "declares", "announced",
     "acknowledged", "insisted", "pointed", "reports", "according", "assurance", "quoted",
     "quoting", "citing", "cited", "per", "stressed", "emphasised", "emphasized", "remarked",
-    "mentions", "mentioned", "identifies", "describes", "described", "documents",
+    "mentions", "mentioned", "identifies", "describes", "described", "documents", "calls",
+    "dubbed", "termed",
 })
 """Words that make a clause of the outlet's own words framing ("the report said", "according
 to the UN", "As the report noted,", "does give an assurance that"): framing is neither compared
@@ -319,9 +323,8 @@ FUNCTION_WORDS = frozenset({
     "whose", "what", "is", "are", "was", "were", "be", "been", "being", "am", "it", "its",
     "it's", "their", "them", "they", "he", "him", "his", "she", "her", "we", "us", "our", "you",
     "your", "i", "me", "my", "has", "have", "had", "having", "do", "does", "did", "so", "such",
-    "there", "here", "also", "very", "just", "then", "thus", "even", "still", "however",
-    "nonetheless", "nevertheless", "moreover", "furthermore", "meanwhile", "now", "yet",
-    "again", "about", "over", "under", "between", "among", "against", "through", "during",
+    "there", "here", "also", "very", "just", "then", "thus", "even", "however",
+    "nonetheless", "nevertheless", "moreover", "furthermore", "meanwhile", "yet", "about", "over", "under", "between", "among", "against", "through", "during",
     "before", "after", "while", "when", "where", "why", "how", "if", "whether", "because",
     "since", "until", "upon", "via", "per", "would", "will", "shall", "should", "can", "must",
     "own", "same", "other", "another", "itself", "themselves", "one", "ones", "s", "'s",
@@ -358,6 +361,13 @@ RESTRICTIVE_MODIFIERS = frozenset({
     "main", "major", "minor", "certain", "key",
 })
 """Modifiers without such an ending that restrict the noun they stand before."""
+
+ADDED_CLAIM_WORDS = frozenset({
+    "already", "again", "quietly", "secretly", "openly", "actively", "increasingly",
+    "constantly", "newly", "now", "once", "still", "continuously", "deliberately",
+})
+"""Words that add a claim of their own wherever they stand ("is ALREADY offering", "is quietly
+rebuilding"): an ASSERTION even where the outlet rewords the passage around them."""
 
 COORDINATORS = frozenset({"and", "or"})
 POSSESSIVE_DETERMINERS = frozenset({"their", "its", "his", "her", "our"})
@@ -502,6 +512,7 @@ _CLOSING = frozenset("\u201d\u00bb\u2019\u00b4\u203a")
 _OPEN_BEFORE = frozenset("([{\u2014\u2013-/")
 _CLOSE_AFTER = frozenset(".,;:!?)]}\u2026\u2014\u2013-/")
 
+_PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
 _NEG = "negation"
 _NUM = "number"
 _QUANT = "quantifier"
@@ -811,6 +822,10 @@ class _Gap:
     """Indexes into the passage units."""
     inner: bool
     """Between two matched words (its passage words are in the region), not at an edge."""
+    before: tuple[int, int] | None = None
+    """The matched pair before the gap."""
+    after: tuple[int, int] | None = None
+    """The matched pair after the gap."""
 
 
 def compare(
@@ -850,8 +865,8 @@ def compare(
     state = quotation_state(text, lo, max(hi, end))
     quoted = [state[r.start - lo] for r in every]
     units = _units(text, every, table, quoted, (start, end))
-    units = _relate(units, source, entities)
-    framing = _framing(units, source)
+    units = _relate(text, units, source, entities)
+    framing = _framing(text, units, source)
     runs = _segment_runs(units)
     if len(runs) > MAX_SEGMENTS:
         truncated = True
@@ -863,7 +878,7 @@ def compare(
             continue
         pairs_by_run.append(_local_align(units, members, source))
     pairs = _chain(pairs_by_run)
-    finder = _Finder(text, passage, units, source, framing, pairs, entities)
+    finder = _Finder(text, passage, units, source, framing, pairs, runs, pairs_by_run, entities)
     changes, quote_edits = finder.run()
     span_pairs = [(i, j) for i, j in pairs if units[i].in_span]
     quotation = _quotation(units, runs, pairs_by_run, quote_edits)
@@ -925,7 +940,9 @@ def _regap(text: str, raws: list[_Raw]) -> list[_Raw]:
     return out
 
 
-def _relate(units: list[_Unit], source: Sequence[_Unit], entities: Entities) -> list[_Unit]:
+def _relate(
+    text: str, units: list[_Unit], source: Sequence[_Unit], entities: Entities
+) -> list[_Unit]:
     """An entity named with a relation noun ("Al-Qaeda's regional affiliate", "Al-Qaeda
     Affiliate") stands for the related entity the passage names (AQIS), in the outlet's own
     words: the name, the relation noun and the modifiers between become one unit."""
@@ -954,6 +971,7 @@ def _relate(units: list[_Unit], source: Sequence[_Unit], entities: Entities) -> 
                     joined = _replace_unit(
                         unit, key=_ENTITY_PREFIX + child, stem=_ENTITY_PREFIX + child,
                         entity=child, end=nxt.end, norm=unit.norm + " " + nxt.norm,
+                        printed=text[unit.start : nxt.end],
                     )
                     k += size + 1
                     break
@@ -967,7 +985,7 @@ def _relate(units: list[_Unit], source: Sequence[_Unit], entities: Entities) -> 
     return out
 
 
-def _framing(units: list[_Unit], source: Sequence[_Unit]) -> list[bool]:
+def _framing(text: str, units: list[_Unit], source: Sequence[_Unit]) -> list[bool]:
     """Which of the outlet's own words frame the content ("the report said that")."""
     framing = [False] * len(units)
     passage_keys = {u.key for u in source}
@@ -980,8 +998,26 @@ def _framing(units: list[_Unit], source: Sequence[_Unit]) -> list[bool]:
         while j + 1 < len(units) and not units[j + 1].quoted and units[j + 1].clause == units[k].clause:
             j += 1
         _frame_run(units, k, j + 1, framing, passage_keys)
+        if _credit_line(text, units, k, j + 1):
+            for n in range(k, j + 1):
+                framing[n] = True
         k = j + 1
     return framing
+
+
+def _credit_line(text: str, units: list[_Unit], start: int, end: int) -> bool:
+    """A headline's credit after a colon or dash at the end of its line ("...: Pentagon")."""
+    if start == 0 or end - start > MAX_CREDIT_WORDS:
+        return False
+    gap = text[units[start - 1].end : units[start].start]
+    if ":" not in gap and not any(c in _DASHES for c in gap):
+        return False
+    last = units[end - 1]
+    line_end = text.find("\n", last.end)
+    rest = text[last.end : len(text) if line_end == -1 else line_end]
+    if rest.strip(" .\u00a0"):
+        return False
+    return all(u.printed[:1].isupper() for u in units[start:end])
 
 
 def _frame_run(
@@ -1014,6 +1050,8 @@ def _frame_run(
     elif not after or (after[0].norm in FRAMING_TAIL_STARTS and len(after) <= MAX_FRAMING_TAIL):
         stop = len(run)
     first = 0 if at <= MAX_FRAMING_HEAD else at
+    if at and run[at - 1].norm in _PASSIVE:
+        first = at - 1  # "X is said to": the subject is content
     head = [u for u in run[first:at] if not u.function and u.norm not in SOURCE_NOUNS]
     if head and marker.key in passage_keys and all(u.key in passage_keys for u in head):
         return
@@ -1057,6 +1095,8 @@ def _local_align(
         weight = ALIGN_FUNCTION_WEIGHT if source[y].function else 1.0
         if n:
             gap = y - matches[n - 1][1] - 1
+            if units[members[x]].ellipsis:
+                gap = 0  # the outlet marks the omission
             carried = score - ALIGN_GAP_PENALTY * gap
             if carried > 0:
                 score = carried + weight
@@ -1183,6 +1223,8 @@ class _Finder:
         source: Sequence[_Unit],
         framing: list[bool],
         pairs: list[tuple[int, int]],
+        runs: list[list[int]],
+        pairs_by_run: list[list[tuple[int, int]]],
         entities: Entities,
     ) -> None:
         self.text = text
@@ -1195,6 +1237,11 @@ class _Finder:
         self.matched_source = {j: i for i, j in pairs}
         self.entities = entities
         self.content = [k for k in range(len(units)) if not framing[k]]
+        self.run_of = {k: n for n, run in enumerate(runs) for k in run}
+        self.quote_aligned = {
+            k for run, pairs in zip(runs, pairs_by_run, strict=True) if pairs for k in run
+            if units[k].quoted
+        }
         self.gaps = self._gaps()
         self.changes: list[Change] = []
         self.edits: list[QuoteEdit] = []
@@ -1234,16 +1281,18 @@ class _Finder:
         sentence_start = first_j
         while sentence_start > 0 and self.source[sentence_start - 1].sentence == self.source[first_j].sentence:
             sentence_start -= 1
-        gaps.append(_Gap(lead, list(range(sentence_start, first_j)), False))
+        gaps.append(_Gap(lead, list(range(sentence_start, first_j)), False, None, self.pairs[0]))
         for (i1, j1), (i2, j2) in zip(self.pairs, self.pairs[1:], strict=False):
             outlet = content[position[i1] + 1 : position[i2]] if i1 in position and i2 in position else []
-            gaps.append(_Gap(outlet, list(range(j1 + 1, j2)), True))
+            gaps.append(_Gap(outlet, list(range(j1 + 1, j2)), True, (i1, j1), (i2, j2)))
         last_i, last_j = self.pairs[-1]
         trail = [k for k in content if k > last_i]
         sentence_end = last_j + 1
         while sentence_end < len(self.source) and self.source[sentence_end].sentence == self.source[last_j].sentence:
             sentence_end += 1
-        gaps.append(_Gap(trail, list(range(last_j + 1, sentence_end)), False))
+        gaps.append(
+            _Gap(trail, list(range(last_j + 1, sentence_end)), False, self.pairs[-1], None)
+        )
         return gaps
 
     # components: passage clauses and outlet clauses joined by matched words ----------------
@@ -1310,7 +1359,10 @@ class _Finder:
         if source[js[0]].norm in ATTRIBUTION_STARTS:
             return True
         content = [j for j in js if not source[j].function]
-        return len(content) <= 3 and any(source[j].norm in HEDGES for j in js)
+        return any(source[j].norm in HEDGES for j in content) and all(
+            source[j].norm in HEDGES or source[j].norm in SOURCE_NOUNS or source[j].entity
+            for j in content
+        )
 
     # the detectors ---------------------------------------------------------------------------
 
@@ -1319,9 +1371,9 @@ class _Finder:
         for p, o in components:
             self.negation(p, o)
             self.hedge(p, o)
-            hull = self.hull(p)
-            self.number(hull, o, p)
-            self.quantifier(hull, o)
+            scope = self.scope(p, o)
+            self.number(scope, o, p)
+            self.quantifier(scope, o)
             self.subject(p, o)
             self.qualifier_entities(p, o)
             self.qualifier_counted(p, o)
@@ -1345,6 +1397,40 @@ class _Finder:
             return []
         lo, hi = min(matched), max(matched)
         return [j for j in p if lo <= j <= hi]
+
+    def scope(self, p: list[int], o: list[int]) -> list[int]:
+        """The passage words whose numbers and quantifiers the outlet's words stand for: the
+        hull, the words just before a matched word they modify ("Most fighters"), and the rest
+        of the component's clauses where the outlet goes on in its own words past its last
+        (or before its first) matched word ("anytime soon" for "before 2023 at the earliest")."""
+        hull = self.hull(p)
+        matched_o = [k for k in o if k in self.matched]
+        if not hull or not matched_o:
+            return hull
+        units, source = self.units, self.source
+        lo, hi = hull[0], hull[-1]
+        first_o, last_o = matched_o[0], matched_o[-1]
+        before = any(not units[k].function for k in o if k < first_o)
+        after = any(not units[k].function for k in o if k > last_o)
+        picked = set(hull)
+        for j in p:
+            if j < lo and (before or self._modifies_match(j)):
+                picked.add(j)
+            elif j > hi and after:
+                picked.add(j)
+        del source
+        return sorted(picked)
+
+    def _modifies_match(self, j: int) -> bool:
+        source = self.source
+        for x in range(j + 1, min(len(source), j + 4)):
+            if source[x].clause != source[j].clause:
+                return False
+            if x in self.matched_source:
+                return True
+            if not source[x].function:
+                return False
+        return False
 
     def negation(self, p: list[int], o: list[int]) -> None:
         src = self._negations(self.source, p)
@@ -1393,6 +1479,8 @@ class _Finder:
         return norm in HEDGES
 
     def number(self, hull: list[int], o: list[int], p: list[int]) -> None:
+        """Numbers and dates of the passage's scope against the outlet's (bounds such as
+        "nearly" count; "four" is "4")."""
         src = [j for j in hull if _is_mark_number(self.source, j)]
         out = [k for k in o if _is_mark_number(self.units, k)]
         if not src and not out:
@@ -1550,99 +1638,116 @@ class _Finder:
             if joiner >= len(source) or source[joiner].norm not in COORDINATORS \
                     or source[joiner].clause != source[head].clause:
                 continue
-            conjunct = [
-                x for x in range(joiner, min(len(source), joiner + 6))
-                if source[x].clause == source[head].clause
-            ]
+            conjunct = [joiner]
+            for x in range(joiner + 1, min(len(source), joiner + 6)):
+                if x in self.matched_source or source[x].clause != source[head].clause:
+                    break
+                conjunct.append(x)
             words = conjunct[1:]
-            if not words or any(x in self.matched_source for x in conjunct):
+            if joiner in self.matched_source or not any(not source[x].function for x in words):
                 continue
-            if words[0] in range(len(source)) and (
-                source[words[0]].norm in POSSESSIVE_DETERMINERS or not source[words[0]].function
-            ):
+            if source[words[0]].norm in POSSESSIVE_DETERMINERS or not source[words[0]].function:
                 self.add(ChangeKind.QUALIFIER, "dropped", conjunct,
                          [self.matched_source[head]])
 
     def gap_changes(self) -> None:
         """Word-level changes in the gaps: quote edits, WORD, QUALIFIER and ASSERTION."""
         units, source = self.units, self.source
-        moved_src: dict[str, list[int]] = {}
-        moved_out: dict[str, list[int]] = {}
+        removed: list[int] = []
+        added: list[int] = []
+        dropped_mods: list[tuple[list[int], int]] = []
         for gap in self.gaps:
-            out_content = [k for k in gap.outlet if not units[k].function]
+            out = [k for k in gap.outlet if units[k].in_span]
+            out_content = [k for k in out if not units[k].function]
             src_content = [j for j in gap.passage if not source[j].function]
-            quoted_out = [k for k in gap.outlet if units[k].quoted]
-            in_quote = self._gap_in_quote(gap)
-            if gap.inner and in_quote:
-                self.quote_gap(gap)
-            for j in src_content:
-                if gap.inner:
-                    moved_src.setdefault(source[j].key, []).append(j)
-            for k in out_content:
-                moved_out.setdefault(units[k].key, []).append(k)
+            if gap.inner:
+                removed.extend(src_content)
+            added.extend(out_content)
+            quoted = [k for k in out if units[k].quoted and k in self.quote_aligned]
+            if quoted or self._deletion_in_quote(gap):
+                self.quote_gap(gap, quoted)
+            plain_quoted = [k for k in quoted if self._plain(units[k])]
+            plain_src = [j for j in src_content if self._plain(source[j])]
+            if plain_quoted:
+                self.quoted_words(gap, plain_quoted, plain_src)
             if gap.inner and not out_content and src_content:
-                self.dropped_modifiers(gap, src_content)
-            elif gap.inner and out_content and src_content:
-                self.substituted_words(gap, out_content, src_content)
-            elif not gap.inner and out_content and src_content:
-                self.substituted_words(gap, out_content, src_content, edge=True)
-            if out_content and not src_content:
-                quoted_added = [k for k in out_content if units[k].quoted and self._plain(units[k])]
-                if quoted_added and (gap.inner or self._edge_of_quote(gap)):
-                    self.add(ChangeKind.WORD, "added", [], quoted_added)
-            if not src_content or not gap.inner:
-                own = [k for k in out_content if not units[k].quoted and self._assertive(k)]
-                if own and (not src_content or not gap.passage):
-                    self.add(ChangeKind.ASSERTION, "added", [], own)
-            del quoted_out
-        for key, js in moved_src.items():
-            ks = moved_out.get(key)
-            if not ks:
-                continue
-            j, k = js[0], ks[0]
-            if not _modifier_like(source[j]):
-                continue
-            head_src = j + 1 if j + 1 < len(source) else j - 1
-            head_out = k + 1 if k + 1 < len(units) else k - 1
-            if source[head_src].stem != units[head_out].stem:
-                self.add(ChangeKind.QUALIFIER, "moved", [j, head_src], [k, head_out])
+                found = self.dropped_modifiers(gap, src_content)
+                if found is not None:
+                    dropped_mods.append(found)
+            own = [k for k in out_content if not units[k].quoted]
+            if own:
+                if src_content:
+                    own = [k for k in own if units[k].norm in ADDED_CLAIM_WORDS]
+                assertive = [k for k in own if self._assertive(k)]
+                if assertive:
+                    self.add(ChangeKind.ASSERTION, "added", [], assertive)
+        moved = self.moved(removed, added)
+        for mods, head in dropped_mods:
+            if not moved.intersection(mods):
+                self.add(ChangeKind.QUALIFIER, "dropped", mods, [head])
 
-    def _gap_in_quote(self, gap: _Gap) -> bool:
-        units = self.units
-        if gap.outlet:
-            return any(units[k].quoted for k in gap.outlet)
-        # a pure deletion: between two matched quoted words
-        for (i1, j1), (i2, j2) in zip(self.pairs, self.pairs[1:], strict=False):
-            if j2 - j1 - 1 == len(gap.passage) and gap.passage and gap.passage[0] == j1 + 1:
-                return units[i1].quoted and units[i2].quoted
-        return False
-
-    def _edge_of_quote(self, gap: _Gap) -> bool:
-        """Outlet words at the edge of the alignment, inside a quotation that does align."""
-        return any(self.units[i].quoted for i, _ in self.pairs)
-
-    def quote_gap(self, gap: _Gap) -> None:
+    def moved(self, removed: list[int], added: list[int]) -> set[int]:
+        """A modifier the outlet kept, but put before another noun ("300 foreign fighters and
+        200 local recruits" -> "300 fighters and 200 foreign recruits")."""
         units, source = self.units, self.source
-        out = [k for k in gap.outlet if units[k].quoted]
-        src = list(gap.passage)
-        if not out and not src:
+        out_by_key: dict[str, int] = {}
+        for k in added:
+            out_by_key.setdefault(units[k].key, k)
+        moved: set[int] = set()
+        for j in removed:
+            k = out_by_key.get(source[j].key)
+            if k is None or not self._plain(source[j]) or source[j].norm.endswith("ly"):
+                continue
+            if j + 1 >= len(source) or k + 1 >= len(units):
+                continue
+            if source[j + 1].function or units[k + 1].function:
+                continue
+            if source[j + 1].stem != units[k + 1].stem:
+                self.add(ChangeKind.QUALIFIER, "moved", [j, j + 1], [k, k + 1])
+                moved.add(j)
+        return moved
+
+    def _deletion_in_quote(self, gap: _Gap) -> bool:
+        """Passage words dropped between two matched words of one quotation."""
+        if not gap.inner or gap.before is None or gap.after is None or not gap.passage:
+            return False
+        units = self.units
+        i1, i2 = gap.before[0], gap.after[0]
+        return (
+            units[i1].quoted and units[i2].quoted and units[i1].in_span and units[i2].in_span
+            and self.run_of[i1] == self.run_of[i2]
+        )
+
+    def quote_gap(self, gap: _Gap, quoted: list[int]) -> None:
+        """One QuoteEdit for the quoted words of a gap and the passage words they replace."""
+        src = list(gap.passage) if gap.inner else self._edge_context(gap, len(quoted))
+        if not quoted and not src:
             return
-        elided = bool(src) and not out and self._elided(gap)
-        if elided:
-            detail = "elided"
-        elif out and src:
-            detail = self._substitution_detail(out, src)
-        elif out:
-            detail = "added"
+        if src and not quoted:
+            detail = "elided" if self._elided(gap) else "dropped"
+        elif quoted and src:
+            detail = self._substitution_detail(quoted, src)
         else:
-            detail = "dropped"
-        self.edits.append(QuoteEdit(self.src_words(src), self.out_words(out), detail))
+            detail = "added"
+        self.edits.append(QuoteEdit(self.src_words(src), self.out_words(quoted), detail))
+
+    def _edge_context(self, gap: _Gap, size: int) -> list[int]:
+        """At an edge of the alignment, the passage words next to it that the outlet's quoted
+        words may stand for: as many as there are quoted words, in the same clause."""
+        if not gap.passage or not size:
+            return []
+        if gap.after is not None:  # a leading edge: the words just before the first match
+            j = gap.after[1]
+            picked = [x for x in gap.passage[-size:] if self.source[x].clause == self.source[j].clause]
+        else:
+            j = gap.before[1] if gap.before is not None else gap.passage[0]
+            picked = [x for x in gap.passage[:size] if self.source[x].clause == self.source[j].clause]
+        return picked if any(not self.source[x].function for x in picked) else []
 
     def _elided(self, gap: _Gap) -> bool:
         """A legitimate ellipsis: the outlet marks the omission and drops no meaning-bearing
         word (negation, number, quantifier, hedge or entity)."""
-        nxt = next((i for i, j in self.pairs if j > gap.passage[-1]), None)
-        if nxt is None or not self.units[nxt].ellipsis:
+        if gap.after is None or not self.units[gap.after[0]].ellipsis:
             return False
         for j in gap.passage:
             unit = self.source[j]
@@ -1655,46 +1760,37 @@ class _Finder:
         units, source = self.units, self.source
         out_text = "".join(units[k].norm for k in out if not units[k].function)
         src_words = [source[j] for j in src if not source[j].function]
-        if out_text and len(out_text) >= 2 and out_text == "".join(u.norm[0] for u in src_words):
+        if len(out_text) >= 2 and out_text == "".join(u.norm[0] for u in src_words):
             return "abbreviated"
-        if len(out) == len(src) and all(units[k].stem == source[j].stem for k, j in zip(out, src, strict=True)):
+        if len(out) == len(src) and all(
+            units[k].stem == source[j].stem for k, j in zip(out, src, strict=True)
+        ):
             return "inflected"
         if len(out) == 1 and len(src) == 1 and _near(units[out[0]].norm, source[src[0]].norm):
             return "near-spelling"
         return "substituted"
 
-    def substituted_words(
-        self, gap: _Gap, out_content: list[int], src_content: list[int], edge: bool = False
-    ) -> None:
-        """Quoted words replaced by others: WORD (near-spelling named), unless another
-        detector owns them (an entity, a number ...)."""
+    def quoted_words(self, gap: _Gap, quoted: list[int], plain_src: list[int]) -> None:
+        """Quoted words added or put in place of the passage's: WORD (near-spelling named),
+        unless another detector owns the words (an entity, a number ...)."""
         units, source = self.units, self.source
-        quoted = [k for k in out_content if units[k].quoted and self._plain(units[k])]
-        if not quoted:
-            return
-        plain_src = [j for j in src_content if self._plain(source[j])]
-        if not plain_src:
-            if not edge:
-                self.add(ChangeKind.WORD, "added", [], quoted)
-            return
-        detail = self._substitution_detail(quoted, plain_src)
-        if detail in ("abbreviated", "inflected"):
-            return
-        if edge:
-            # at an edge, the passage words are context: only a look-alike counts
-            near = [(k, j) for k in quoted for j in plain_src if _near(units[k].norm, source[j].norm)]
-            if near:
-                k, j = near[0]
-                self.add(ChangeKind.WORD, "near-spelling", [j], [k])
-            else:
-                self.add(ChangeKind.WORD, "added", [], quoted)
-            return
-        if len(quoted) == 1 and len(plain_src) >= 1:
-            near = [j for j in plain_src if _near(units[quoted[0]].norm, source[j].norm)]
-            if near:
-                self.add(ChangeKind.WORD, "near-spelling", near[:1], quoted)
+        src = plain_src if gap.inner else [
+            j for j in self._edge_context(gap, len(quoted)) if self._plain(source[j])
+        ]
+        if src:
+            detail = self._substitution_detail(quoted, src)
+            if detail in ("abbreviated", "inflected"):
                 return
-        self.add(ChangeKind.WORD, "substituted", plain_src, quoted)
+            near = [(k, j) for k in quoted for j in src if _near(units[k].norm, source[j].norm)]
+            if near and len(quoted) == 1:
+                self.add(ChangeKind.WORD, "near-spelling", [near[0][1]], [near[0][0]])
+                return
+            self.add(ChangeKind.WORD, "substituted", src, quoted)
+        else:
+            all_src = gap.passage if gap.inner else []
+            if any(not source[j].function for j in all_src):
+                return  # the quoted words replace words another detector owns
+            self.add(ChangeKind.WORD, "added", [], quoted)
 
     def _plain(self, unit: _Unit) -> bool:
         """A word no other detector owns."""
@@ -1717,20 +1813,23 @@ class _Finder:
     def _passage_stems(self) -> set[str]:
         return {u.stem for u in self.source}
 
-    def dropped_modifiers(self, gap: _Gap, src_content: list[int]) -> None:
+    def dropped_modifiers(
+        self, gap: _Gap, src_content: list[int]
+    ) -> tuple[list[int], int] | None:
         """A modifier dropped right before a word the outlet kept ("international attacks"
-        -> "attacks")."""
+        -> "attacks"): (the modifier's passage words, the outlet's head word)."""
         source = self.source
         last = gap.passage[-1]
         head = last + 1
         if head >= len(source) or head not in self.matched_source:
-            return
+            return None
         if source[head].entity or source[head].function:
-            return
-        mods = [j for j in src_content if _modifier_like(source[j]) and j >= gap.passage[0]]
+            return None
+        mods = [j for j in src_content if _modifier_like(source[j])]
         mods = [j for j in mods if all(x in mods or source[x].function for x in range(j, head))]
         if mods and mods[-1] == last:
-            self.add(ChangeKind.QUALIFIER, "dropped", mods, [self.matched_source[head]])
+            return mods, self.matched_source[head]
+        return None
 
     def quote_respellings(self) -> None:
         for i, j in self.pairs:
@@ -1868,6 +1967,8 @@ def _diff(
                 emit("same", unit.printed)
             elif unit.key == src.key:
                 emit("respelled", unit.printed, src.printed)
+            elif not unit.quoted:
+                emit("same", unit.printed)
             else:
                 emit("removed", src.printed)
                 emit("added", unit.printed)
