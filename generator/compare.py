@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz.distance import Levenshtein, LCSseq
 
@@ -502,6 +503,9 @@ _WORD = re.compile(
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 _DIGIT_GROUPING = re.compile(r"(?<=\d)[,](?=\d)")
 _CLAUSE_MARKS = frozenset(",;:")
+_CUTS = ",;:.!?\u2026\u2013\u2014"
+"""Characters at which the article's clause context of a span surely ends (a looser cut than
+_breaks, which then decides word by word)."""
 _SENTENCE_MARKS = frozenset(".!?")
 _DASHES = frozenset("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
 
@@ -513,6 +517,9 @@ _OPEN_BEFORE = frozenset("([{\u2014\u2013-/")
 _CLOSE_AFTER = frozenset(".,;:!?)]}\u2026\u2014\u2013-/")
 
 _PASSIVE = frozenset({"is", "are", "was", "were", "be", "been", "being"})
+_MARK_OR_LINE = re.compile(
+    "[" + re.escape("".join(sorted(_DOUBLE_MARKS | _SINGLE_MARKS))) + "\n]"
+)
 _NEG = "negation"
 _NUM = "number"
 _QUANT = "quantifier"
@@ -521,9 +528,12 @@ _ENTITY_PREFIX = "\x01e:"
 _GROUP_PREFIX = "\x01s:"
 
 
-@dataclass(frozen=True, slots=True)
-class _Unit:
-    """A word, or a run of words that one spellings group or entity name covers."""
+class _Unit(NamedTuple):
+    """A word, or a run of words that one spellings group or entity name covers.
+
+    The hot internal records (_Raw, _Unit, _Lex) are NamedTuples rather than frozen
+    dataclasses: as immutable, and built in C, which keeps a typical comparison within tens of
+    microseconds."""
 
     key: str
     """What is compared: the normalised word, or one token for a spellings group or entity."""
@@ -543,8 +553,62 @@ class _Unit:
     hyphenated: bool
     """Written with a hyphen inside ("low-level")."""
     function: bool
-    in_span: bool
-    """Inside the editor's span (the rest is the article's clause around it)."""
+    lex: _Lex
+
+
+class _Lex(NamedTuple):
+    """What a word is, for the detectors: worked out once per spelling."""
+
+    function: bool
+    negation: bool
+    hedge: bool
+    quantifier: str | None
+    """Its class in QUANTIFIERS."""
+    number: str | None
+    """Its value, for a word with a digit, a number word or a month name."""
+    digit: bool
+    ambiguous_month: bool
+    modifier: bool
+    """Ends like a restricting adjective, or is one of RESTRICTIVE_MODIFIERS."""
+    adverb: bool
+    """Ends in -ly."""
+    plain: bool
+    """No detector but WORD, QUALIFIER and ASSERTION owns it."""
+
+
+_NAME_LEX = _Lex(False, False, False, None, None, False, False, False, False, False)
+"""The Lex of an entity's or spellings group's name."""
+
+
+@lru_cache(maxsize=65536)
+def _lex(norm: str) -> _Lex:
+    digit = any(c.isdigit() for c in norm)
+    negation = norm in NEGATIONS or norm.endswith("n't") or norm in NEGATIVE_PREDICATES
+    number = (
+        norm if digit
+        else _number_text(NUMERAL_WORDS[norm]) if norm in NUMERAL_WORDS
+        else norm if norm in MONTHS
+        else None
+    )
+    function = norm in FUNCTION_WORDS
+    hedge = norm in HEDGES
+    quantifier = QUANTIFIERS.get(norm)
+    plain = not (
+        function or negation or hedge or quantifier or number is not None
+        or norm in AMBIGUOUS_MONTHS
+    )
+    return _Lex(
+        function=function,
+        negation=negation,
+        hedge=hedge,
+        quantifier=quantifier,
+        number=number,
+        digit=digit,
+        ambiguous_month=norm in AMBIGUOUS_MONTHS,
+        modifier=norm in RESTRICTIVE_MODIFIERS or (len(norm) > 4 and norm.endswith(MODIFIER_SUFFIXES)),
+        adverb=norm.endswith("ly"),
+        plain=plain,
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -613,8 +677,7 @@ def _name_words(name: str) -> tuple[str, ...]:
     return tuple(_normalise(m.group()) for m in _WORD.finditer(name))
 
 
-@dataclass(frozen=True, slots=True)
-class _Raw:
+class _Raw(NamedTuple):
     norm: str
     start: int
     end: int
@@ -632,11 +695,7 @@ def _raw_words(text: str, start: int, end: int) -> list[_Raw]:
 
 
 def _units(
-    text: str,
-    raws: list[_Raw],
-    table: _Table,
-    quoted: Sequence[bool] | None,
-    span: tuple[int, int] | None = None,
+    text: str, raws: list[_Raw], table: _Table, quoted: Sequence[bool] | None
 ) -> list[_Unit]:
     """Words -> units: spellings and entity names joined, clauses and sentences numbered."""
     units: list[_Unit] = []
@@ -686,7 +745,7 @@ def _units(
             ellipsis="\u2026" in gap or "..." in gap,
             hyphenated=hyphenated,
             function=key in FUNCTION_WORDS,
-            in_span=span is None or (span[0] <= raw.start and last.end <= span[1]),
+            lex=_NAME_LEX if entity or key is not raw.norm else _lex(key),
         ))
         i += size
     return _join_hyphens(text, units)
@@ -707,9 +766,7 @@ def _join_hyphens(text: str, units: list[_Unit]) -> list[_Unit]:
 
 
 def _replace_unit(unit: _Unit, **changes: Any) -> _Unit:
-    fields = {name: getattr(unit, name) for name in unit.__slots__}
-    fields.update(changes)
-    return _Unit(**fields)
+    return unit._replace(**changes)
 
 
 @lru_cache(maxsize=4096)
@@ -724,12 +781,50 @@ def _breaks(gap: str) -> tuple[bool, bool]:
     return clause, sentence
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class _Passage:
+    """A passage's words and clause structure, worked out once for all the appearances of its
+    claim."""
+
+    units: tuple[_Unit, ...]
+    truncated: bool
+    by_clause: Mapping[int, tuple[int, ...]]
+    """Clause number -> the indexes of its units."""
+    sentence_of: Mapping[int, int]
+    """Clause number -> sentence number."""
+    attribution: frozenset[int]
+    """Clauses that only attribute or hedge ("according to the Defense Intelligence Agency",
+    "officials believe"): they belong with the clause they stand next to."""
+    keys: frozenset[str]
+    stems: frozenset[str]
+
+
 @lru_cache(maxsize=1024)
-def _passage_units(passage: str, table: _Table) -> tuple[tuple[_Unit, ...], bool]:
-    """A passage's units, worked out once for all the appearances of its claim."""
+def _passage(passage: str, table: _Table) -> _Passage:
     raws = _raw_words(passage, 0, len(passage))
-    truncated = len(raws) > MAX_PASSAGE_WORDS
-    return tuple(_units(passage, raws[:MAX_PASSAGE_WORDS], table, None)), truncated
+    units = tuple(_units(passage, raws[:MAX_PASSAGE_WORDS], table, None))
+    by_clause: dict[int, list[int]] = {}
+    for j, unit in enumerate(units):
+        by_clause.setdefault(unit.clause, []).append(j)
+    return _Passage(
+        units=units,
+        truncated=len(raws) > MAX_PASSAGE_WORDS,
+        by_clause={c: tuple(js) for c, js in by_clause.items()},
+        sentence_of={c: units[js[0]].sentence for c, js in by_clause.items()},
+        attribution=frozenset(c for c, js in by_clause.items() if _attribution_clause(units, js)),
+        keys=frozenset(u.key for u in units),
+        stems=frozenset(u.stem for u in units),
+    )
+
+
+def _attribution_clause(source: Sequence[_Unit], js: list[int]) -> bool:
+    if source[js[0]].norm in ATTRIBUTION_STARTS:
+        return True
+    content = [j for j in js if not source[j].function]
+    return any(source[j].lex.hedge for j in content) and all(
+        source[j].lex.hedge or source[j].norm in SOURCE_NOUNS or source[j].entity
+        for j in content
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -738,38 +833,56 @@ def _passage_units(passage: str, table: _Table) -> tuple[tuple[_Unit, ...], bool
 
 
 def quotation_state(text: str, start: int, end: int) -> list[bool]:
-    """Whether each character of text[start:end] stands inside quotation marks.
+    """Whether each character of text[start:end] stands inside quotation marks (see
+    quoted_stretches)."""
+    stretches = quoted_stretches(text, start, end)
+    return [_inside(stretches, i) for i in range(start, end)]
 
-    The state at `start` comes from the paragraph (the line) before it. Curly and straight
-    marks, double and single, pair within their family, so a straight opening mark closed by a
-    curly one works; an apostrophe between letters, or after a word's final s while no single
-    quotation is open, is not a mark; an unclosed mark runs to the end of the span or of its
-    paragraph. The marks themselves count as quoted.
+
+def quoted_stretches(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The [from, to) stretches of the text up to `end` that stand inside quotation marks,
+    from the start of the paragraph (the line) that `start` is in; the marks count as quoted.
+
+    Curly and straight marks, double and single, pair within their family, so a straight
+    opening mark closed by a curly one works; an apostrophe between letters, or after a word's
+    final s while no single quotation is open, is not a mark; an unclosed mark runs to `end`
+    or to the end of its paragraph.
     """
     para = text.rfind("\n", 0, start) + 1
     stack: list[str] = []
-    out: list[bool] = []
-    for i in range(para, end):
+    out: list[tuple[int, int]] = []
+    opened = para
+    for match in _MARK_OR_LINE.finditer(text, para, end):
+        i = match.start()
         c = text[i]
         if c == "\n":
-            stack.clear()
-        elif c in _DOUBLE_MARKS or c in _SINGLE_MARKS:
-            role = _mark_role(text, i, stack)
-            if role == "open":
-                stack.append("d" if c in _DOUBLE_MARKS else "s")
-                if i >= start:
-                    out.append(True)
-                continue
-            if role == "close":
-                family = "d" if c in _DOUBLE_MARKS else "s"
-                at = len(stack) - 1 - stack[::-1].index(family)
-                del stack[at:]
-                if i >= start:
-                    out.append(True)
-                continue
-        if i >= start:
-            out.append(bool(stack))
+            if stack:
+                out.append((opened, i))
+                stack.clear()
+            continue
+        role = _mark_role(text, i, stack)
+        family = "d" if c in _DOUBLE_MARKS else "s"
+        if role == "open":
+            if not stack:
+                opened = i
+            stack.append(family)
+        elif role == "close":
+            at = len(stack) - 1 - stack[::-1].index(family)
+            del stack[at:]
+            if not stack:
+                out.append((opened, i + 1))
+    if stack:
+        out.append((opened, end))
     return out
+
+
+def _inside(stretches: list[tuple[int, int]], i: int) -> bool:
+    at = bisect_right(stretches, (i, len_max())) - 1
+    return at >= 0 and stretches[at][0] <= i < stretches[at][1]
+
+
+def len_max() -> int:
+    return 1 << 62
 
 
 def _mark_role(text: str, i: int, stack: list[str]) -> str | None:
@@ -853,20 +966,24 @@ def compare(
     start = max(0, min(start, len(text)))
     end = max(start, min(end, len(text)))
     table = _table(tuple(tuple(group) for group in spellings), entities)
-    source, passage_truncated = _passage_units(passage, table)
-    raws = _raw_words(text, start, end)
-    truncated = passage_truncated or len(raws) > MAX_SPAN_WORDS
-    raws = raws[:MAX_SPAN_WORDS]
-    span_end = raws[-1].end if raws else start
-    before, after = _context(text, start, span_end if truncated else end, raws)
-    every = _regap(text, before + raws + after)
-    lo = every[0].start if every else start
-    hi = every[-1].end if every else end
-    state = quotation_state(text, lo, max(hi, end))
-    quoted = [state[r.start - lo] for r in every]
-    units = _units(text, every, table, quoted, (start, end))
-    units = _relate(text, units, source, entities)
-    framing = _framing(text, units, source)
+    known = _passage(passage, table)
+    source, passage_truncated = known.units, known.truncated
+    article = _article(text, table)
+    every = article.units
+    first = bisect_right(article.ends, start)
+    last = max(first, bisect_left(article.starts, end))
+    truncated = passage_truncated or last - first > MAX_SPAN_WORDS
+    last = min(last, first + MAX_SPAN_WORDS)
+    lo, hi = first, last
+    if first < last:
+        while lo > 0 and first - lo < MAX_CONTEXT_WORDS and every[lo - 1].clause == every[first].clause:
+            lo -= 1
+        while hi < len(every) and hi - last < MAX_CONTEXT_WORDS \
+                and every[hi].clause == every[last - 1].clause:
+            hi += 1
+    inside = range(first - lo, last - lo)
+    units, inside = _relate(text, list(every[lo:hi]), inside, source, entities)
+    framing = _framing(text, units, known.keys)
     runs = _segment_runs(units)
     if len(runs) > MAX_SEGMENTS:
         truncated = True
@@ -878,85 +995,79 @@ def compare(
             continue
         pairs_by_run.append(_local_align(units, members, source))
     pairs = _chain(pairs_by_run)
-    finder = _Finder(text, passage, units, source, framing, pairs, runs, pairs_by_run, entities)
+    finder = _Finder(
+        text, passage, units, inside, known, framing, pairs, runs, pairs_by_run, entities
+    )
     changes, quote_edits = finder.run()
-    span_pairs = [(i, j) for i, j in pairs if units[i].in_span]
-    quotation = _quotation(units, runs, pairs_by_run, quote_edits)
-    segments = _segments(text, start, end, state, lo, units, runs, pairs_by_run, source)
+    span_pairs = [(i, j) for i, j in pairs if i in inside]
+    quotation = _quotation(units, inside, runs, pairs_by_run, quote_edits)
+    segments = _segments(
+        text, start, end, article.stretches, units, inside, runs, pairs_by_run, source
+    )
     respellings = tuple(dict.fromkeys(
         (source[j].printed, units[i].printed)
         for i, j in span_pairs
         if units[i].norm != source[j].norm and units[i].key == source[j].key
     ))
-    content = sum(1 for k, unit in enumerate(units) if unit.in_span and not framing[k])
+    content = sum(1 for k in inside if not framing[k])
     return Comparison(
         quotation=quotation,
         changes=tuple(changes),
         quote_edits=tuple(quote_edits),
         segments=segments,
         region=_region(span_pairs, source),
-        diff=_diff(units, source, framing, span_pairs),
+        diff=_diff(units, inside, source, framing, span_pairs),
         respellings=respellings,
         similarity=_similarity(content, span_pairs),
         truncated=truncated,
     )
 
 
-def _context(text: str, start: int, end: int, raws: list[_Raw]) -> tuple[list[_Raw], list[_Raw]]:
-    """The article's words of the clauses the span starts and ends in, outside the span (none
-    across a line break, a clause mark, or beyond MAX_CONTEXT_WORDS)."""
-    if not raws:
-        return [], []
-    para = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end == -1 else line_end
-    window = 40 * MAX_CONTEXT_WORDS
-    before = _raw_words(text, max(para, start - window), start)
-    keep: list[_Raw] = []
-    n = len(before) - 1
-    while n >= 0 and len(keep) < MAX_CONTEXT_WORDS:
-        following = keep[-1].start if keep else raws[0].start
-        if _breaks(text[before[n].end : following])[0]:
-            break
-        keep.append(before[n])
-        n -= 1
-    keep.reverse()
-    after: list[_Raw] = []
-    previous = raws[-1].end
-    for raw in _raw_words(text, end, min(line_end, end + window)):
-        if len(after) >= MAX_CONTEXT_WORDS or _breaks(text[previous : raw.start])[0]:
-            break
-        after.append(raw)
-        previous = raw.end
-    return keep, after
+@dataclass(frozen=True, slots=True, eq=False)
+class _Article:
+    """An article's words, worked out once for all the spans compared in it."""
+
+    units: tuple[_Unit, ...]
+    starts: list[int]
+    ends: list[int]
+    stretches: list[tuple[int, int]]
+    """The stretches inside quotation marks (see quoted_stretches)."""
 
 
-def _regap(text: str, raws: list[_Raw]) -> list[_Raw]:
-    """Gaps recomputed between neighbours (the words came from separate scans)."""
-    out: list[_Raw] = []
-    for k, raw in enumerate(raws):
-        gap = text[raws[k - 1].end : raw.start] if k else raw.gap
-        out.append(raw if gap == raw.gap else _Raw(raw.norm, raw.start, raw.end, gap))
-    return out
+@lru_cache(maxsize=256)
+def _article(text: str, table: _Table) -> _Article:
+    raws = _raw_words(text, 0, len(text))
+    stretches = quoted_stretches(text, 0, len(text))
+    quoted: list[bool] = []
+    at = 0
+    for raw in raws:
+        while at < len(stretches) and stretches[at][1] <= raw.start:
+            at += 1
+        quoted.append(at < len(stretches) and stretches[at][0] <= raw.start)
+    units = tuple(_units(text, raws, table, quoted))
+    return _Article(units, [u.start for u in units], [u.end for u in units], stretches)
 
 
 def _relate(
-    text: str, units: list[_Unit], source: Sequence[_Unit], entities: Entities
-) -> list[_Unit]:
+    text: str, units: list[_Unit], inside: range, source: Sequence[_Unit], entities: Entities
+) -> tuple[list[_Unit], range]:
     """An entity named with a relation noun ("Al-Qaeda's regional affiliate", "Al-Qaeda
     Affiliate") stands for the related entity the passage names (AQIS), in the outlet's own
-    words: the name, the relation noun and the modifiers between become one unit."""
+    words: the name, the relation noun and the modifiers between become one unit. Returns the
+    units and the span's indexes among them."""
     named = {u.entity for u in source if u.entity}
     children: dict[tuple[str, str], str] = {}
     for child in sorted(e for e in named if e):
         for parent, relation in _ancestors(entities, child):
             children.setdefault((parent, relation), child)
     if not children:
-        return units
+        return units, inside
     out: list[_Unit] = []
+    origin: list[int] = []
     k = 0
     while k < len(units):
         unit = units[k]
+        origin.append(k)
         joined = None
         if unit.entity and not unit.quoted and unit.entity not in named:
             for size in (1, 2, 3):
@@ -982,13 +1093,13 @@ def _relate(
         else:
             out.append(unit)
             k += 1
-    return out
+    mine = [n for n, k in enumerate(origin) if k in inside]
+    return out, range(mine[0], mine[-1] + 1) if mine else range(0)
 
 
-def _framing(text: str, units: list[_Unit], source: Sequence[_Unit]) -> list[bool]:
+def _framing(text: str, units: list[_Unit], passage_keys: frozenset[str]) -> list[bool]:
     """Which of the outlet's own words frame the content ("the report said that")."""
     framing = [False] * len(units)
-    passage_keys = {u.key for u in source}
     k = 0
     while k < len(units):
         if units[k].quoted:
@@ -1021,7 +1132,8 @@ def _credit_line(text: str, units: list[_Unit], start: int, end: int) -> bool:
 
 
 def _frame_run(
-    units: list[_Unit], start: int, end: int, framing: list[bool], passage_keys: set[str]
+    units: list[_Unit], start: int, end: int, framing: list[bool],
+    passage_keys: frozenset[str],
 ) -> None:
     run = units[start:end]
     at = next((k for k, u in enumerate(run) if u.norm in REPORTING_WORDS), None)
@@ -1150,17 +1262,13 @@ def _similarity(content: int, pairs: list[tuple[int, int]]) -> float:
 
 
 def _is_mark_number(units: Sequence[_Unit], k: int) -> bool:
-    norm = units[k].norm
-    if units[k].entity:
-        return False
-    if any(c.isdigit() for c in norm):
+    """A number or a date: a word with a digit, a number word, a month ("May" and "March"
+    only next to a word with a digit)."""
+    lex = units[k].lex
+    if lex.number is not None:
         return True
-    if norm in NUMERAL_WORDS or norm in MONTHS:
-        return True
-    if norm in AMBIGUOUS_MONTHS:
-        return any(
-            0 <= n < len(units) and any(c.isdigit() for c in units[n].norm) for n in (k - 1, k + 1)
-        )
+    if lex.ambiguous_month:
+        return any(0 <= n < len(units) and units[n].lex.digit for n in (k - 1, k + 1))
     return False
 
 
@@ -1177,20 +1285,14 @@ def _number_key(units: Sequence[_Unit], k: int) -> str:
 
 
 def _is_negation(norm: str) -> bool:
-    return norm in NEGATIONS or norm.endswith("n't") or norm in NEGATIVE_PREDICATES
+    return _lex(norm).negation
 
 
 def _modifier_like(unit: _Unit) -> bool:
-    norm = unit.norm
-    if unit.function or unit.entity or norm.endswith("ly") or _is_negation(norm):
-        return False
-    if norm in HEDGES or norm in QUANTIFIERS or any(c.isdigit() for c in norm):
-        return False
-    return (
-        unit.hyphenated
-        or norm in RESTRICTIVE_MODIFIERS
-        or (len(norm) > 4 and norm.endswith(MODIFIER_SUFFIXES))
-    )
+    """A word that restricts the noun after it: hyphenated ("low-level") or ending like an
+    adjective ("international"), and owned by no other detector."""
+    lex = unit.lex
+    return lex.plain and not lex.adverb and not unit.entity and (unit.hyphenated or lex.modifier)
 
 
 def _words(units: Sequence[_Unit], indexes: Iterable[int], text: str) -> tuple[Words, ...]:
@@ -1220,7 +1322,8 @@ class _Finder:
         text: str,
         passage: str,
         units: list[_Unit],
-        source: Sequence[_Unit],
+        inside: range,
+        known: _Passage,
         framing: list[bool],
         pairs: list[tuple[int, int]],
         runs: list[list[int]],
@@ -1230,7 +1333,10 @@ class _Finder:
         self.text = text
         self.passage = passage
         self.units = units
-        self.source = source
+        self.inside = inside
+        """The indexes of the span's own units (the rest is the clause around it)."""
+        self.known = known
+        self.source = source = known.units
         self.framing = framing
         self.pairs = pairs
         self.matched = dict(pairs)
@@ -1317,18 +1423,14 @@ class _Finder:
         aligned_p = sorted({source[j].clause for _, j in self.pairs})
         # passage clauses between aligned clauses of one sentence, and attribution or hedge
         # clauses next to one, belong with them
-        by_clause: dict[int, list[int]] = {}
-        for j, unit in enumerate(source):
-            by_clause.setdefault(unit.clause, []).append(j)
-        sentence_of = {c: source[js[0]].sentence for c, js in by_clause.items()}
-        for c, js in by_clause.items():
-            if c in aligned_p:
+        by_clause, sentence_of = self.known.by_clause, self.known.sentence_of
+        sentences = {sentence_of[a] for a in aligned_p}
+        for c in by_clause:
+            if c in aligned_p or sentence_of[c] not in sentences:
                 continue
             same = [a for a in aligned_p if sentence_of[a] == sentence_of[c]]
-            if not same:
-                continue
             between = min(same) < c < max(same)
-            if between or self._attribution_clause(js):
+            if between or c in self.known.attribution:
                 nearest = min(same, key=lambda a: (abs(a - c), a))
                 union(("p", c), ("p", nearest))
         # outlet clauses without a matched word, in a sentence with one, join the nearest
@@ -1353,16 +1455,6 @@ class _Finder:
         return [
             (sorted(p), sorted(o)) for _, (p, o) in sorted(groups.items()) if p and o
         ]
-
-    def _attribution_clause(self, js: list[int]) -> bool:
-        source = self.source
-        if source[js[0]].norm in ATTRIBUTION_STARTS:
-            return True
-        content = [j for j in js if not source[j].function]
-        return any(source[j].norm in HEDGES for j in content) and all(
-            source[j].norm in HEDGES or source[j].norm in SOURCE_NOUNS or source[j].entity
-            for j in content
-        )
 
     # the detectors ---------------------------------------------------------------------------
 
@@ -1445,9 +1537,9 @@ class _Finder:
         groups: list[list[int]] = []
         neither: dict[int, list[int]] = {}
         for n, k in enumerate(indexes):
-            norm = units[k].norm
-            if not _is_negation(norm):
+            if not units[k].lex.negation:
                 continue
+            norm = units[k].norm
             if norm == "not" and n + 1 < len(indexes) and units[indexes[n + 1]].norm == "only":
                 continue
             if norm == "nor" and units[k].clause in neither:
@@ -1471,12 +1563,14 @@ class _Finder:
 
     @staticmethod
     def _hedge_at(units: Sequence[_Unit], k: int) -> bool:
-        norm = units[k].norm
-        if norm in ATTRIBUTION_STARTS:
+        unit = units[k]
+        if unit.norm in ATTRIBUTION_STARTS:
             return k + 1 < len(units) and units[k + 1].norm == "to"
-        if norm == "may" and _is_mark_number(units, k):
+        if not unit.lex.hedge and not unit.lex.ambiguous_month:
             return False
-        return norm in HEDGES
+        if unit.norm == "may":
+            return not _is_mark_number(units, k)
+        return unit.lex.hedge
 
     def number(self, hull: list[int], o: list[int], p: list[int]) -> None:
         """Numbers and dates of the passage's scope against the outlet's (bounds such as
@@ -1529,9 +1623,9 @@ class _Finder:
 
     @staticmethod
     def _quantifier_at(units: Sequence[_Unit], k: int) -> bool:
-        norm = units[k].norm
-        if norm not in QUANTIFIERS or units[k].entity:
+        if units[k].lex.quantifier is None:
             return False
+        norm = units[k].norm
         if norm == "most" and k > 0 and units[k - 1].norm == "the":
             return False
         if norm == "some" and k + 1 < len(units) and _is_mark_number(units, k + 1):
@@ -1657,7 +1751,7 @@ class _Finder:
         added: list[int] = []
         dropped_mods: list[tuple[list[int], int]] = []
         for gap in self.gaps:
-            out = [k for k in gap.outlet if units[k].in_span]
+            out = [k for k in gap.outlet if k in self.inside]
             out_content = [k for k in out if not units[k].function]
             src_content = [j for j in gap.passage if not source[j].function]
             if gap.inner:
@@ -1714,7 +1808,7 @@ class _Finder:
         units = self.units
         i1, i2 = gap.before[0], gap.after[0]
         return (
-            units[i1].quoted and units[i2].quoted and units[i1].in_span and units[i2].in_span
+            units[i1].quoted and units[i2].quoted and i1 in self.inside and i2 in self.inside
             and self.run_of[i1] == self.run_of[i2]
         )
 
@@ -1751,7 +1845,7 @@ class _Finder:
             return False
         for j in gap.passage:
             unit = self.source[j]
-            if unit.entity or _is_negation(unit.norm) or self._hedge_at(self.source, j) \
+            if unit.entity or unit.lex.negation or self._hedge_at(self.source, j) \
                     or _is_mark_number(self.source, j) or self._quantifier_at(self.source, j):
                 return False
         return True
@@ -1792,14 +1886,10 @@ class _Finder:
                 return  # the quoted words replace words another detector owns
             self.add(ChangeKind.WORD, "added", [], quoted)
 
-    def _plain(self, unit: _Unit) -> bool:
+    @staticmethod
+    def _plain(unit: _Unit) -> bool:
         """A word no other detector owns."""
-        norm = unit.norm
-        return not (
-            unit.function or unit.entity or _is_negation(norm) or norm in HEDGES
-            or norm in QUANTIFIERS or any(c.isdigit() for c in norm) or norm in NUMERAL_WORDS
-            or norm in MONTHS
-        )
+        return unit.lex.plain and not unit.entity
 
     def _assertive(self, k: int) -> bool:
         unit = self.units[k]
@@ -1807,11 +1897,7 @@ class _Finder:
             return False
         if unit.norm in REPORTING_WORDS or unit.norm in PART_NOUNS:
             return False
-        stems = self._passage_stems()
-        return unit.stem not in stems
-
-    def _passage_stems(self) -> set[str]:
-        return {u.stem for u in self.source}
+        return unit.stem not in self.known.stems
 
     def dropped_modifiers(
         self, gap: _Gap, src_content: list[int]
@@ -1881,6 +1967,7 @@ def _relation(entities: Entities, child: str, parent: str) -> str | None:
 
 def _quotation(
     units: list[_Unit],
+    inside: range,
     runs: list[list[int]],
     pairs_by_run: list[list[tuple[int, int]]],
     edits: list[QuoteEdit],
@@ -1889,7 +1976,7 @@ def _quotation(
     nowhere in the passage quotes something else (its segment's region is None)."""
     quoted = [
         n for n, run in enumerate(runs)
-        if units[run[0]].quoted and any(units[k].in_span for k in run)
+        if units[run[0]].quoted and any(k in inside for k in run)
     ]
     if not any(pairs_by_run[n] for n in quoted):
         return QuotationKind.NONE
@@ -1908,9 +1995,9 @@ def _segments(
     text: str,
     start: int,
     end: int,
-    state: list[bool],
-    lo: int,
+    stretches: list[tuple[int, int]],
     units: list[_Unit],
+    inside: range,
     runs: list[list[int]],
     pairs_by_run: list[list[tuple[int, int]]],
     source: Sequence[_Unit],
@@ -1919,18 +2006,19 @@ def _segments(
     punctuation inside them where they are in the span."""
     out: list[Segment] = []
     for run, pairs in zip(runs, pairs_by_run, strict=True):
-        inside = [k for k in run if units[k].in_span]
-        if not inside:
+        mine = [k for k in run if k in inside]
+        if not mine:
             continue
-        first, last = units[inside[0]], units[inside[-1]]
+        first, last = units[mine[0]], units[mine[-1]]
         s, e = first.start, last.end
         if first.quoted:
-            while s > start and text[s - 1] in _MARKS and state[s - 1 - lo]:
+            while s > start and text[s - 1] in _MARKS and _inside(stretches, s - 1):
                 s -= 1
-            while e < end and state[e - lo] and not text[e].isalnum() and not text[e].isspace():
+            while e < end and _inside(stretches, e) and not text[e].isalnum() \
+                    and not text[e].isspace():
                 e += 1
         region = None
-        js = [j for i, j in pairs if units[i].in_span]
+        js = [j for i, j in pairs if i in inside]
         if js:
             region = (source[min(js)].start, source[max(js)].end)
         out.append(Segment(first.quoted, s, e, region))
@@ -1939,6 +2027,7 @@ def _segments(
 
 def _diff(
     units: list[_Unit],
+    inside: range,
     source: Sequence[_Unit],
     framing: list[bool],
     pairs: list[tuple[int, int]],
@@ -1959,7 +2048,7 @@ def _diff(
         if j2 > j1 + 1:
             removed_after[i1] = list(range(j1 + 1, j2))
     for k, unit in enumerate(units):
-        if not unit.in_span:
+        if k not in inside:
             continue
         if k in matched:
             src = source[matched[k]]
