@@ -467,27 +467,34 @@ def _fold_name(name: str) -> str:
     return " ".join(_normalise(m.group()) for m in _WORD.finditer(name))
 
 
-def _ancestors(entities: Entities, entity_id: str) -> list[tuple[str, str]]:
+def _ancestors(entities: Entities, entity_id: str) -> tuple[tuple[str, str], ...]:
     """(ancestor id, relation of the first step) for every entity above `entity_id`."""
-    out: list[tuple[str, str]] = []
-    current = entities.get(entity_id)
-    first: str | None = None
-    steps = 0
-    while current is not None and steps <= len(entities.entities):
-        step = next(
-            ((getattr(current, f), token) for f, token in RELATIONS if getattr(current, f)),
-            None,
-        )
-        if step is None:
-            break
-        target, token = step
-        first = first or token
-        out.append((target, first))
-        if any(seen == target for seen, _ in out[:-1]) or target == entity_id:
-            break
-        current = entities.get(target)
-        steps += 1
-    return out
+    return _ancestry(entities).get(entity_id, ())
+
+
+@lru_cache(maxsize=64)
+def _ancestry(entities: Entities) -> Mapping[str, tuple[tuple[str, str], ...]]:
+    by_id = {entity.id: entity for entity in entities.entities}
+    table: dict[str, tuple[tuple[str, str], ...]] = {}
+    for entity in entities.entities:
+        out: list[tuple[str, str]] = []
+        current: Entity | None = entity
+        first: str | None = None
+        while current is not None and len(out) <= len(by_id):
+            step = next(
+                ((getattr(current, f), token) for f, token in RELATIONS if getattr(current, f)),
+                None,
+            )
+            if step is None:
+                break
+            target, token = step
+            first = first or token
+            out.append((target, first))
+            if target == entity.id or any(seen == target for seen, _ in out[:-1]):
+                break
+            current = by_id.get(target)
+        table[entity.id] = tuple(out)
+    return table
 
 
 # ---------------------------------------------------------------------------------------------
@@ -797,6 +804,30 @@ class _Passage:
     "officials believe"): they belong with the clause they stand next to."""
     keys: frozenset[str]
     stems: frozenset[str]
+    marks: Mapping[str, frozenset[int]]
+    """negation, hedge, number, quantifier, entity -> the indexes of such units."""
+    children: Mapping[tuple[str, str], str]
+    """(parent entity, relation) -> the entity the passage names that stands so to it."""
+
+
+def _marks(units: Sequence[_Unit], indexes: Iterable[int]) -> dict[str, frozenset[int]]:
+    """Which units the meaning detectors look at, by kind."""
+    found: dict[str, set[int]] = {kind: set() for kind in (_NEG, _HEDGE, _NUM, _QUANT, "entity")}
+    for k in indexes:
+        unit = units[k]
+        if unit.entity:
+            found["entity"].add(k)
+            continue
+        lex = unit.lex
+        if lex.negation:
+            found[_NEG].add(k)
+        if _Finder._hedge_at(units, k):
+            found[_HEDGE].add(k)
+        if _is_mark_number(units, k):
+            found[_NUM].add(k)
+        if _Finder._quantifier_at(units, k):
+            found[_QUANT].add(k)
+    return {kind: frozenset(ks) for kind, ks in found.items()}
 
 
 @lru_cache(maxsize=1024)
@@ -814,7 +845,17 @@ def _passage(passage: str, table: _Table) -> _Passage:
         attribution=frozenset(c for c, js in by_clause.items() if _attribution_clause(units, js)),
         keys=frozenset(u.key for u in units),
         stems=frozenset(u.stem for u in units),
+        marks=_marks(units, range(len(units))),
+        children=_children(units, table.entities),
     )
+
+
+def _children(units: Sequence[_Unit], entities: Entities) -> dict[tuple[str, str], str]:
+    children: dict[tuple[str, str], str] = {}
+    for child in sorted({u.entity for u in units if u.entity}):
+        for parent, relation in _ancestors(entities, child):
+            children.setdefault((parent, relation), child)
+    return children
 
 
 def _attribution_clause(source: Sequence[_Unit], js: list[int]) -> bool:
@@ -982,7 +1023,7 @@ def compare(
                 and every[hi].clause == every[last - 1].clause:
             hi += 1
     inside = range(first - lo, last - lo)
-    units, inside = _relate(text, list(every[lo:hi]), inside, source, entities)
+    units, inside = _relate(text, list(every[lo:hi]), inside, known)
     framing = _framing(text, units, known.keys)
     runs = _segment_runs(units)
     if len(runs) > MAX_SEGMENTS:
@@ -1016,7 +1057,7 @@ def compare(
         quote_edits=tuple(quote_edits),
         segments=segments,
         region=_region(span_pairs, source),
-        diff=_diff(units, inside, source, framing, span_pairs),
+        diff=_diff(text, passage, units, inside, source, framing, span_pairs),
         respellings=respellings,
         similarity=_similarity(content, span_pairs),
         truncated=truncated,
@@ -1049,18 +1090,17 @@ def _article(text: str, table: _Table) -> _Article:
 
 
 def _relate(
-    text: str, units: list[_Unit], inside: range, source: Sequence[_Unit], entities: Entities
+    text: str, units: list[_Unit], inside: range, known: _Passage
 ) -> tuple[list[_Unit], range]:
     """An entity named with a relation noun ("Al-Qaeda's regional affiliate", "Al-Qaeda
     Affiliate") stands for the related entity the passage names (AQIS), in the outlet's own
     words: the name, the relation noun and the modifiers between become one unit. Returns the
     units and the span's indexes among them."""
-    named = {u.entity for u in source if u.entity}
-    children: dict[tuple[str, str], str] = {}
-    for child in sorted(e for e in named if e):
-        for parent, relation in _ancestors(entities, child):
-            children.setdefault((parent, relation), child)
-    if not children:
+    children = known.children
+    named = set(children.values())
+    if not children or not any(
+        u.entity and u.entity not in named and not u.quoted for u in units
+    ):
         return units, inside
     out: list[_Unit] = []
     origin: list[int] = []
@@ -1311,7 +1351,8 @@ def _words(units: Sequence[_Unit], indexes: Iterable[int], text: str) -> tuple[W
 
 def _word_run(units: Sequence[_Unit], run: list[int], text: str) -> Words:
     first, last = units[run[0]], units[run[-1]]
-    return Words(text[first.start : last.end], first.start, last.end)
+    printed = _printed(text, first.start, last.end)
+    return Words(printed, first.start, first.start + len(printed))
 
 
 class _Finder:
@@ -1343,6 +1384,8 @@ class _Finder:
         self.matched_source = {j: i for i, j in pairs}
         self.entities = entities
         self.content = [k for k in range(len(units)) if not framing[k]]
+        self.marks = _marks(units, self.content)
+        """The outlet's content units the meaning detectors look at, by kind."""
         self.run_of = {k: n for n, run in enumerate(runs) for k in run}
         self.quote_aligned = {
             k for run, pairs in zip(runs, pairs_by_run, strict=True) if pairs for k in run
@@ -1389,8 +1432,11 @@ class _Finder:
             sentence_start -= 1
         gaps.append(_Gap(lead, list(range(sentence_start, first_j)), False, None, self.pairs[0]))
         for (i1, j1), (i2, j2) in zip(self.pairs, self.pairs[1:], strict=False):
-            outlet = content[position[i1] + 1 : position[i2]] if i1 in position and i2 in position else []
-            gaps.append(_Gap(outlet, list(range(j1 + 1, j2)), True, (i1, j1), (i2, j2)))
+            if i2 == i1 + 1 and j2 == j1 + 1:
+                continue  # nothing between two neighbouring matches
+            outlet = content[position[i1] + 1 : position[i2]]
+            if outlet or j2 > j1 + 1:
+                gaps.append(_Gap(outlet, list(range(j1 + 1, j2)), True, (i1, j1), (i2, j2)))
         last_i, last_j = self.pairs[-1]
         trail = [k for k in content if k > last_i]
         sentence_end = last_j + 1
@@ -1418,8 +1464,8 @@ class _Finder:
             parent[find(x)] = find(y)
 
         units, source = self.units, self.source
-        for i, j in self.pairs:
-            union(("o", units[i].clause), ("p", source[j].clause))
+        for o_clause, p_clause in {(units[i].clause, source[j].clause) for i, j in self.pairs}:
+            union(("o", o_clause), ("p", p_clause))
         aligned_p = sorted({source[j].clause for _, j in self.pairs})
         # passage clauses between aligned clauses of one sentence, and attribution or hedge
         # clauses next to one, belong with them
@@ -1459,22 +1505,31 @@ class _Finder:
     # the detectors ---------------------------------------------------------------------------
 
     def run(self) -> tuple[list[Change], list[QuoteEdit]]:
-        components = self.components()
-        for p, o in components:
-            self.negation(p, o)
-            self.hedge(p, o)
-            scope = self.scope(p, o)
-            self.number(scope, o, p)
-            self.quantifier(scope, o)
-            self.subject(p, o)
-            self.qualifier_entities(p, o)
-            self.qualifier_counted(p, o)
+        src, out = self.known.marks, self.marks
+        has = {kind: bool(src[kind] or out[kind]) for kind in src}
+        for p, o in self.components():
+            if has[_NEG]:
+                self.negation(p, o)
+            if has[_HEDGE]:
+                self.hedge(p, o)
+            if has[_NUM] or has[_QUANT]:
+                scope = self.scope(p, o)
+                if has[_NUM]:
+                    self.number(scope, o, p)
+                if has[_QUANT]:
+                    self.quantifier(scope, o)
+            if src["entity"] and out["entity"]:
+                self.subject(p, o)
+                self.qualifier_entities(p, o)
+            if src[_NUM]:
+                self.qualifier_counted(p, o)
         self.gap_changes()
         self.quote_respellings()
         order = {kind: n for n, kind in enumerate(ChangeKind)}
         self.changes.sort(key=lambda c: (
-            min((w.start for w in c.outlet), default=min((w.start for w in c.source), default=0)),
             order[c.kind],
+            min((w.start for w in c.source), default=-1),
+            min((w.start for w in c.outlet), default=-1),
         ))
         self.edits.sort(key=lambda e: (
             min((w.start for w in e.outlet), default=-1),
@@ -1552,8 +1607,8 @@ class _Finder:
         return groups
 
     def hedge(self, p: list[int], o: list[int]) -> None:
-        src = [j for j in p if self._hedge_at(self.source, j)]
-        out = [k for k in o if self._hedge_at(self.units, k)]
+        src = [j for j in p if j in self.known.marks[_HEDGE]]
+        out = [k for k in o if k in self.marks[_HEDGE]]
         if src and not out:
             words = list(src)
             for j in src:
@@ -1575,8 +1630,8 @@ class _Finder:
     def number(self, hull: list[int], o: list[int], p: list[int]) -> None:
         """Numbers and dates of the passage's scope against the outlet's (bounds such as
         "nearly" count; "four" is "4")."""
-        src = [j for j in hull if _is_mark_number(self.source, j)]
-        out = [k for k in o if _is_mark_number(self.units, k)]
+        src = [j for j in hull if j in self.known.marks[_NUM]]
+        out = [k for k in o if k in self.marks[_NUM]]
         if not src and not out:
             return
         src_keys = Counter(_number_key(self.source, j) for j in src)
@@ -1605,8 +1660,8 @@ class _Finder:
             self.add(ChangeKind.NUMBER, "added", [], added)
 
     def quantifier(self, hull: list[int], o: list[int]) -> None:
-        src = [j for j in hull if self._quantifier_at(self.source, j)]
-        out = [k for k in o if self._quantifier_at(self.units, k)]
+        src = [j for j in hull if j in self.known.marks[_QUANT]]
+        out = [k for k in o if k in self.marks[_QUANT]]
         if not src and not out:
             return
         out_keys = Counter(QUANTIFIERS[self.units[k].norm] for k in out)
@@ -2026,6 +2081,8 @@ def _segments(
 
 
 def _diff(
+    text: str,
+    passage: str,
     units: list[_Unit],
     inside: range,
     source: Sequence[_Unit],
@@ -2033,36 +2090,52 @@ def _diff(
     pairs: list[tuple[int, int]],
 ) -> tuple[DiffOp, ...]:
     """The span word by word against the aligned region: passage words between two matched
-    words that the outlet did not use come first, then the outlet's words in their place."""
-    ops: list[DiffOp] = []
+    words that the outlet did not use come first, then the outlet's words in their place. Each
+    step prints its words as they stand, from its first word to its last."""
+    steps: list[list[Any]] = []
+    # a step: [kind, side ("o" outlet or "p" passage), first index, last index, source text]
 
-    def emit(kind: str, text: str, source_text: str | None = None) -> None:
-        if ops and ops[-1].kind == kind and kind != "respelled":
-            ops[-1] = DiffOp(kind, f"{ops[-1].text} {text}", None)
+    def emit(kind: str, side: str, index: int, source_text: str | None = None) -> None:
+        last = steps[-1] if steps else None
+        if (
+            last is not None and last[0] == kind and last[1] == side and last[3] == index - 1
+            and kind != "respelled"
+        ):
+            last[3] = index
         else:
-            ops.append(DiffOp(kind, text, source_text))
+            steps.append([kind, side, index, index, source_text])
 
     matched = dict(pairs)
-    removed_after: dict[int, list[int]] = {}
+    removed_after: dict[int, range] = {}
     for (i1, j1), (_, j2) in zip(pairs, pairs[1:], strict=False):
         if j2 > j1 + 1:
-            removed_after[i1] = list(range(j1 + 1, j2))
-    for k, unit in enumerate(units):
-        if k not in inside:
-            continue
-        if k in matched:
-            src = source[matched[k]]
-            if unit.norm == src.norm:
-                emit("same", unit.printed)
+            removed_after[i1] = range(j1 + 1, j2)
+    for k in inside:
+        unit = units[k]
+        j = matched.get(k)
+        if j is not None:
+            src = source[j]
+            if unit.norm == src.norm or (unit.key != src.key and not unit.quoted):
+                emit("same", "o", k)
             elif unit.key == src.key:
-                emit("respelled", unit.printed, src.printed)
-            elif not unit.quoted:
-                emit("same", unit.printed)
+                emit("respelled", "o", k, src.printed)
             else:
-                emit("removed", src.printed)
-                emit("added", unit.printed)
-            if k in removed_after:
-                emit("removed", " ".join(source[j].printed for j in removed_after[k]))
+                emit("removed", "p", j)
+                emit("added", "o", k)
+            for x in removed_after.get(k, ()):
+                emit("removed", "p", x)
         else:
-            emit("own" if framing[k] else "added", unit.printed)
+            emit("own" if framing[k] else "added", "o", k)
+    ops: list[DiffOp] = []
+    for kind, side, first, last, source_text in steps:
+        seq, where = (units, text) if side == "o" else (source, passage)
+        ops.append(DiffOp(kind, _printed(where, seq[first].start, seq[last].end), source_text))
     return tuple(ops)
+
+
+def _printed(text: str, start: int, end: int) -> str:
+    """text[start:end], taking in a closing bracket that an opening one inside it needs."""
+    words = text[start:end]
+    if words.count("(") > words.count(")") and text[end : end + 1] == ")":
+        return words + ")"
+    return words
