@@ -182,6 +182,9 @@ bit-parallel LCS, in C) keeps a table of span words x passage words bits: 2,000 
 MAX_CONTEXT_WORDS = 40
 """At most this many words of the article before and after the span are read as the rest of
 the clauses the span starts and ends in."""
+MAX_SUBJECT_WORDS = 8
+"""Across a clause of framing next to the span, the clause beyond it is read too when it has at
+most this many words besides framing: the subject or the predicate the framing interrupts."""
 MAX_SEGMENTS = 64
 """At most this many segments (quoted or own) are aligned one by one; further words count as
 unaligned."""
@@ -201,6 +204,10 @@ for "capable" scores 0.75): a WORD change named near-spelling."""
 MAX_FRAMING_HEAD = 8
 """A reporting verb makes at most this many own words before it in its clause framing ("the
 panel monitoring sanctions against the Taliban said")."""
+COUNTERPART_PREFIX = 6
+"""An outlet word has a counterpart in the passage when a passage word has its stem, or begins
+with the same this many letters ("consultations" for "consulted", "regular" for "regularly"):
+it restates the passage in other words and is no assertion."""
 MAX_CREDIT_WORDS = 4
 """A headline's credit line ("Taliban Maintain Ties to Al-Qaeda Affiliate: Pentagon") has at
 most this many capitalised words after its colon or dash, and ends its line."""
@@ -804,6 +811,8 @@ class _Passage:
     "officials believe"): they belong with the clause they stand next to."""
     keys: frozenset[str]
     stems: frozenset[str]
+    prefixes: frozenset[str]
+    """The first COUNTERPART_PREFIX letters of its longer words."""
     marks: Mapping[str, frozenset[int]]
     """negation, hedge, number, quantifier, entity -> the indexes of such units."""
     children: Mapping[tuple[str, str], str]
@@ -845,6 +854,9 @@ def _passage(passage: str, table: _Table) -> _Passage:
         attribution=frozenset(c for c, js in by_clause.items() if _attribution_clause(units, js)),
         keys=frozenset(u.key for u in units),
         stems=frozenset(u.stem for u in units),
+        prefixes=frozenset(
+            u.norm[:COUNTERPART_PREFIX] for u in units if len(u.norm) >= COUNTERPART_PREFIX
+        ),
         marks=_marks(units, range(len(units))),
         children=_children(units, table.entities),
     )
@@ -1015,17 +1027,11 @@ def compare(
     last = max(first, bisect_left(article.starts, end))
     truncated = passage_truncated or last - first > MAX_SPAN_WORDS
     last = min(last, first + MAX_SPAN_WORDS)
-    lo, hi = first, last
-    if first < last:
-        while lo > 0 and first - lo < MAX_CONTEXT_WORDS and every[lo - 1].clause == every[first].clause:
-            lo -= 1
-        while hi < len(every) and hi - last < MAX_CONTEXT_WORDS \
-                and every[hi].clause == every[last - 1].clause:
-            hi += 1
+    lo, hi = _clause_context(text, every, first, last, known.keys)
     inside = range(first - lo, last - lo)
     units, inside = _relate(text, list(every[lo:hi]), inside, known)
     framing = _framing(text, units, known.keys)
-    runs = _segment_runs(units)
+    runs = _segment_runs(units, inside)
     if len(runs) > MAX_SEGMENTS:
         truncated = True
     pairs_by_run: list[list[tuple[int, int]]] = []
@@ -1035,7 +1041,7 @@ def compare(
             pairs_by_run.append([])
             continue
         pairs_by_run.append(_local_align(units, members, source))
-    pairs = _chain(pairs_by_run)
+    pairs = _chain(pairs_by_run, runs, inside)
     finder = _Finder(
         text, passage, units, inside, known, framing, pairs, runs, pairs_by_run, entities
     )
@@ -1062,6 +1068,73 @@ def compare(
         similarity=_similarity(content, span_pairs),
         truncated=truncated,
     )
+
+
+def _clause_context(
+    text: str, every: Sequence[_Unit], first: int, last: int, passage_keys: frozenset[str]
+) -> tuple[int, int]:
+    """The article's units [lo, hi) read with the span's units [first, last): the rest of the
+    clauses the span starts and ends in, and across framing that interrupts them ("Al Qaeda
+    and Islamic State (ISIS), according to the UN, “is believed ...”"): a clause next to the
+    span that ends (or starts) with framing is read too, and where it is all framing, so is
+    the clause beyond it when it has at most MAX_SUBJECT_WORDS words. At most
+    MAX_CONTEXT_WORDS words on each side; never across a sentence."""
+    if first >= last:
+        return first, last
+    sentence = every[first].sentence
+    lo = _clause_start(every, first)
+    for _ in range(2):
+        if lo == 0 or every[lo - 1].sentence != sentence:
+            break
+        if lo < first:
+            # the span's clause starts with words of the article: if they are all framing,
+            # the clause before them is what they interrupt
+            if all(_framing(text, list(every[lo:first]), passage_keys)):
+                before = _clause_start(every, lo - 1)
+                if _content_size(text, every, before, lo, passage_keys) <= MAX_SUBJECT_WORDS:
+                    lo = before
+            break
+        start = _clause_start(every, lo - 1)
+        if not _framing(text, list(every[start:lo]), passage_keys)[-1]:
+            break
+        lo = start
+    sentence = every[last - 1].sentence
+    hi = _clause_end(every, last - 1)
+    for _ in range(2):
+        if hi >= len(every) or every[hi].sentence != sentence:
+            break
+        if hi > last:
+            if all(_framing(text, list(every[last:hi]), passage_keys)):
+                beyond = _clause_end(every, hi)
+                if _content_size(text, every, hi, beyond, passage_keys) <= MAX_SUBJECT_WORDS:
+                    hi = beyond
+            break
+        end = _clause_end(every, hi)
+        if not _framing(text, list(every[hi:end]), passage_keys)[0]:
+            break
+        hi = end
+    return max(lo, first - MAX_CONTEXT_WORDS), min(hi, last + MAX_CONTEXT_WORDS)
+
+
+def _content_size(
+    text: str, every: Sequence[_Unit], start: int, end: int, passage_keys: frozenset[str]
+) -> int:
+    """How many of the units [start, end) are not framing."""
+    return sum(1 for f in _framing(text, list(every[start:end]), passage_keys) if not f)
+
+
+def _clause_start(every: Sequence[_Unit], k: int) -> int:
+    start = k
+    while start > 0 and every[start - 1].clause == every[k].clause and k - start < MAX_CONTEXT_WORDS:
+        start -= 1
+    return start
+
+
+def _clause_end(every: Sequence[_Unit], k: int) -> int:
+    end = k + 1
+    while end < len(every) and every[end].clause == every[k].clause and end - k < MAX_CONTEXT_WORDS:
+        end += 1
+    return end
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -1175,6 +1248,9 @@ def _frame_run(
     units: list[_Unit], start: int, end: int, framing: list[bool],
     passage_keys: frozenset[str],
 ) -> None:
+    """Mark the framing in one clause of the outlet's own words: each reporting word with its
+    subject before it and "that" (or a short tail) after it; "according to" with the rest of
+    its clause; a clause of nothing but function words and source nouns ("In the report")."""
     run = units[start:end]
     at = next((k for k, u in enumerate(run) if u.norm in REPORTING_WORDS), None)
     if at is None:
@@ -1188,12 +1264,13 @@ def _frame_run(
     if marker.norm == "according":
         if at + 1 < len(run) and run[at + 1].norm == "to":
             first = 0 if all(u.function for u in run[:at]) else at
-            words = run[first:]
-            named = [u for u in words[2:] if not u.function and u.norm not in SOURCE_NOUNS]
+            named = [u for u in run[at + 2 :] if not u.function and u.norm not in SOURCE_NOUNS]
             if marker.key in passage_keys and named and all(u.key in passage_keys for u in named):
                 return
             for k in range(start + first, end):
                 framing[k] = True
+        else:
+            _frame_run(units, start + at + 1, end, framing, passage_keys)
         return
     after = run[at + 1 :]
     stop = at + 1
@@ -1201,22 +1278,43 @@ def _frame_run(
         stop = at + 2
     elif not after or (after[0].norm in FRAMING_TAIL_STARTS and len(after) <= MAX_FRAMING_TAIL):
         stop = len(run)
-    first = 0 if at <= MAX_FRAMING_HEAD else at
     if at and run[at - 1].norm in _PASSIVE:
         first = at - 1  # "X is said to": the subject is content
+    else:
+        first = _framing_head(run, at, passage_keys)
     head = [u for u in run[first:at] if not u.function and u.norm not in SOURCE_NOUNS]
-    if head and marker.key in passage_keys and all(u.key in passage_keys for u in head):
-        return
-    for k in range(start + first, start + stop):
-        framing[k] = True
+    if not (head and marker.key in passage_keys and all(u.key in passage_keys for u in head)):
+        for k in range(start + first, start + stop):
+            framing[k] = True
+    if start + stop < end:
+        _frame_run(units, start + stop, end, framing, passage_keys)
 
 
-def _segment_runs(units: list[_Unit]) -> list[list[int]]:
-    """Unit indexes grouped into runs of the same quotation state."""
+def _framing_head(run: list[_Unit], at: int, passage_keys: frozenset[str]) -> int:
+    """Where the reporting verb's own subject starts ("the panel" in "the panel said"): back
+    over at most MAX_FRAMING_HEAD words, stopping at a named entity or at a content word the
+    passage has, which belong to the content ("Al Qaeda and Islamic State (ISIS) the report
+    said" frames only "the report said")."""
+    first = at
+    while first > 0 and at - first < MAX_FRAMING_HEAD:
+        unit = run[first - 1]
+        if unit.entity or (
+            not unit.function and unit.norm not in SOURCE_NOUNS and unit.key in passage_keys
+        ):
+            break
+        first -= 1
+    return first
+
+
+def _segment_runs(units: list[_Unit], inside: range) -> list[list[int]]:
+    """Unit indexes grouped into runs of the same quotation state; the span's words and the
+    clause context around them are never in one run, so that the context cannot move the
+    span's own alignment."""
     runs: list[list[int]] = []
     for k, unit in enumerate(units):
-        if runs and units[runs[-1][-1]].quoted == unit.quoted and (
-            not unit.quoted or not _new_quote(units, runs[-1][-1], k)
+        before = runs[-1][-1] if runs else -1
+        if runs and units[before].quoted == unit.quoted and (before in inside) == (k in inside) and (
+            not unit.quoted or not _new_quote(units, before, k)
         ):
             runs[-1].append(k)
         else:
@@ -1232,16 +1330,38 @@ def _new_quote(units: list[_Unit], before: int, k: int) -> bool:
 def _local_align(
     units: list[_Unit], members: list[int], source: Sequence[_Unit]
 ) -> list[tuple[int, int]]:
-    """The best-matching region of the passage for one segment: (outlet unit, passage unit)."""
+    """The best-matching region of the passage for one segment: (outlet unit, passage unit)
+    pairs. rapidfuzz's LCS over word stems proposes matches; the densest run of them (see
+    ALIGN_GAP_PENALTY) is the region; a second LCS over the region, widened by as many words
+    as the segment has before and after its matches there, and the same choice of the densest
+    run, give the pairs."""
     if not source:
         return []
     a = [units[k].stem for k in members]
     b = [u.stem for u in source]
-    blocks = LCSseq.editops(a, b).as_matching_blocks()
-    matches = [(x + d, y + d) for x, y, size in blocks for d in range(size)]
-    if not matches:
+    chosen = _densest(_matches(a, b, 0), units, members, source)
+    if not chosen:
         return []
-    best_score, best_range = 0.0, (0, -1)
+    (x0, y0), (x1, y1) = chosen[0], chosen[-1]
+    lo = max(0, y0 - x0)
+    hi = min(len(b), y1 + 1 + (len(a) - 1 - x1))
+    refined = _densest(_matches(a, b[lo:hi], lo), units, members, source)
+    return [(members[x], y) for x, y in (refined or chosen)]
+
+
+def _matches(a: list[str], b: list[str], offset: int) -> list[tuple[int, int]]:
+    blocks = LCSseq.editops(a, b).as_matching_blocks()
+    return [(x + d, offset + y + d) for x, y, size in blocks for d in range(size)]
+
+
+def _densest(
+    matches: list[tuple[int, int]], units: list[_Unit], members: list[int],
+    source: Sequence[_Unit],
+) -> list[tuple[int, int]]:
+    """The run of matches with the best score (a content word 1, a function word
+    ALIGN_FUNCTION_WEIGHT, less ALIGN_GAP_PENALTY per passage word skipped, none across an
+    outlet's ellipsis), or none below ALIGN_MIN_SCORE."""
+    best_score, best = 0.0, (0, -1)
     score, first = 0.0, 0
     for n, (x, y) in enumerate(matches):
         weight = ALIGN_FUNCTION_WEIGHT if source[y].function else 1.0
@@ -1257,29 +1377,45 @@ def _local_align(
         else:
             score, first = weight, 0
         if score > best_score:
-            best_score, best_range = score, (first, n)
+            best_score, best = score, (first, n)
     if best_score < ALIGN_MIN_SCORE:
         return []
-    lo, hi = best_range
-    x0, y0 = matches[lo]
-    x1, y1 = matches[hi]
-    # a second, local pass over the chosen region and the segment's words
-    sub_a = a
-    sub_b = b[y0 : y1 + 1]
-    blocks = LCSseq.editops(sub_a, sub_b).as_matching_blocks()
-    refined = [(members[x + d], y0 + y + d) for x, y, size in blocks for d in range(size)]
-    return refined or [(members[x], y) for x, y in matches[lo : hi + 1]]
+    return matches[best[0] : best[1] + 1]
 
 
-def _chain(pairs_by_segment: list[list[tuple[int, int]]]) -> list[tuple[int, int]]:
-    """All segments' pairs in outlet order, keeping the passage order increasing: a segment
-    that aligns before the one it follows keeps its pairs only where they do not cross."""
+def _chain(
+    pairs_by_run: list[list[tuple[int, int]]], runs: list[list[int]], inside: range
+) -> list[tuple[int, int]]:
+    """All runs' pairs in outlet order with the passage order increasing: the span's runs
+    first, in order (a run that aligns before the one it follows keeps only the pairs that do
+    not cross), then the context's pairs where they fit before or after them."""
     chain: list[tuple[int, int]] = []
-    for pairs in pairs_by_segment:
+    for run, pairs in zip(runs, pairs_by_run, strict=True):
+        if run[0] not in inside:
+            continue
         for i, j in pairs:
             if not chain or (j > chain[-1][1] and i > chain[-1][0]):
                 chain.append((i, j))
-    return chain
+    before: list[tuple[int, int]] = []
+    after: list[tuple[int, int]] = []
+    for run, pairs in zip(runs, pairs_by_run, strict=True):
+        if run[0] in inside:
+            continue
+        for i, j in pairs:
+            if not chain:
+                side = before
+            elif i < chain[0][0] and j < chain[0][1]:
+                side = before
+            elif i > chain[-1][0] and j > chain[-1][1]:
+                side = after
+            else:
+                continue
+            if not side or (j > side[-1][1] and i > side[-1][0]):
+                side.append((i, j))
+    if not chain:
+        return before
+    before = [(i, j) for i, j in before if i < chain[0][0] and j < chain[0][1]]
+    return before + chain + after
 
 
 def _region(pairs: list[tuple[int, int]], source: Sequence[_Unit]) -> tuple[int, int] | None:
@@ -1869,7 +2005,7 @@ class _Finder:
 
     def quote_gap(self, gap: _Gap, quoted: list[int]) -> None:
         """One QuoteEdit for the quoted words of a gap and the passage words they replace."""
-        src = list(gap.passage) if gap.inner else self._edge_context(gap, len(quoted))
+        src = list(gap.passage) if gap.inner else self._edge_context(gap, quoted)
         if not quoted and not src:
             return
         if src and not quoted:
@@ -1880,18 +2016,31 @@ class _Finder:
             detail = "added"
         self.edits.append(QuoteEdit(self.src_words(src), self.out_words(quoted), detail))
 
-    def _edge_context(self, gap: _Gap, size: int) -> list[int]:
+    def _edge_context(self, gap: _Gap, quoted: list[int]) -> list[int]:
         """At an edge of the alignment, the passage words next to it that the outlet's quoted
-        words may stand for: as many as there are quoted words, in the same clause."""
-        if not gap.passage or not size:
+        words may stand for, in the same clause: the words an initialism abbreviates ("the US"
+        for "the United States"), or else as many words as there are quoted ones."""
+        source = self.source
+        if not gap.passage or not quoted:
             return []
-        if gap.after is not None:  # a leading edge: the words just before the first match
-            j = gap.after[1]
-            picked = [x for x in gap.passage[-size:] if self.source[x].clause == self.source[j].clause]
-        else:
-            j = gap.before[1] if gap.before is not None else gap.passage[0]
-            picked = [x for x in gap.passage[:size] if self.source[x].clause == self.source[j].clause]
-        return picked if any(not self.source[x].function for x in picked) else []
+        leading = gap.after is not None
+        anchor = gap.after[1] if gap.after is not None else (
+            gap.before[1] if gap.before is not None else gap.passage[0]
+        )
+        clause = [x for x in gap.passage if source[x].clause == source[anchor].clause]
+        if leading:
+            clause.reverse()
+        letters = _initials(self.units[k] for k in quoted)
+        picked: list[int] = []
+        for n in range(1, len(clause) + 1):
+            words = [source[x] for x in clause[:n] if not source[x].function]
+            if len(letters) >= 2 and "".join(u.norm[0] for u in words) == letters:
+                picked = clause[:n]
+                break
+        if not picked:
+            picked = clause[: len(quoted)]
+        picked.sort()
+        return picked if any(not source[x].function for x in picked) else []
 
     def _elided(self, gap: _Gap) -> bool:
         """A legitimate ellipsis: the outlet marks the omission and drops no meaning-bearing
@@ -1907,7 +2056,7 @@ class _Finder:
 
     def _substitution_detail(self, out: list[int], src: list[int]) -> str:
         units, source = self.units, self.source
-        out_text = "".join(units[k].norm for k in out if not units[k].function)
+        out_text = _initials(units[k] for k in out)
         src_words = [source[j] for j in src if not source[j].function]
         if len(out_text) >= 2 and out_text == "".join(u.norm[0] for u in src_words):
             return "abbreviated"
@@ -1924,7 +2073,7 @@ class _Finder:
         unless another detector owns the words (an entity, a number ...)."""
         units, source = self.units, self.source
         src = plain_src if gap.inner else [
-            j for j in self._edge_context(gap, len(quoted)) if self._plain(source[j])
+            j for j in self._edge_context(gap, quoted) if self._plain(source[j])
         ]
         if src:
             detail = self._substitution_detail(quoted, src)
@@ -1952,7 +2101,10 @@ class _Finder:
             return False
         if unit.norm in REPORTING_WORDS or unit.norm in PART_NOUNS:
             return False
-        return unit.stem not in self.known.stems
+        return unit.stem not in self.known.stems and (
+            len(unit.norm) < COUNTERPART_PREFIX
+            or unit.norm[:COUNTERPART_PREFIX] not in self.known.prefixes
+        )
 
     def dropped_modifiers(
         self, gap: _Gap, src_content: list[int]
@@ -1984,6 +2136,14 @@ class _Finder:
             else:
                 detail = "substituted"
             self.edits.append(QuoteEdit(self.src_words([j]), self.out_words([i]), detail))
+
+
+def _initials(units: Iterable[_Unit]) -> str:
+    """The letters of words that may be an initialism ("US", "U.S."): content words, and
+    words printed in capitals even where they read as function words ("US" is not "us")."""
+    return "".join(
+        u.norm for u in units if not u.function or (len(u.printed) > 1 and u.printed.isupper())
+    )
 
 
 def _numeric_pair(a: _Unit, b: _Unit) -> bool:
