@@ -10,9 +10,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
-from typing import Any, NamedTuple
+from itertools import pairwise
+from typing import Any, NamedTuple, NoReturn
 
-from rapidfuzz.distance import Levenshtein, LCSseq
+from rapidfuzz.distance import LCSseq, Levenshtein
 
 # ---------------------------------------------------------------------------------------------
 # Result types. They move to model.py when the comparison is wired into the pipeline, so this
@@ -399,25 +400,25 @@ def parse_entities(data: Any) -> Entities:
     if data is None:
         return NO_ENTITIES
     if not isinstance(data, Mapping):
-        raise ValueError("$: expected a mapping with the key entities")
+        _fail("$", "expected a mapping with the key entities")
     for key in data:
         if key != "entities":
-            raise ValueError(f"$.{key}: unknown key; the only key is entities")
+            _fail(f"$.{key}", "unknown key; the only key is entities")
     items = data.get("entities", [])
     if not isinstance(items, list):
-        raise ValueError("$.entities: expected a list")
+        _fail("$.entities", "expected a list")
     entities: list[Entity] = []
     seen: dict[str, str] = {}
     for index, item in enumerate(items):
         path = f"$.entities[{index}]"
         entity = _parse_entity(item, path)
         if any(e.id == entity.id for e in entities):
-            raise ValueError(f"{path}.id: duplicate id {entity.id!r}")
+            _fail(f"{path}.id", f"duplicate id {entity.id!r}")
         for k, name in enumerate((entity.name, *entity.aliases)):
             folded = _fold_name(name)
             where = f"{path}.name" if k == 0 else f"{path}.aliases[{k - 1}]"
             if folded in seen and seen[folded] != entity.id:
-                raise ValueError(f"{where}: {name!r} already names {seen[folded]!r}")
+                _fail(where, f"{name!r} already names {seen[folded]!r}")
             seen[folded] = entity.id
         entities.append(entity)
     ids = {entity.id for entity in entities}
@@ -425,48 +426,50 @@ def parse_entities(data: Any) -> Entities:
         for field, _ in RELATIONS:
             target = getattr(entity, field)
             if target is not None and target not in ids:
-                raise ValueError(f"$.entities[{index}].{field}: unknown entity id {target!r}")
+                _fail(f"$.entities[{index}].{field}", f"unknown entity id {target!r}")
     result = Entities(tuple(entities))
     for index, entity in enumerate(entities):
-        seen_ids = {entity.id}
-        for ancestor, _ in _ancestors(result, entity.id):
-            if ancestor in seen_ids:
-                raise ValueError(f"$.entities[{index}]: relations form a cycle through {ancestor!r}")
-            seen_ids.add(ancestor)
+        if any(ancestor == entity.id for ancestor, _ in _ancestors(result, entity.id)):
+            _fail(f"$.entities[{index}]", f"relations form a cycle through {entity.id!r}")
     return result
+
+
+def _fail(path: str, problem: str) -> NoReturn:
+    raise ValueError(f"{path}: {problem}")
 
 
 def _parse_entity(item: Any, path: str) -> Entity:
     if not isinstance(item, Mapping):
-        raise ValueError(f"{path}: expected a mapping")
+        _fail(path, "expected a mapping")
     for key in item:
         if key not in _ENTITY_KEYS:
-            raise ValueError(f"{path}.{key}: unknown key; expected one of {', '.join(_ENTITY_KEYS)}")
+            _fail(f"{path}.{key}", f"unknown key; expected one of {', '.join(_ENTITY_KEYS)}")
     for key in ("id", "name"):
         if key not in item:
-            raise ValueError(f"{path}.{key}: missing")
+            _fail(f"{path}.{key}", "missing")
     entity_id = _string(item["id"], f"{path}.id")
     if not _ID.match(entity_id):
-        raise ValueError(f"{path}.id: expected lower-case words joined by hyphens, got {entity_id!r}")
-    name = _string(item["name"], f"{path}.name")
+        _fail(f"{path}.id", f"expected lower-case words joined by hyphens, got {entity_id!r}")
     aliases = item.get("aliases", [])
     if not isinstance(aliases, list):
-        raise ValueError(f"{path}.aliases: expected a list")
-    relations = {}
-    for field, _ in RELATIONS:
-        value = item.get(field)
-        relations[field] = None if value is None else _string(value, f"{path}.{field}")
+        _fail(f"{path}.aliases", "expected a list")
+    relations = {
+        field: None if item.get(field) is None else _string(item[field], f"{path}.{field}")
+        for field, _ in RELATIONS
+    }
     return Entity(
         id=entity_id,
-        name=name,
+        name=_string(item["name"], f"{path}.name"),
         aliases=tuple(_string(a, f"{path}.aliases[{k}]") for k, a in enumerate(aliases)),
-        **relations,
+        branch_of=relations["branch_of"],
+        affiliate_of=relations["affiliate_of"],
+        part_of=relations["part_of"],
     )
 
 
 def _string(value: Any, path: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"{path}: expected a non-empty string")
+        _fail(path, "expected a non-empty string")
     return value
 
 
@@ -481,26 +484,28 @@ def _ancestors(entities: Entities, entity_id: str) -> tuple[tuple[str, str], ...
 
 @lru_cache(maxsize=64)
 def _ancestry(entities: Entities) -> Mapping[str, tuple[tuple[str, str], ...]]:
+    """Every entity's ancestors through any of its relations, nearest first, each with the
+    relation of the first step towards it ("branch-of" for ISIL for ISIL-K)."""
     by_id = {entity.id: entity for entity in entities.entities}
     table: dict[str, tuple[tuple[str, str], ...]] = {}
     for entity in entities.entities:
-        out: list[tuple[str, str]] = []
-        current: Entity | None = entity
-        first: str | None = None
-        while current is not None and len(out) <= len(by_id):
-            step = next(
-                ((getattr(current, f), token) for f, token in RELATIONS if getattr(current, f)),
-                None,
-            )
-            if step is None:
-                break
-            target, token = step
-            first = first or token
-            out.append((target, first))
-            if target == entity.id or any(seen == target for seen, _ in out[:-1]):
-                break
-            current = by_id.get(target)
-        table[entity.id] = tuple(out)
+        found: dict[str, str] = {}
+        queue = [
+            (target, token) for field, token in RELATIONS
+            if (target := getattr(entity, field)) is not None
+        ]
+        while queue:
+            target, token = queue.pop(0)
+            if target in found:
+                continue
+            found[target] = token
+            parent = by_id.get(target)
+            if parent is not None:
+                queue.extend(
+                    (up, token) for field, _ in RELATIONS
+                    if (up := getattr(parent, field)) is not None
+                )
+        table[entity.id] = tuple(found.items())
     return table
 
 
@@ -560,6 +565,9 @@ class _Unit(NamedTuple):
     end: int
     entity: str | None
     quoted: bool
+    """Inside the outlet's quotation marks."""
+    quote: int
+    """Which quotation of the article (an index of its quoted stretches), or -1."""
     clause: int
     sentence: int
     ellipsis: bool
@@ -640,7 +648,7 @@ def _stem(norm: str) -> str:
         return _number_text(NUMERAL_WORDS[norm])
     if any(c.isdigit() for c in norm):
         return norm
-    word = norm[:-2] if norm.endswith("'s") else norm
+    word = norm.removesuffix("'s")
     word = word.rstrip("'")
     for suffix, keep in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""),
                          ("s", "")):
@@ -709,7 +717,7 @@ def _raw_words(text: str, start: int, end: int) -> list[_Raw]:
 
 
 def _units(
-    text: str, raws: list[_Raw], table: _Table, quoted: Sequence[bool] | None
+    text: str, raws: list[_Raw], table: _Table, quotes: Sequence[int] | None
 ) -> list[_Unit]:
     """Words -> units: spellings and entity names joined, clauses and sentences numbered."""
     units: list[_Unit] = []
@@ -718,21 +726,8 @@ def _units(
     n = len(raws)
     while i < n:
         raw = raws[i]
-        size, key, entity = 1, raw.norm, None
-        for length in table.first.get(raw.norm, ()) if raw.norm in table.first else ():
-            if i + length > n:
-                continue
-            words = tuple(r.norm for r in raws[i : i + length])
-            found = table.members.get(words)
-            if found is None and words[-1].endswith("'s"):
-                found = table.members.get((*words[:-1], words[-1][:-2]))
-            if found is not None:
-                size, (key, entity) = length, found
-                break
-        if size == 1 and entity is None and raw.norm.endswith("'s") and raw.norm[:-2] in table.first:
-            found = table.members.get((raw.norm[:-2],))
-            if found is not None:
-                key, entity = found
+        size, found = _member_at(raws, i, table)
+        key, entity = found if found is not None else (raw.norm, None)
         last = raws[i + size - 1]
         gap = raw.gap
         if units:
@@ -747,22 +742,42 @@ def _units(
         hyphenated = any(text[r.start - 1] in _DASHES for r in raws[i + 1 : i + size])
         units.append(_Unit(
             key=key,
-            stem=key if key is not raw.norm or entity else _stem(key),
+            stem=key if found is not None else _stem(key),
             norm=norm,
             printed=inner,
             start=raw.start,
             end=last.end,
             entity=entity,
-            quoted=bool(quoted[i]) if quoted is not None else False,
+            quoted=quotes is not None and quotes[i] >= 0,
+            quote=quotes[i] if quotes is not None else -1,
             clause=clause,
             sentence=sentence,
             ellipsis="\u2026" in gap or "..." in gap,
             hyphenated=hyphenated,
             function=key in FUNCTION_WORDS,
-            lex=_NAME_LEX if entity or key is not raw.norm else _lex(key),
+            lex=_NAME_LEX if found is not None else _lex(key),
         ))
         i += size
     return _join_hyphens(text, units)
+
+
+def _member_at(
+    raws: list[_Raw], i: int, table: _Table
+) -> tuple[int, tuple[str, str | None] | None]:
+    """The longest spellings-group member or entity name starting at word i (a possessive "'s"
+    allowed on its last word): (its length in words, (key, entity id)), or (1, None)."""
+    first = raws[i].norm
+    lengths = table.first.get(first) or table.first.get(first.removesuffix("'s")) or ()
+    for length in lengths:
+        if i + length > len(raws):
+            continue
+        words = tuple(r.norm for r in raws[i : i + length])
+        found = table.members.get(words)
+        if found is None and words[-1].endswith("'s"):
+            found = table.members.get((*words[:-1], words[-1][:-2]))
+        if found is not None:
+            return length, found
+    return 1, None
 
 
 def _join_hyphens(text: str, units: list[_Unit]) -> list[_Unit]:
@@ -973,13 +988,6 @@ def _mark_role(text: str, i: int, stack: list[str]) -> str | None:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Mark:
-    kind: str
-    key: str
-    index: int
-
-
 @dataclass(slots=True)
 class _Gap:
     outlet: list[int]
@@ -1152,13 +1160,13 @@ class _Article:
 def _article(text: str, table: _Table) -> _Article:
     raws = _raw_words(text, 0, len(text))
     stretches = quoted_stretches(text, 0, len(text))
-    quoted: list[bool] = []
+    quotes: list[int] = []
     at = 0
     for raw in raws:
         while at < len(stretches) and stretches[at][1] <= raw.start:
             at += 1
-        quoted.append(at < len(stretches) and stretches[at][0] <= raw.start)
-    units = tuple(_units(text, raws, table, quoted))
+        quotes.append(at if at < len(stretches) and stretches[at][0] <= raw.start else -1)
+    units = tuple(_units(text, raws, table, quotes))
     return _Article(units, [u.start for u in units], [u.end for u in units], stretches)
 
 
@@ -1313,18 +1321,11 @@ def _segment_runs(units: list[_Unit], inside: range) -> list[list[int]]:
     runs: list[list[int]] = []
     for k, unit in enumerate(units):
         before = runs[-1][-1] if runs else -1
-        if runs and units[before].quoted == unit.quoted and (before in inside) == (k in inside) and (
-            not unit.quoted or not _new_quote(units, before, k)
-        ):
+        if runs and units[before].quote == unit.quote and (before in inside) == (k in inside):
             runs[-1].append(k)
         else:
             runs.append([k])
     return runs
-
-
-def _new_quote(units: list[_Unit], before: int, k: int) -> bool:
-    """Two quoted units in different quotations (a closing and an opening mark between)."""
-    return units[before].sentence != units[k].sentence and units[k].clause != units[before].clause
 
 
 def _local_align(
@@ -1402,9 +1403,7 @@ def _chain(
         if run[0] in inside:
             continue
         for i, j in pairs:
-            if not chain:
-                side = before
-            elif i < chain[0][0] and j < chain[0][1]:
+            if not chain or i < chain[0][0] and j < chain[0][1]:
                 side = before
             elif i > chain[-1][0] and j > chain[-1][1]:
                 side = after
@@ -1513,7 +1512,7 @@ class _Finder:
         self.inside = inside
         """The indexes of the span's own units (the rest is the clause around it)."""
         self.known = known
-        self.source = source = known.units
+        self.source = known.units
         self.framing = framing
         self.pairs = pairs
         self.matched = dict(pairs)
@@ -1567,7 +1566,7 @@ class _Finder:
         while sentence_start > 0 and self.source[sentence_start - 1].sentence == self.source[first_j].sentence:
             sentence_start -= 1
         gaps.append(_Gap(lead, list(range(sentence_start, first_j)), False, None, self.pairs[0]))
-        for (i1, j1), (i2, j2) in zip(self.pairs, self.pairs[1:], strict=False):
+        for (i1, j1), (i2, j2) in pairwise(self.pairs):
             if i2 == i1 + 1 and j2 == j1 + 1:
                 continue  # nothing between two neighbouring matches
             outlet = content[position[i1] + 1 : position[i2]]
@@ -1690,18 +1689,15 @@ class _Finder:
         matched_o = [k for k in o if k in self.matched]
         if not hull or not matched_o:
             return hull
-        units, source = self.units, self.source
+        units = self.units
         lo, hi = hull[0], hull[-1]
         first_o, last_o = matched_o[0], matched_o[-1]
         before = any(not units[k].function for k in o if k < first_o)
         after = any(not units[k].function for k in o if k > last_o)
         picked = set(hull)
         for j in p:
-            if j < lo and (before or self._modifies_match(j)):
+            if (j < lo and (before or self._modifies_match(j))) or (j > hi and after):
                 picked.add(j)
-            elif j > hi and after:
-                picked.add(j)
-        del source
         return sorted(picked)
 
     def _modifies_match(self, j: int) -> bool:
@@ -1858,7 +1854,7 @@ class _Finder:
         dropped = [e for e in src if e not in out]
         added = [e for e in out if e not in src]
         for new in added:
-            match = None
+            match: tuple[str, str, str | None] | None = None
             for old in dropped:
                 relation = _relation(self.entities, old, new)
                 if relation is not None:
@@ -1869,8 +1865,7 @@ class _Finder:
                     match = (old, "narrowed", relation)
                     break
             if match is None and dropped:
-                old = dropped[0]
-                match = (old, "substituted", None)
+                match = (dropped[0], "substituted", None)
             if match is None:
                 continue
             old, detail, relation = match
@@ -1890,18 +1885,20 @@ class _Finder:
             entity = source[j].entity
             if not entity or entity not in out_by_entity:
                 continue
-            restriction = []
+            restriction: list[int] = []
             if j - 1 in p_set and _modifier_like(source[j - 1]):
                 m = j - 1
-                while m - 1 in p_set and source[m - 1].hyphenated and source[m - 1].clause == source[j].clause \
-                        and _modifier_like(source[m - 1]):
+                while (
+                    m - 1 in p_set and source[m - 1].hyphenated
+                    and source[m - 1].clause == source[j].clause and _modifier_like(source[m - 1])
+                ):
                     m -= 1
                 restriction.extend(range(m, j))
             if j + 1 in p_set and source[j + 1].norm in PART_NOUNS:
                 restriction.append(j + 1)
             if not restriction:
                 continue
-            kept = set()
+            kept: set[str] = set()
             for k in out_by_entity[entity]:
                 kept.update(units[x].key for x in (k - 1, k + 1) if 0 <= x < len(units))
                 kept.update(units[x].key for x in (k - 2, k + 2) if 0 <= x < len(units))
@@ -1980,15 +1977,15 @@ class _Finder:
             out_by_key.setdefault(units[k].key, k)
         moved: set[int] = set()
         for j in removed:
-            k = out_by_key.get(source[j].key)
-            if k is None or not self._plain(source[j]) or source[j].norm.endswith("ly"):
+            at = out_by_key.get(source[j].key)
+            if at is None or not self._plain(source[j]) or source[j].lex.adverb:
                 continue
-            if j + 1 >= len(source) or k + 1 >= len(units):
+            if j + 1 >= len(source) or at + 1 >= len(units):
                 continue
-            if source[j + 1].function or units[k + 1].function:
+            if source[j + 1].function or units[at + 1].function:
                 continue
-            if source[j + 1].stem != units[k + 1].stem:
-                self.add(ChangeKind.QUALIFIER, "moved", [j, j + 1], [k, k + 1])
+            if source[j + 1].stem != units[at + 1].stem:
+                self.add(ChangeKind.QUALIFIER, "moved", [j, j + 1], [at, at + 1])
                 moved.add(j)
         return moved
 
@@ -2267,7 +2264,7 @@ def _diff(
 
     matched = dict(pairs)
     removed_after: dict[int, range] = {}
-    for (i1, j1), (_, j2) in zip(pairs, pairs[1:], strict=False):
+    for (i1, j1), (_, j2) in pairwise(pairs):
         if j2 > j1 + 1:
             removed_after[i1] = range(j1 + 1, j2)
     for k in inside:

@@ -16,7 +16,7 @@ CASES_PATH = FIXTURES / "fidelity.md"
 SPELLINGS_PATH = FIXTURES / "fidelity-spellings.yaml"
 ENTITIES_PATH = FIXTURES / "fidelity-entities.yaml"
 
-_HEADING = re.compile(r"^## ([a-z0-9]+(?:-[a-z0-9]+)*)\s*$", re.M)
+_HEADING = re.compile(r"^## ([a-z0-9]+(?:-[a-z0-9]+)*)\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +53,10 @@ def parse_cases(source: str) -> list[Case]:
         start = marked.index("[[")
         end = marked.index("]]") - 2
         text = marked.replace("[[", "", 1).replace("]]", "", 1)
-        fields = dict(
-            (key.strip(), value.strip())
+        fields = {
+            key.strip(): value.strip()
             for key, _, value in (row.partition(":") for row in expected.splitlines() if row.strip())
-        )
+        }
         changes = fields.get("changes", "none")
         cases.append(Case(
             id=head.group(1),
@@ -100,9 +100,7 @@ def found(result: Comparison, expected: frozenset[str] = frozenset()) -> frozens
     pairs: set[str] = set()
     for change in result.changes:
         pair = f"{change.kind.value}/{change.detail}"
-        if change.relation and f"{pair}:{change.relation}" in expected:
-            pair = f"{pair}:{change.relation}"
-        elif change.relation and any(e.startswith(pair + ":") for e in expected):
+        if change.relation and f"{pair}:{change.relation}" in expected or change.relation and any(e.startswith(pair + ":") for e in expected):
             pair = f"{pair}:{change.relation}"
         pairs.add(pair)
     return frozenset(pairs)

@@ -12,12 +12,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from compare_cases import Case, found, load_cases, parse_cases, run
 from compare_cases import entities as fixture_entities
 from compare_cases import spellings as fixture_spellings
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from generator.compare import (
     MAX_PASSAGE_WORDS,
     MAX_SEGMENTS,
