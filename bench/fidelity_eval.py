@@ -168,7 +168,7 @@ def timing(cases: tuple[Case, ...], runs: int) -> None:
         case = cases[n % len(cases)]
         compare(case.text, case.start, case.end, case.passage, groups, known)
     warm = time.perf_counter() - t
-    fresh = [(case, f"{case.text}\n{n}") for n, case in enumerate(cases * (runs // len(cases) + 1))]
+    fresh = [(case, f"{case.text} {n}") for n, case in enumerate(cases * (runs // len(cases) + 1))]
     t = time.perf_counter()
     for n in range(runs):
         case, text = fresh[n]

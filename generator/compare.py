@@ -7,7 +7,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import lru_cache
 from itertools import pairwise
@@ -1026,6 +1026,40 @@ def compare(
     """
     start = max(0, min(start, len(text)))
     end = max(start, min(end, len(text)))
+    # paragraphs are independent (quotations and sentences end at a line break): compare
+    # within the paragraphs the span touches, and give offsets into the whole text
+    base = text.rfind("\n", 0, start) + 1
+    stop = text.find("\n", end)
+    stop = len(text) if stop == -1 else stop
+    block = text[base:stop]
+    result = _compare(block, start - base, end - base, passage, spellings, entities)
+    return _shifted(result, base) if base else result
+
+
+def _shifted(result: Comparison, base: int) -> Comparison:
+    """The comparison with the outlet's offsets moved by `base`."""
+
+    def words(items: tuple[Words, ...]) -> tuple[Words, ...]:
+        return tuple(Words(w.text, w.start + base, w.end + base) for w in items)
+
+    return replace(
+        result,
+        changes=tuple(replace(c, outlet=words(c.outlet)) for c in result.changes),
+        quote_edits=tuple(replace(e, outlet=words(e.outlet)) for e in result.quote_edits),
+        segments=tuple(
+            replace(s, start=s.start + base, end=s.end + base) for s in result.segments
+        ),
+    )
+
+
+def _compare(
+    text: str,
+    start: int,
+    end: int,
+    passage: str,
+    spellings: Sequence[Sequence[str]],
+    entities: Entities,
+) -> Comparison:
     table = _table(tuple(tuple(group) for group in spellings), entities)
     known = _passage(passage, table)
     source, passage_truncated = known.units, known.truncated
@@ -1147,7 +1181,8 @@ def _clause_end(every: Sequence[_Unit], k: int) -> int:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class _Article:
-    """An article's words, worked out once for all the spans compared in it."""
+    """A stretch of an article (the paragraphs a span touches), its words worked out once for
+    all the spans compared in it."""
 
     units: tuple[_Unit, ...]
     starts: list[int]
@@ -1156,7 +1191,7 @@ class _Article:
     """The stretches inside quotation marks (see quoted_stretches)."""
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)
 def _article(text: str, table: _Table) -> _Article:
     raws = _raw_words(text, 0, len(text))
     stretches = quoted_stretches(text, 0, len(text))
