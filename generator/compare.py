@@ -196,6 +196,9 @@ ALIGN_GAP_PENALTY = 0.34
 """In a local alignment, each passage word skipped between two matched words costs this: three
 skipped words cost about one matched content word, so a segment's region is where its words
 are dense, not a scattering of common words over a long passage."""
+ALIGN_EDGE_GAP = 1
+"""A match just outside a segment's densest run joins it when at most this many passage words
+lie between (a function word kept on the far side of a dropped word)."""
 ALIGN_MIN_SCORE = 1.0
 """A segment aligns somewhere only if its best region scores at least one matched content
 word."""
@@ -826,6 +829,8 @@ class _Passage:
     "officials believe"): they belong with the clause they stand next to."""
     keys: frozenset[str]
     stems: frozenset[str]
+    stem_list: list[str]
+    """The units' stems in order, as the alignment reads them."""
     prefixes: frozenset[str]
     """The first COUNTERPART_PREFIX letters of its longer words."""
     marks: Mapping[str, frozenset[int]]
@@ -869,6 +874,7 @@ def _passage(passage: str, table: _Table) -> _Passage:
         attribution=frozenset(c for c, js in by_clause.items() if _attribution_clause(units, js)),
         keys=frozenset(u.key for u in units),
         stems=frozenset(u.stem for u in units),
+        stem_list=[u.stem for u in units],
         prefixes=frozenset(
             u.norm[:COUNTERPART_PREFIX] for u in units if len(u.norm) >= COUNTERPART_PREFIX
         ),
@@ -1082,7 +1088,7 @@ def _compare(
         if number >= MAX_SEGMENTS or not members:
             pairs_by_run.append([])
             continue
-        pairs_by_run.append(_local_align(units, members, source))
+        pairs_by_run.append(_local_align(units, members, source, known.stem_list))
     pairs = _chain(pairs_by_run, runs, inside)
     finder = _Finder(
         text, passage, units, inside, known, framing, pairs, runs, pairs_by_run, entities
@@ -1364,7 +1370,7 @@ def _segment_runs(units: list[_Unit], inside: range) -> list[list[int]]:
 
 
 def _local_align(
-    units: list[_Unit], members: list[int], source: Sequence[_Unit]
+    units: list[_Unit], members: list[int], source: Sequence[_Unit], stems: list[str]
 ) -> list[tuple[int, int]]:
     """The best-matching region of the passage for one segment: (outlet unit, passage unit)
     pairs. rapidfuzz's LCS over word stems proposes matches; the densest run of them (see
@@ -1374,7 +1380,7 @@ def _local_align(
     if not source:
         return []
     a = [units[k].stem for k in members]
-    b = [u.stem for u in source]
+    b = stems
     chosen = _densest(_matches(a, b, 0), units, members, source)
     if not chosen:
         return []
@@ -1416,7 +1422,14 @@ def _densest(
             best_score, best = score, (first, n)
     if best_score < ALIGN_MIN_SCORE:
         return []
-    return matches[best[0] : best[1] + 1]
+    lo, hi = best
+    # take in matches just outside the run ("is" before "not capable" when the outlet drops
+    # the "not"): at most ALIGN_EDGE_GAP passage words away
+    while lo > 0 and matches[lo][1] - matches[lo - 1][1] - 1 <= ALIGN_EDGE_GAP:
+        lo -= 1
+    while hi + 1 < len(matches) and matches[hi + 1][1] - matches[hi][1] - 1 <= ALIGN_EDGE_GAP:
+        hi += 1
+    return matches[lo : hi + 1]
 
 
 def _chain(
@@ -1556,11 +1569,11 @@ class _Finder:
         self.content = [k for k in range(len(units)) if not framing[k]]
         self.marks = _marks(units, self.content)
         """The outlet's content units the meaning detectors look at, by kind."""
-        self.run_of = {k: n for n, run in enumerate(runs) for k in run}
-        self.quote_aligned = {
-            k for run, pairs in zip(runs, pairs_by_run, strict=True) if pairs for k in run
-            if units[k].quoted
+        self.aligned_quotes = {
+            units[i].quote for run, pairs in zip(runs, pairs_by_run, strict=True) if pairs
+            for i in run[:1] if units[i].quoted
         }
+        """The article's quotations (by index) that align somewhere in the passage."""
         self.gaps = self._gaps()
         self.changes: list[Change] = []
         self.edits: list[QuoteEdit] = []
@@ -1578,11 +1591,27 @@ class _Finder:
         relation: str | None = None,
     ) -> None:
         outlet = list(outlet)
-        quoted = bool(outlet) and all(self.units[k].quoted for k in outlet)
+        source = list(source)
+        if outlet:
+            quoted = all(self.units[k].quoted for k in outlet)
+        else:
+            quoted = self._dropped_inside_quote(source)
         change = Change(kind, detail, self.src_words(source), self.out_words(outlet), quoted,
                         relation)
         if change not in self.changes:
             self.changes.append(change)
+
+    def _dropped_inside_quote(self, source: list[int]) -> bool:
+        """Passage words the outlet dropped stand inside its quotation marks when the matched
+        words on both sides of them are in one quotation."""
+        if not source or not self.pairs:
+            return False
+        js = [j for _, j in self.pairs]
+        at = bisect_left(js, min(source))
+        if at == 0 or at >= len(js) or js[at] <= max(source):
+            return False
+        before, after = self.units[self.pairs[at - 1][0]], self.units[self.pairs[at][0]]
+        return before.quoted and before.quote == after.quote
 
     # alignment gaps --------------------------------------------------------------------------
 
@@ -1980,13 +2009,12 @@ class _Finder:
             if gap.inner:
                 removed.extend(src_content)
             added.extend(out_content)
-            quoted = [k for k in out if units[k].quoted and k in self.quote_aligned]
+            quoted = [k for k in out if units[k].quoted and units[k].quote in self.aligned_quotes]
             if quoted or self._deletion_in_quote(gap):
                 self.quote_gap(gap, quoted)
             plain_quoted = [k for k in quoted if self._plain(units[k])]
-            plain_src = [j for j in src_content if self._plain(source[j])]
             if plain_quoted:
-                self.quoted_words(gap, plain_quoted, plain_src)
+                self.quoted_words(gap, plain_quoted)
             if gap.inner and not out_content and src_content:
                 found = self.dropped_modifiers(gap, src_content)
                 if found is not None:
@@ -2032,12 +2060,12 @@ class _Finder:
         i1, i2 = gap.before[0], gap.after[0]
         return (
             units[i1].quoted and units[i2].quoted and i1 in self.inside and i2 in self.inside
-            and self.run_of[i1] == self.run_of[i2]
+            and units[i1].quote == units[i2].quote
         )
 
     def quote_gap(self, gap: _Gap, quoted: list[int]) -> None:
         """One QuoteEdit for the quoted words of a gap and the passage words they replace."""
-        src = list(gap.passage) if gap.inner else self._edge_context(gap, quoted)
+        src = self._quote_side(gap, quoted)
         if not quoted and not src:
             return
         if src and not quoted:
@@ -2048,18 +2076,32 @@ class _Finder:
             detail = "added"
         self.edits.append(QuoteEdit(self.src_words(src), self.out_words(quoted), detail))
 
-    def _edge_context(self, gap: _Gap, quoted: list[int]) -> list[int]:
-        """At an edge of the alignment, the passage words next to it that the outlet's quoted
-        words may stand for, in the same clause: the words an initialism abbreviates ("the US"
-        for "the United States"), or else as many words as there are quoted ones."""
+    def _quote_side(self, gap: _Gap, quoted: list[int]) -> list[int]:
+        """The passage words of a gap that the outlet's quoted words stand against: all of
+        them between two matched words of the same quotation; where the quotation opens (or
+        closes) inside the gap, only those next to its matched words (see _nearest)."""
+        if not quoted:
+            return list(gap.passage)
+        quote = self.units[quoted[0]].quote
+        before = gap.before is not None and self.units[gap.before[0]].quote == quote
+        after = gap.after is not None and self.units[gap.after[0]].quote == quote
+        if gap.inner and before and after:
+            return list(gap.passage)
+        if after:
+            return self._nearest(gap, quoted, leading=True)
+        if before:
+            return self._nearest(gap, quoted, leading=False)
+        return []
+
+    def _nearest(self, gap: _Gap, quoted: list[int], leading: bool) -> list[int]:
+        """The passage words next to the matched word after (leading) or before the gap, in
+        its clause, that the quoted words may stand for: the words an initialism abbreviates
+        ("the US" for "the United States"), or else as many words as there are quoted ones."""
         source = self.source
-        if not gap.passage or not quoted:
+        pair = gap.after if leading else gap.before
+        if not gap.passage or pair is None:
             return []
-        leading = gap.after is not None
-        anchor = gap.after[1] if gap.after is not None else (
-            gap.before[1] if gap.before is not None else gap.passage[0]
-        )
-        clause = [x for x in gap.passage if source[x].clause == source[anchor].clause]
+        clause = [x for x in gap.passage if source[x].clause == source[pair[1]].clause]
         if leading:
             clause.reverse()
         letters = _initials(self.units[k] for k in quoted)
@@ -2071,8 +2113,7 @@ class _Finder:
                 break
         if not picked:
             picked = clause[: len(quoted)]
-        picked.sort()
-        return picked if any(not source[x].function for x in picked) else []
+        return sorted(picked)
 
     def _elided(self, gap: _Gap) -> bool:
         """A legitimate ellipsis: the outlet marks the omission and drops no meaning-bearing
@@ -2100,13 +2141,12 @@ class _Finder:
             return "near-spelling"
         return "substituted"
 
-    def quoted_words(self, gap: _Gap, quoted: list[int], plain_src: list[int]) -> None:
+    def quoted_words(self, gap: _Gap, quoted: list[int]) -> None:
         """Quoted words added or put in place of the passage's: WORD (near-spelling named),
         unless another detector owns the words (an entity, a number ...)."""
         units, source = self.units, self.source
-        src = plain_src if gap.inner else [
-            j for j in self._edge_context(gap, quoted) if self._plain(source[j])
-        ]
+        side = self._quote_side(gap, quoted)
+        src = [j for j in side if self._plain(source[j])]
         if src:
             detail = self._substitution_detail(quoted, src)
             if detail in ("abbreviated", "inflected"):
@@ -2116,11 +2156,9 @@ class _Finder:
                 self.add(ChangeKind.WORD, "near-spelling", [near[0][1]], [near[0][0]])
                 return
             self.add(ChangeKind.WORD, "substituted", src, quoted)
-        else:
-            all_src = gap.passage if gap.inner else []
-            if any(not source[j].function for j in all_src):
-                return  # the quoted words replace words another detector owns
+        elif not any(not source[j].function for j in side):
             self.add(ChangeKind.WORD, "added", [], quoted)
+        # else the quoted words stand for words another detector owns (a number, an entity)
 
     @staticmethod
     def _plain(unit: _Unit) -> bool:
