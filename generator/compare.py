@@ -1496,14 +1496,22 @@ def _is_mark_number(units: Sequence[_Unit], k: int) -> bool:
 
 
 def _number_key(units: Sequence[_Unit], k: int) -> str:
+    """A number's value with the bound the words before it put on it: "nearly:3000" for
+    "nearly 3,000", "over:40" for "more than 40", "up-to:200" for "as many as 200"."""
     norm = units[k].norm
     value = _number_text(NUMERAL_WORDS[norm]) if norm in NUMERAL_WORDS else norm
-    before = units[k - 1].norm if k > 0 else ""
-    bound = APPROXIMATORS.get(before, "")
-    if before == "than" and k > 1:
-        bound = {"more": "over", "fewer": "under", "less": "under"}.get(units[k - 2].norm, "")
-    if before == "to" and k > 1 and units[k - 2].norm == "up":
+    before = [units[x].norm for x in range(max(0, k - 3), k)]
+    bound = APPROXIMATORS.get(before[-1], "") if before else ""
+    if before[-2:] in (["more", "than"], ["over", "than"]):
+        bound = "over"
+    elif before[-2:] in (["fewer", "than"], ["less", "than"]):
+        bound = "under"
+    elif before[-2:] == ["up", "to"] or before[-3:] in (["as", "many", "as"], ["as", "much", "as"]):
         bound = "up-to"
+    elif before[-3:] in (["as", "few", "as"], ["as", "little", "as"]):
+        bound = "at-least"
+    elif before[-2:] == ["at", "least"]:
+        bound = "at-least"
     return f"{bound}:{value}"
 
 
@@ -1879,6 +1887,8 @@ class _Finder:
         norm = units[k].norm
         if norm == "most" and k > 0 and units[k - 1].norm == "the":
             return False
+        if k > 0 and units[k - 1].norm == "as" and k + 1 < len(units) and units[k + 1].norm == "as":
+            return False  # "as many as 200" bounds a number
         if norm == "some" and k + 1 < len(units) and _is_mark_number(units, k + 1):
             return False
         return not (norm == "certain" and k + 1 < len(units) and units[k + 1].function)
@@ -1949,7 +1959,7 @@ class _Finder:
             entity = source[j].entity
             if not entity or entity not in out_by_entity:
                 continue
-            restriction: list[int] = []
+            modifier: list[int] = []
             if j - 1 in p_set and _modifier_like(source[j - 1]):
                 m = j - 1
                 while (
@@ -1957,18 +1967,19 @@ class _Finder:
                     and source[m - 1].clause == source[j].clause and _modifier_like(source[m - 1])
                 ):
                     m -= 1
-                restriction.extend(range(m, j))
-            if j + 1 in p_set and source[j + 1].norm in PART_NOUNS:
-                restriction.append(j + 1)
-            if not restriction:
-                continue
+                modifier = list(range(m, j))
+            part = [j + 1] if j + 1 in p_set and source[j + 1].norm in PART_NOUNS else []
             kept: set[str] = set()
             for k in out_by_entity[entity]:
-                kept.update(units[x].key for x in (k - 1, k + 1) if 0 <= x < len(units))
-                kept.update(units[x].key for x in (k - 2, k + 2) if 0 <= x < len(units))
-            if any(source[r].key in kept for r in restriction):
-                continue
-            self.add(ChangeKind.QUALIFIER, "dropped", restriction, out_by_entity[entity][:1])
+                kept.update(units[x].key for x in range(k - 2, k + 3) if 0 <= x < len(units))
+            # the modifier and the part noun restrict each on its own
+            dropped = [
+                words for words in (modifier, part)
+                if words and not any(source[r].key in kept for r in words)
+            ]
+            if dropped:
+                self.add(ChangeKind.QUALIFIER, "dropped", [r for w in dropped for r in w],
+                         out_by_entity[entity][:1])
 
     def qualifier_counted(self, p: list[int], o: list[int]) -> None:
         """What a number counts narrowed: "4,000 to 6,000 fighters and their family members"
