@@ -1495,6 +1495,10 @@ def _is_mark_number(units: Sequence[_Unit], k: int) -> bool:
     return False
 
 
+_UP_TO = (["as", "many", "as"], ["as", "much", "as"])
+_AT_LEAST = (["as", "few", "as"], ["as", "little", "as"])
+
+
 def _number_key(units: Sequence[_Unit], k: int) -> str:
     """A number's value with the bound the words before it put on it: "nearly:3000" for
     "nearly 3,000", "over:40" for "more than 40", "up-to:200" for "as many as 200"."""
@@ -1506,11 +1510,9 @@ def _number_key(units: Sequence[_Unit], k: int) -> str:
         bound = "over"
     elif before[-2:] in (["fewer", "than"], ["less", "than"]):
         bound = "under"
-    elif before[-2:] == ["up", "to"] or before[-3:] in (["as", "many", "as"], ["as", "much", "as"]):
+    elif before[-2:] == ["up", "to"] or before[-3:] in _UP_TO:
         bound = "up-to"
-    elif before[-3:] in (["as", "few", "as"], ["as", "little", "as"]):
-        bound = "at-least"
-    elif before[-2:] == ["at", "least"]:
+    elif before[-2:] == ["at", "least"] or before[-3:] in _AT_LEAST:
         bound = "at-least"
     return f"{bound}:{value}"
 
