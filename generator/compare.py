@@ -1,4 +1,4 @@
-"""Article span + source passage -> what the outlet's words changed (facts and evidence, no verdict)."""
+"""Article span + source passage -> what the outlet's words changed: facts and evidence."""
 
 from __future__ import annotations
 
@@ -336,7 +336,8 @@ FUNCTION_WORDS = frozenset({
     "it's", "their", "them", "they", "he", "him", "his", "she", "her", "we", "us", "our", "you",
     "your", "i", "me", "my", "has", "have", "had", "having", "do", "does", "did", "so", "such",
     "there", "here", "also", "very", "just", "then", "thus", "even", "however",
-    "nonetheless", "nevertheless", "moreover", "furthermore", "meanwhile", "yet", "about", "over", "under", "between", "among", "against", "through", "during",
+    "nonetheless", "nevertheless", "moreover", "furthermore", "meanwhile", "yet", "about",
+    "over", "under", "between", "among", "against", "through", "during",
     "before", "after", "while", "when", "where", "why", "how", "if", "whether", "because",
     "since", "until", "upon", "via", "per", "would", "will", "shall", "should", "can", "must",
     "own", "same", "other", "another", "itself", "themselves", "one", "ones", "s", "'s",
@@ -630,7 +631,8 @@ def _lex(norm: str) -> _Lex:
         number=number,
         digit=digit,
         ambiguous_month=norm in AMBIGUOUS_MONTHS,
-        modifier=norm in RESTRICTIVE_MODIFIERS or (len(norm) > 4 and norm.endswith(MODIFIER_SUFFIXES)),
+        modifier=norm in RESTRICTIVE_MODIFIERS
+        or (len(norm) > 4 and norm.endswith(MODIFIER_SUFFIXES)),
         adverb=norm.endswith("ly"),
         plain=plain,
     )
@@ -714,7 +716,8 @@ def _raw_words(text: str, start: int, end: int) -> list[_Raw]:
     out: list[_Raw] = []
     last = start
     for match in _WORD.finditer(text, start, end):
-        out.append(_Raw(_normalise(match.group()), match.start(), match.end(), text[last:match.start()]))
+        at = match.start()
+        out.append(_Raw(_normalise(match.group()), at, match.end(), text[last:at]))
         last = match.end()
     return out
 
@@ -1173,7 +1176,8 @@ def _content_size(
 
 def _clause_start(every: Sequence[_Unit], k: int) -> int:
     start = k
-    while start > 0 and every[start - 1].clause == every[k].clause and k - start < MAX_CONTEXT_WORDS:
+    clause = every[k].clause
+    while start > 0 and every[start - 1].clause == clause and k - start < MAX_CONTEXT_WORDS:
         start -= 1
     return start
 
@@ -1268,7 +1272,8 @@ def _framing(text: str, units: list[_Unit], passage_keys: frozenset[str]) -> lis
             k += 1
             continue
         j = k
-        while j + 1 < len(units) and not units[j + 1].quoted and units[j + 1].clause == units[k].clause:
+        while j + 1 < len(units) and not units[j + 1].quoted \
+                and units[j + 1].clause == units[k].clause:
             j += 1
         _frame_run(units, k, j + 1, framing, passage_keys)
         if _credit_line(text, units, k, j + 1):
@@ -1637,7 +1642,8 @@ class _Finder:
         first_i, first_j = self.pairs[0]
         lead = [k for k in content if k < first_i]
         sentence_start = first_j
-        while sentence_start > 0 and self.source[sentence_start - 1].sentence == self.source[first_j].sentence:
+        sentence = self.source[first_j].sentence
+        while sentence_start > 0 and self.source[sentence_start - 1].sentence == sentence:
             sentence_start -= 1
         gaps.append(_Gap(lead, list(range(sentence_start, first_j)), False, None, self.pairs[0]))
         for (i1, j1), (i2, j2) in pairwise(self.pairs):
@@ -1649,7 +1655,8 @@ class _Finder:
         last_i, last_j = self.pairs[-1]
         trail = [k for k in content if k > last_i]
         sentence_end = last_j + 1
-        while sentence_end < len(self.source) and self.source[sentence_end].sentence == self.source[last_j].sentence:
+        sentence = self.source[last_j].sentence
+        while sentence_end < len(self.source) and self.source[sentence_end].sentence == sentence:
             sentence_end += 1
         gaps.append(
             _Gap(trail, list(range(last_j + 1, sentence_end)), False, self.pairs[-1], None)
@@ -1696,7 +1703,8 @@ class _Finder:
         for c, ks in content_clauses.items():
             if c in aligned_o:
                 continue
-            same = [a for a in aligned_o if units[content_clauses[a][0]].sentence == units[ks[0]].sentence]
+            sentence = units[ks[0]].sentence
+            same = [a for a in aligned_o if units[content_clauses[a][0]].sentence == sentence]
             if same and sum(1 for k in ks if not units[k].function) <= 3:
                 nearest = min(same, key=lambda a: (a < c, abs(a - c)))
                 union(("o", c), ("o", nearest))
