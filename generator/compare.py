@@ -175,7 +175,8 @@ NO_ENTITIES = Entities()
 # ---------------------------------------------------------------------------------------------
 
 MAX_SPAN_WORDS = 2000
-"""At most this many words of the span are compared (the rest are shown as own words)."""
+"""At most this many words of the span are compared; the rest is left out (segments, diff and
+changes stop there) and Comparison.truncated says so."""
 MAX_PASSAGE_WORDS = 5000
 """At most this many words of the passage are aligned. The word alignment (rapidfuzz's
 bit-parallel LCS, in C) keeps a table of span words x passage words bits: 2,000 x 5,000 is
@@ -207,7 +208,8 @@ NEAR_SPELLING = 0.7
 for "capable" scores 0.75): a WORD change named near-spelling."""
 MAX_FRAMING_HEAD = 8
 """A reporting verb makes at most this many own words before it in its clause framing ("the
-panel monitoring sanctions against the Taliban said")."""
+panel monitoring sanctions said"), stopping sooner at a named entity or a content word that
+the passage has: those are the content's."""
 COUNTERPART_PREFIX = 6
 """An outlet word has a counterpart in the passage when a passage word has its stem, or begins
 with the same this many letters ("consultations" for "consulted", "regular" for "regularly"):
@@ -621,7 +623,7 @@ def _lex(norm: str) -> _Lex:
     quantifier = QUANTIFIERS.get(norm)
     plain = not (
         function or negation or hedge or quantifier or number is not None
-        or norm in AMBIGUOUS_MONTHS
+        or norm in AMBIGUOUS_MONTHS or norm in ATTRIBUTION_STARTS
     )
     return _Lex(
         function=function,
@@ -675,6 +677,8 @@ class _Table:
     first: Mapping[str, tuple[int, ...]]
     """A member's first word -> the member lengths starting with it, longest first."""
     entities: Entities
+    ancestry: Mapping[str, tuple[tuple[str, str], ...]]
+    """Entity id -> its ancestors and the relation towards each (see _ancestry)."""
 
 
 @lru_cache(maxsize=64)
@@ -696,7 +700,8 @@ def _table(spellings: tuple[tuple[str, ...], ...], entities: Entities) -> _Table
     for words in members:
         first.setdefault(words[0], set()).add(len(words))
     return _Table(
-        members, {w: tuple(sorted(s, reverse=True)) for w, s in first.items()}, entities
+        members, {w: tuple(sorted(s, reverse=True)) for w, s in first.items()}, entities,
+        _ancestry(entities),
     )
 
 
@@ -840,25 +845,42 @@ class _Passage:
     """negation, hedge, number, quantifier, entity -> the indexes of such units."""
     children: Mapping[tuple[str, str], str]
     """(parent entity, relation) -> the entity the passage names that stands so to it."""
+    ancestry: Mapping[str, tuple[tuple[str, str], ...]]
+    """The table's entity ancestry, at hand for the SUBJECT detector."""
 
 
-def _marks(units: Sequence[_Unit], indexes: Iterable[int]) -> dict[str, frozenset[int]]:
-    """Which units the meaning detectors look at, by kind."""
-    found: dict[str, set[int]] = {kind: set() for kind in (_NEG, _HEDGE, _NUM, _QUANT, "entity")}
-    for k in indexes:
-        unit = units[k]
+_FLAG_BITS = ((_NEG, 1), (_HEDGE, 2), (_NUM, 4), (_QUANT, 8), ("entity", 16))
+
+
+def _flags(units: Sequence[_Unit]) -> tuple[int, ...]:
+    """For each unit, the kinds of meaning-bearing word it is, as bits (see _FLAG_BITS)."""
+    out: list[int] = []
+    for k, unit in enumerate(units):
         if unit.entity:
-            found["entity"].add(k)
+            out.append(16)
             continue
         lex = unit.lex
-        if lex.negation:
-            found[_NEG].add(k)
-        if _Finder._hedge_at(units, k):
-            found[_HEDGE].add(k)
-        if _is_mark_number(units, k):
-            found[_NUM].add(k)
-        if _Finder._quantifier_at(units, k):
-            found[_QUANT].add(k)
+        if lex.plain:
+            out.append(0)
+            continue
+        out.append(
+            (1 if lex.negation else 0)
+            | (2 if _Finder._hedge_at(units, k) else 0)
+            | (4 if _is_mark_number(units, k) else 0)
+            | (8 if _Finder._quantifier_at(units, k) else 0)
+        )
+    return tuple(out)
+
+
+def _marks(flags: Sequence[int], indexes: Iterable[int]) -> dict[str, frozenset[int]]:
+    """Which units the meaning detectors look at, by kind."""
+    found: dict[str, set[int]] = {kind: set() for kind, _ in _FLAG_BITS}
+    for k in indexes:
+        f = flags[k]
+        if f:
+            for kind, bit in _FLAG_BITS:
+                if f & bit:
+                    found[kind].add(k)
     return {kind: frozenset(ks) for kind, ks in found.items()}
 
 
@@ -881,8 +903,9 @@ def _passage(passage: str, table: _Table) -> _Passage:
         prefixes=frozenset(
             u.norm[:COUNTERPART_PREFIX] for u in units if len(u.norm) >= COUNTERPART_PREFIX
         ),
-        marks=_marks(units, range(len(units))),
+        marks=_marks(_flags(units), range(len(units))),
         children=_children(units, table.entities),
+        ancestry=table.ancestry,
     )
 
 
@@ -1080,7 +1103,9 @@ def _compare(
     last = min(last, first + MAX_SPAN_WORDS)
     lo, hi = _clause_context(text, every, first, last, known.keys)
     inside = range(first - lo, last - lo)
-    units, inside = _relate(text, list(every[lo:hi]), inside, known)
+    sliced = list(every[lo:hi])
+    units, inside = _relate(text, sliced, inside, known)
+    flags = article.flags[lo:hi] if units is sliced else _flags(units)
     framing = _framing(text, units, known.keys)
     runs = _segment_runs(units, inside)
     if len(runs) > MAX_SEGMENTS:
@@ -1094,7 +1119,7 @@ def _compare(
         pairs_by_run.append(_local_align(units, members, source, known.stem_list))
     pairs = _chain(pairs_by_run, runs, inside)
     finder = _Finder(
-        text, passage, units, inside, known, framing, pairs, runs, pairs_by_run, entities
+        text, passage, units, flags, inside, known, framing, pairs, runs, pairs_by_run
     )
     changes, quote_edits = finder.run()
     span_pairs = [(i, j) for i, j in pairs if i in inside]
@@ -1195,6 +1220,8 @@ class _Article:
     all the spans compared in it."""
 
     units: tuple[_Unit, ...]
+    flags: tuple[int, ...]
+    """See _flags."""
     starts: list[int]
     ends: list[int]
     stretches: list[tuple[int, int]]
@@ -1212,7 +1239,9 @@ def _article(text: str, table: _Table) -> _Article:
             at += 1
         quotes.append(at if at < len(stretches) and stretches[at][0] <= raw.start else -1)
     units = tuple(_units(text, raws, table, quotes))
-    return _Article(units, [u.start for u in units], [u.end for u in units], stretches)
+    return _Article(
+        units, _flags(units), [u.start for u in units], [u.end for u in units], stretches
+    )
 
 
 def _relate(
@@ -1259,6 +1288,8 @@ def _relate(
         else:
             out.append(unit)
             k += 1
+    if len(out) == len(units):
+        return units, inside  # nothing joined
     mine = [n for n, k in enumerate(origin) if k in inside]
     return out, range(mine[0], mine[-1] + 1) if mine else range(0)
 
@@ -1389,6 +1420,8 @@ def _local_align(
     chosen = _densest(_matches(a, b, 0), units, members, source)
     if not chosen:
         return []
+    if len(chosen) == len(members):
+        return [(members[x], y) for x, y in chosen]  # every word matched: nothing to refine
     (x0, y0), (x1, y1) = chosen[0], chosen[-1]
     lo = max(0, y0 - x0)
     hi = min(len(b), y1 + 1 + (len(a) - 1 - x1))
@@ -1561,13 +1594,13 @@ class _Finder:
         text: str,
         passage: str,
         units: list[_Unit],
+        flags: Sequence[int],
         inside: range,
         known: _Passage,
         framing: list[bool],
         pairs: list[tuple[int, int]],
         runs: list[list[int]],
         pairs_by_run: list[list[tuple[int, int]]],
-        entities: Entities,
     ) -> None:
         self.text = text
         self.passage = passage
@@ -1580,9 +1613,9 @@ class _Finder:
         self.pairs = pairs
         self.matched = dict(pairs)
         self.matched_source = {j: i for i, j in pairs}
-        self.entities = entities
+        self.pair_js = [j for _, j in pairs]
         self.content = [k for k in range(len(units)) if not framing[k]]
-        self.marks = _marks(units, self.content)
+        self.marks = _marks(flags, self.content)
         """The outlet's content units the meaning detectors look at, by kind."""
         self.aligned_quotes = {
             units[i].quote for run, pairs in zip(runs, pairs_by_run, strict=True) if pairs
@@ -1621,7 +1654,7 @@ class _Finder:
         words on both sides of them are in one quotation."""
         if not source or not self.pairs:
             return False
-        js = [j for _, j in self.pairs]
+        js = self.pair_js
         at = bisect_left(js, min(source))
         if at == 0 or at >= len(js) or js[at] <= max(source):
             return False
@@ -1940,11 +1973,11 @@ class _Finder:
         for new in added:
             match: tuple[str, str, str | None] | None = None
             for old in dropped:
-                relation = _relation(self.entities, old, new)
+                relation = _relation(self.known.ancestry, old, new)
                 if relation is not None:
                     match = (old, "widened", relation)
                     break
-                relation = _relation(self.entities, new, old)
+                relation = _relation(self.known.ancestry, new, old)
                 if relation is not None:
                     match = (old, "narrowed", relation)
                     break
@@ -2259,8 +2292,10 @@ def _near(a: str, b: str) -> bool:
     return Levenshtein.normalized_similarity(a, b) >= NEAR_SPELLING
 
 
-def _relation(entities: Entities, child: str, parent: str) -> str | None:
-    for ancestor, relation in _ancestors(entities, child):
+def _relation(
+    ancestry: Mapping[str, tuple[tuple[str, str], ...]], child: str, parent: str
+) -> str | None:
+    for ancestor, relation in ancestry.get(child, ()):
         if ancestor == parent:
             return relation
     return None
