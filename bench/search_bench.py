@@ -71,7 +71,7 @@ def run_query(bundle_root: Path, text: str) -> dict[str, object]:
 def bench(content: Path, repeat: int, browser: bool) -> None:
     started = time.perf_counter()
     checked = pipeline.check(content)
-    site_views = views.build_views(checked.site, checked.spans, checked.results)
+    site_views = views.build_views(checked.site, checked.spans, checked.comparisons)
     check_seconds = time.perf_counter() - started
     site = checked.site
     claims = len(site.claims)

@@ -10,20 +10,22 @@ from generator.model import (
     Appearance,
     Article,
     Attribution,
-    Change,
+    ChangeKind,
     Cite,
     CiteKind,
     Claim,
     Credit,
     DateKind,
     Editor,
+    Entities,
+    Entity,
     Meaning,
     Outlet,
     Page,
     PartialDate,
     Passage,
     Publisher,
-    Quotation,
+    QuotationKind,
     Reading,
     Site,
     Source,
@@ -63,6 +65,8 @@ def assemble(
         for rid, r in sorted(by_kind.get("article", {}).items())
         if rid.split("/")[0] in outlets
     }
+    entities_record = by_kind.get("entities", {}).get("entities")
+    entities = _entities(entities_record.data if entities_record is not None else None)
     spellings_record = by_kind.get("spellings", {}).get("spellings")
     spellings: tuple[tuple[str, ...], ...] = ()
     if spellings_record is not None:
@@ -104,7 +108,21 @@ def assemble(
         claims=claims,
         pages=pages,
         spellings=spellings,
+        entities=entities,
     )
+
+
+def _entities(data: Mapping[str, Any] | None) -> Entities:
+    if not data:
+        return Entities()
+    return Entities(tuple(
+        Entity(
+            id=e["id"], name=e["name"], aliases=tuple(e.get("aliases", ())),
+            branch_of=e.get("branch_of"), affiliate_of=e.get("affiliate_of"),
+            part_of=e.get("part_of"),
+        )
+        for e in data.get("entities", [])
+    ))
 
 
 def _date(value: str | None) -> PartialDate | None:
@@ -230,6 +248,7 @@ def _appearance(record: Record, i: int, a: Mapping[str, Any], article: Article) 
         note=a.get("note"),
         quote_at=record.where(("appearances", i, "quote")),
         at=record.where(("appearances", i)),
+        reading_at=record.where(("appearances", i, "fidelity")),
     )
 
 
@@ -240,10 +259,10 @@ def _credit(value: Mapping[str, Any]) -> Credit:
 
 def _reading(d: Mapping[str, Any]) -> Reading:
     return Reading(
-        quotation=Quotation(d["quotation"]),
+        quotation=QuotationKind(d["quotation"]),
         meaning=Meaning(d["meaning"]),
-        changes=tuple(Change(c) for c in d.get("changes", ())),
-        dismissed=tuple(Change(c) for c in d.get("dismissed", ())),
+        changes=tuple(ChangeKind(c) for c in d.get("changes", ())),
+        dismissed=tuple(ChangeKind(c) for c in d.get("dismissed", ())),
         reason=d["reason"],
     )
 

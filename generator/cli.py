@@ -131,6 +131,15 @@ class _Timings:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    args.stages = _Timings()
+    try:
+        return _run(args)
+    finally:
+        if getattr(args, "timings", False):
+            args.stages.print()
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         _validate(args)
         if args.command == "check":
@@ -206,12 +215,7 @@ def _sigterm_raises() -> Iterator[None]:
 def _check(args: argparse.Namespace) -> int:
     from generator import pipeline
 
-    timings = _Timings()
-    try:
-        checked = pipeline.check(Path(args.content), strict=args.strict, stages=timings)
-    finally:
-        if args.timings:
-            timings.print()
+    checked = pipeline.check(Path(args.content), strict=args.strict, stages=args.stages)
     _print_problems(checked.warnings, args.format)
     print(f"ok: {pipeline.summarise(checked).line()}")
     return 0
@@ -221,20 +225,16 @@ def _build(args: argparse.Namespace) -> int:
     from generator import pipeline, write
 
     out = printable(args.out.rstrip("/") or args.out, keep="")
-    timings = _Timings()
     commits = write.commits
     try:
         built = pipeline.build(Path(args.content), Path(args.out), base_url=args.base_url,
-                               strict=args.strict, stages=timings, waiting=_waiting)
+                               strict=args.strict, stages=args.stages, waiting=_waiting)
     except (KeyboardInterrupt, Terminated):
         if write.commits > commits:  # it landed after the new site was put in place
             print(f"built into {out}/ (interrupted while finishing up)", file=sys.stderr)
             return 0
         print(f"interrupted: {out}/ is as it was", file=sys.stderr)
         raise
-    finally:
-        if args.timings:
-            timings.print()
     _print_problems(built.checked.warnings, args.format)
     for problem in built.leftovers:
         _print_error(problem.message, problem.hint, label="warning")

@@ -79,10 +79,10 @@ def _unsafe(char: str) -> bool:
 
 class ContentError(Exception):
     """Raised with every problem of a run, never with just the first. `problems` holds the
-    errors and the warnings, sorted by location."""
+    errors, then the warnings, each sorted by location."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(sorted(problems))
+        self.problems = tuple(sorted(problems, key=lambda p: (not p.is_error, p)))
         errors = sum(1 for p in self.problems if p.is_error)
         super().__init__(f"{errors} problem(s) in the content")
 

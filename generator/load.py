@@ -484,9 +484,11 @@ def _classify(parts: tuple[str, ...], rel_path: str) -> tuple[str, str, Problem 
             return "site", "site", None
         if name == "spellings.yaml":
             return "spellings", "spellings", None
+        if name == "entities.yaml":
+            return "entities", "entities", None
         return bad(
             f"unexpected file {name!r} at the top of content/",
-            "The top of content/ holds only site.yaml and spellings.yaml; "
+            "The top of content/ holds only site.yaml, spellings.yaml and entities.yaml; "
             "entries go in claims/, sources/, outlets/, articles/ and pages/.",
         )
     folder = parts[0]

@@ -42,15 +42,38 @@ class Attribution(Enum):
     """Names a source that is not where the claim comes from."""
 
 
-class Quotation(Enum):
-    """The editor's reading of what happened to the words inside the outlet's quotation marks."""
+class QuotationKind(Enum):
+    """What happened to the words inside the outlet's quotation marks."""
 
     EXACT = "exact"
+    """The quoted words are the passage's, word for word (a legitimate ellipsis allowed)."""
     HOUSE_SPELLING = "house-spelling"
-    """Exactly, but for spellings the site treats as the same (Al-Qaida, al-Qaeda)."""
+    """Word for word but for equivalent spellings or aliases of the same entity."""
     CHANGED = "changed"
+    """A word inside the marks was added, dropped or replaced (see Comparison.quote_edits)."""
     NONE = "none"
     """Nothing quoted: the outlet's own words."""
+
+
+class ChangeKind(Enum):
+    """A candidate meaning change, for the editor to read; never a verdict."""
+
+    NEGATION = "negation"
+    """A negation dropped or added in a clause the outlet repeats."""
+    NUMBER = "number"
+    """A number or date changed, dropped or added."""
+    QUANTIFIER = "quantifier"
+    """A quantifier (all, some, many, most ...) changed, dropped or added."""
+    HEDGE = "hedge"
+    """A hedge, or the attribution of an assessment, dropped."""
+    SUBJECT = "subject"
+    """A named entity substituted, or widened to its parent (or narrowed to its branch)."""
+    WORD = "word"
+    """A word inside quotation marks replaced by (or added as) a different word."""
+    QUALIFIER = "qualifier"
+    """A qualifier or modifier dropped from the noun it restricted, or moved to another."""
+    ASSERTION = "assertion"
+    """Content words in the outlet's own words with no counterpart in the passage."""
 
 
 class Meaning(Enum):
@@ -60,27 +83,6 @@ class Meaning(Enum):
     CHANGED = "changed"
     NOT_COMPARABLE = "not-comparable"
     """The passage's only known wording rests on this outlet: comparing would prove nothing."""
-
-
-class Change(Enum):
-    """A kind of meaning change, as editors name it and as the comparison detects it."""
-
-    NEGATION = "negation"
-    """A negation dropped or added."""
-    NUMBER = "number"
-    """A number or a date changed."""
-    QUANTIFIER = "quantifier"
-    """A quantifier changed ("some" for "all")."""
-    HEDGE = "hedge"
-    """A hedge, or the attribution of an assessment, dropped ("believed", "according to")."""
-    SUBJECT = "subject"
-    """The subject substituted, or widened (a group named for its branch)."""
-    WORD = "word"
-    """A word inside quotation marks replaced by another."""
-    QUALIFIER = "qualifier"
-    """A qualifier or modifier moved to another noun, or dropped from the noun it restricted."""
-    ASSERTION = "assertion"
-    """An assertion the source does not make, added in the outlet's own words."""
 
 
 class UpdateKind(Enum):
@@ -107,26 +109,6 @@ class DateKind(Enum):
     """When a speech or remarks were delivered."""
 
 
-class Fidelity(Enum):
-    """How closely an outlet's words follow the primary-source passage."""
-
-    VERBATIM = "verbatim"
-    EXCERPT = "excerpt"
-    ALTERED = "altered"
-    PARAPHRASE = "paraphrase"
-    NOT_COMPARABLE = "not-comparable"
-
-
-class FlagKind(Enum):
-    """An edit that can change what a quotation means."""
-
-    NEGATION_DROPPED = "negation-dropped"
-    NEGATION_ADDED = "negation-added"
-    NUMBER_CHANGED = "number-changed"
-    QUANTIFIER_CHANGED = "quantifier-changed"
-    HEDGE_DROPPED = "hedge-dropped"
-
-
 class CiteKind(Enum):
     """What an article names as where it got its information."""
 
@@ -141,7 +123,7 @@ class CiteKind(Enum):
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
-VOCABULARIES = ("status", "attribution", "quotation", "meaning", "change", "fidelity", "flag")
+VOCABULARIES = ("status", "attribution", "quotation", "meaning", "change")
 """The closed vocabularies a page can list with their labels (`{{ glossary: status }}`)."""
 
 GLOSSARY_RE = re.compile(r"^\{\{ *glossary: *([a-z-]+) *\}\}[ \t]*$", re.MULTILINE)
@@ -281,11 +263,11 @@ class Credit:
 class Reading:
     """The editor's reading of an appearance: what is published about it."""
 
-    quotation: Quotation
+    quotation: QuotationKind
     meaning: Meaning
-    changes: tuple[Change, ...]
+    changes: tuple[ChangeKind, ...]
     """How the meaning changed (empty unless `meaning` is CHANGED)."""
-    dismissed: tuple[Change, ...]
+    dismissed: tuple[ChangeKind, ...]
     """Kinds of change the comparison suggested that the editor found not to apply."""
     reason: str
 
@@ -334,7 +316,9 @@ class Appearance:
     quote_at: Location
     """Where the quote is written (for the problems that anchoring finds)."""
     at: Location
-    """Where the appearance is written (for advice about its reading)."""
+    """Where the appearance is written (for advice about it)."""
+    reading_at: Location
+    """Where the editor's reading is written (the appearance itself when there is none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,6 +389,8 @@ class Site:
     """By id."""
     spellings: tuple[tuple[str, ...], ...] = field(default=())
     """Groups of spellings that mean the same thing."""
+    entities: Entities = field(default_factory=lambda: Entities())
+    """Named groups and organisations: their aliases, and which is a branch of which."""
     repository: str | None = None
     """The public repository the site is built from."""
     editors: tuple[Editor, ...] = ()
@@ -428,40 +414,119 @@ class Span:
     """True when the quote matched without normalising typography."""
 
 
+# What compare finds: the outlet's words against the passage, as facts with evidence.
+
+
+@dataclass(frozen=True, slots=True)
+class Words:
+    """Words as printed, with their offsets."""
+
+    text: str
+    """The characters as printed, from the first word's start to the last word's end."""
+    start: int
+    """For the outlet, an offset into the article text; for the source, into the passage."""
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One candidate meaning change and its evidence on both sides."""
+
+    kind: ChangeKind
+    detail: str
+    """A machine token: dropped, added, changed, widened, narrowed, substituted, near-spelling,
+    moved."""
+    source: tuple[Words, ...]
+    """The passage's words involved (may be empty, e.g. for an added word)."""
+    outlet: tuple[Words, ...]
+    """The outlet's words involved (may be empty, e.g. for a dropped word)."""
+    quoted: bool
+    """Whether the outlet's words stand inside its quotation marks."""
+    relation: str | None = None
+    """For SUBJECT: the entities relation that explains it (branch-of, affiliate-of, part-of)."""
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteEdit:
+    """One change to the words inside quotation marks, meaningful or not."""
+
+    source: tuple[Words, ...]
+    outlet: tuple[Words, ...]
+    detail: str
+    """added, dropped, substituted, near-spelling, respelled, abbreviated, inflected, elided."""
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of the span: the outlet's direct quotation, or its own words."""
+
+    quoted: bool
+    start: int
+    """Offsets into the article text; a quoted segment includes its marks where they are in
+    the span."""
+    end: int
+    region: tuple[int, int] | None
+    """The passage region (offsets into the passage) the segment aligns to, or None."""
+
+
 @dataclass(frozen=True, slots=True)
 class DiffOp:
+    """One step of the word diff of the span against the aligned region, for readers."""
+
     kind: str
-    """`same`, `removed` (in the source, not in the outlet) or `added` (in the outlet only)."""
+    """same, respelled (equivalent spelling: both shown), removed (passage words of the
+    region the outlet did not use), added (outlet words with no counterpart) or own (the
+    outlet's framing words outside the region)."""
     text: str
+    """The outlet's words; for `removed`, the passage's."""
+    source_text: str | None = None
+    """For `respelled`, the passage's spelling."""
 
 
 @dataclass(frozen=True, slots=True)
-class Flag:
-    """An edit that can change what the quotation means, with the words involved."""
+class Comparison:
+    """Everything the comparison found, as facts."""
 
-    kind: FlagKind
-    dropped: tuple[str, ...]
-    """The source's words that the outlet does not have, as the source prints them."""
-    added: tuple[str, ...]
-    """The outlet's words that the source does not have, as the outlet prints them."""
-
-    @property
-    def words(self) -> tuple[str, ...]:
-        return self.dropped + self.added
-
-
-@dataclass(frozen=True, slots=True)
-class FidelityResult:
-    fidelity: Fidelity
-    similarity: float
-    """Word-level similarity from 0 to 1 after normalising."""
+    quotation: QuotationKind
+    changes: tuple[Change, ...]
+    quote_edits: tuple[QuoteEdit, ...]
+    segments: tuple[Segment, ...]
+    region: tuple[int, int] | None
+    """The passage region the span aligns to (offsets into the passage); the words outside
+    it are context, not removed."""
     diff: tuple[DiffOp, ...]
-    flags: tuple[Flag, ...]
     respellings: tuple[tuple[str, str], ...]
-    """(source spelling, outlet spelling) pairs equated by the spellings list."""
-    runs: int = 1
-    """How many runs of the passage's words an excerpt joins (by an ellipsis)."""
-    too_short: bool = False
-    """A paraphrase because the outlet's text is too short to compare word by word."""
-    rests_on_outlet: bool = False
-    """Not comparable because the passage's only known wording is this outlet's own."""
+    """(source spelling, outlet spelling) pairs equated by the spellings and entities."""
+    similarity: float
+    """0..1: the share of words matched, for the JSON export and `check`, never for readers."""
+    truncated: bool = False
+    """True when the span or the passage was longer than the bounds (MAX_SPAN_WORDS,
+    MAX_PASSAGE_WORDS, MAX_SEGMENTS) and only their first part was compared."""
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A named organisation, group or place that outlets may name in several ways."""
+
+    id: str
+    name: str
+    aliases: tuple[str, ...] = ()
+    branch_of: str | None = None
+    affiliate_of: str | None = None
+    part_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entities:
+    """The entities file, resolved: names, aliases and relations."""
+
+    entities: tuple[Entity, ...] = ()
+
+    def get(self, entity_id: str) -> Entity | None:
+        for entity in self.entities:
+            if entity.id == entity_id:
+                return entity
+        return None
+
+
+NO_ENTITIES = Entities()

@@ -24,7 +24,7 @@ from typing import Protocol
 
 from generator import anchor, assemble, compare, load, render, search, theme, validate, views, write
 from generator.errors import ContentError, Location, Problem
-from generator.model import AppearanceKey, FidelityResult, Site, Span
+from generator.model import AppearanceKey, Comparison, Site, Span
 
 STAGES = ("load", "validate", "assemble", "anchor", "compare", "views", "render", "index", "write")
 """The stages in the order they run (render, index and write overlap: files are written as
@@ -52,7 +52,7 @@ class Checked:
     site: Site
     theme: theme.Theme
     spans: dict[AppearanceKey, Span]
-    results: dict[AppearanceKey, FidelityResult]
+    comparisons: dict[AppearanceKey, Comparison]
     warnings: tuple[Problem, ...]
     """Advice the editor may overrule (errors would have stopped the run)."""
 
@@ -118,7 +118,7 @@ def check(
     problems = (*validated.problems, *theme_problems, *anchored.problems, *compared.problems)
     if site_theme is None or any(p.is_error or strict for p in problems):
         raise ContentError(problems)
-    return Checked(site, site_theme, anchored.spans, compared.results, tuple(problems))
+    return Checked(site, site_theme, anchored.spans, compared.comparisons, tuple(problems))
 
 
 def _load_theme(
@@ -152,7 +152,7 @@ def build(
     with stages.stage("load"):
         shipped = theme.load_shipped(Path(content_dir).resolve().parent)
     with stages.stage("views"):
-        site_views = views.build_views(checked.site, checked.spans, checked.results)
+        site_views = views.build_views(checked.site, checked.spans, checked.comparisons)
     themes = (*theme_dirs(content_dir), checked.theme.root)
     with write.SiteWriter(out_dir, content_dir, themes, waiting=waiting) as out:
         _stream(render.render_site(site_views, checked.theme, shipped), out, stages, "render")

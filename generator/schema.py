@@ -10,7 +10,7 @@ from typing import Any
 SCHEMA_DIR = Path(__file__).resolve().parent / "schemas"
 """The schema files, which editors' YAML language servers read too."""
 
-KINDS = ("site", "spellings", "outlet", "source", "article", "claim")
+KINDS = ("site", "spellings", "entities", "outlet", "source", "article", "claim")
 """Every kind of content file that has a schema."""
 
 

@@ -19,7 +19,7 @@ from generator.errors import Location, Problem
 from generator.load import JsonPath, Loaded, PageFile, Record
 from generator.model import GLOSSARY_RE, VOCABULARIES, PartialDate
 from generator.schema import load_schema
-from generator.text import ID_PATTERN, suggest_id
+from generator.text import ID_PATTERN, normalise, suggest_id
 
 RESERVED_PAGE_IDS = frozenset({"api", "assets", "claims", "outlets", "sources", "search", "admin"})
 """Top-level folders of the built site that a page of content/pages/ cannot take."""
@@ -604,6 +604,9 @@ def check_references(
                 dangling(article, ("cites", i, "article"), "article", cite.get("article"),
                          articles, in_articles)
 
+    entities = by_kind.get("entities", {}).get("entities")
+    if entities is not None:
+        problems.extend(_entity_rules(entities))
     editors = _editor_ids(by_kind.get("site", {}).get("site"))
     for claim in by_kind.get("claim", {}).values():
         if claim is None:
@@ -791,6 +794,69 @@ def _credit_rules(
             "Use `attribution: correct`, or name the document the outlet credits instead.",
         )]
     return []
+
+
+ENTITY_RELATIONS = ("branch_of", "affiliate_of", "part_of")
+"""The fields of an entity that name another entity."""
+
+
+def _entity_rules(record: Record) -> list[Problem]:
+    """Ids are unique, relations name entities of the file and never loop, and a name or an
+    alias names one entity only."""
+    items = [e for e in _list(record.data, "entities") if isinstance(e, dict)]
+    problems: list[Problem] = []
+    ids: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for i, entity in enumerate(items):
+        entity_id = entity.get("id")
+        if not isinstance(entity_id, str):
+            continue
+        if entity_id in ids:
+            problems.append(Problem(record.where(("entities", i, "id")),
+                                    f"entities[{i}].id: {entity_id!r} is entities[{ids[entity_id]}] too",
+                                    "Give each entity its own id."))
+            continue
+        ids[entity_id] = i
+        spelled = [("name", entity.get("name"))] + [
+            (k, alias) for k, alias in enumerate(_list(entity, "aliases"))]
+        for key, name in spelled:
+            if not isinstance(name, str):
+                continue
+            folded = " ".join(normalise(name, case=True).text.replace("-", " ").split())
+            other = names.setdefault(folded, entity_id)
+            if other != entity_id:
+                path: JsonPath = ("entities", i, "name") if key == "name" else (
+                    "entities", i, "aliases", key)
+                problems.append(Problem(record.where(path),
+                                        f"{_path_label(path)}: {name!r} already names {other!r}",
+                                        "A name or an alias stands for one entity only: a group "
+                                        "and its branch are two entities, related by branch_of."))
+    for i, entity in enumerate(items):
+        for field in ENTITY_RELATIONS:
+            target = entity.get(field)
+            if isinstance(target, str) and target not in ids:
+                close = difflib.get_close_matches(target, sorted(ids), n=1, cutoff=0.75)
+                problems.append(Problem(
+                    record.where(("entities", i, field)),
+                    f"entities[{i}].{field}: no entity {target!r}",
+                    (f"Did you mean {close[0]!r}? " if close else "")
+                    + "Name the id of another entity of this file."))
+    parents = {e["id"]: [e[f] for f in ENTITY_RELATIONS if isinstance(e.get(f), str)]
+               for e in items if isinstance(e.get("id"), str)}
+    for entity_id, i in ids.items():
+        seen, queue = set(), list(parents.get(entity_id, ()))
+        while queue:
+            up = queue.pop()
+            if up == entity_id:
+                problems.append(Problem(record.where(("entities", i)),
+                                        f"entities[{i}]: its relations lead back to {entity_id!r}",
+                                        "An entity cannot be a branch, affiliate or part of "
+                                        "itself, even through others."))
+                break
+            if up not in seen:
+                seen.add(up)
+                queue.extend(parents.get(up, ()))
+    return problems
 
 
 def _editor_ids(site: Record | None) -> dict[str, Any] | None:

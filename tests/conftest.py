@@ -62,7 +62,7 @@ def checked_of(content: Path) -> Checked:
 
 
 def views_of(checked: Checked) -> SiteViews:
-    return views.build_views(checked.site, checked.spans, checked.results)
+    return views.build_views(checked.site, checked.spans, checked.comparisons)
 
 
 def rendered_of(content: Path) -> dict[str, bytes]:

@@ -11,12 +11,12 @@ from conftest import RENDERING, copy_tree, replace_in
 from generator import assemble, load, validate
 from generator.model import (
     Attribution,
-    Change,
+    ChangeKind,
     Cite,
     CiteKind,
     Meaning,
     PartialDate,
-    Quotation,
+    QuotationKind,
     Site,
     Status,
 )
@@ -40,8 +40,8 @@ def test_every_reference_is_resolved_to_its_object() -> None:
     assert redstate.article.outlet.name == "RedState"
     assert redstate.attribution is Attribution.VIA_INTERMEDIARY
     assert blitz.reading is not None
-    assert blitz.reading.quotation is Quotation.EXACT and blitz.reading.meaning is Meaning.CHANGED
-    assert blitz.reading.changes == (Change.NEGATION, Change.SUBJECT)
+    assert blitz.reading.quotation is QuotationKind.EXACT and blitz.reading.meaning is Meaning.CHANGED
+    assert blitz.reading.changes == (ChangeKind.NEGATION, ChangeKind.SUBJECT)
     assert redstate.reading is None  # not yet reviewed
     assert str(blitz.quote_at).startswith("content/claims/isil-k-al-qaeda-capability.yaml:")
     assert blitz.article.cites == (

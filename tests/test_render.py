@@ -227,23 +227,27 @@ def test_original_article_link_opens_at_the_quote(rendered: dict[str, bytes]) ->
     assert "#:~:text=it%20adds%3A%20%22-,The%20Taliban%20continued%20to," in sun
 
 
-def test_fidelity_diff_reads_without_colour(rendered: dict[str, bytes]) -> None:
+def test_the_evidence_reads_without_colour(rendered: dict[str, bytes]) -> None:
     html = html_of(rendered, CLAIM)
     page = Page(html)
-    assert "[removed: Neither ISIL-K nor]" in page.text["del"]
-    assert "[added: and Islamic State ISIS]" in page.text["ins"]
+    # Blitz's span leaves out "Neither ... nor": passage words outside the part it repeats
+    # are context, but the ones a detected change names are struck
+    assert "[removed: Neither]" in page.text["del"] and "[removed: nor]" in page.text["del"]
+    assert "[added: and Islamic State (ISIS)]" in page.text["ins"]
     assert '<span class="vh">[removed: </span>' in html
-    assert "<strong>Negation dropped</strong>: “Neither”, “nor”" in html
-    assert '<span class="fid fid-altered">Altered</span>' in html
-    assert ("The editor's reading: Quoted exactly; meaning changed (negation changed, subject "
-            "changed). The negation is gone.") in html
+    assert "<strong>Negation changed</strong>: “Neither … nor” dropped" in html
+    assert '<span class="reading reading-changed">Meaning changed</span>' in html
+    assert "Quoted exactly; negation changed, subject changed. The negation is gone." in html
+    # RedState's appearance has no reading: the evidence is shown, and no grade
+    assert '<span class="reading reading-unreviewed">Not yet reviewed</span>' in html
 
 
 def test_not_comparable_appearance_says_why(rendered: dict[str, bytes]) -> None:
     html = html_of(rendered, SUN_CLAIM)
-    assert '<span class="fid fid-not-comparable">Not comparable</span>' in html
-    assert "comes from The Sun itself" in html
+    assert '<span class="reading reading-not-comparable">Not comparable</span>' in html
+    assert "descends from The Sun itself" in html
     assert "Appearances by The Sun are not compared at all" in html
+    assert '<p class="diff">' not in html
 
 
 def test_propagation_names_the_intermediary_only_where_it_applies(
@@ -342,12 +346,12 @@ def test_script_json_escapes_markup_characters() -> None:
 
 def test_outlet_page_shows_the_record(rendered: dict[str, bytes]) -> None:
     html = html_of(rendered, "outlets/blitz/index.html")
-    rows = dict(re.findall(r'<tr><th scope="row">([^<]+)</th><td>(\d+)</td></tr>', html))
-    assert rows["Appearances"] == "1"
-    assert rows["With an edit that changes the meaning"] == "1"
-    assert rows["Altered"] == "1"
-    assert rows["Verbatim"] == "0"
+    assert "1 appearance, 1 reviewed, 1 with a meaning change." in html
     assert "/claims/isil-k-al-qaeda-capability/#appearance-2" in html
+    redstate = html_of(rendered, "outlets/redstate/index.html")
+    assert "1 appearance, 0 reviewed." in redstate
+    assert "1 not yet reviewed by an editor, and not counted." in redstate
+    assert "0 with a meaning change" not in redstate
     index = html_of(rendered, "outlets/index.html")
     assert '<a href="/outlets/the-sun/">The Sun</a>' in index
 
@@ -452,8 +456,11 @@ def test_claims_api(rendered: dict[str, bytes]) -> None:
     text = (RENDERING / "articles" / "blitz" / "safe-haven.txt").read_text("utf-8")
     text = text.split("---\n", 2)[2]
     assert text[blitz["span"]["start"]: blitz["span"]["end"]].startswith("Al Qaeda")
-    assert blitz["fidelity"]["class"] == "altered"
-    assert blitz["fidelity"]["flags"][0]["kind"] == "negation-dropped"
+    assert blitz["reading"]["meaning"] == "changed"
+    assert blitz["reading"]["changes"] == ["negation", "subject"]
+    kinds = [(c["kind"], c["detail"]) for c in blitz["comparison"]["changes"]]
+    assert ("negation", "dropped") in kinds
+    assert blitz["comparison"]["quotation"] == "exact"
     assert blitz["text_fragment_url"] is None
     assert claim["appearances"][0]["text_fragment_url"].startswith("https://redstate.example/")
 
@@ -592,6 +599,6 @@ def test_a_glossary_of_no_vocabulary_is_located(tmp_path: Path) -> None:
         c / "pages" / "methodology.md", "{{ glossary: attribution }}", "{{ glossary: verdicts }}"))
     with pytest.raises(ContentError) as caught:
         checked_of(content)
-    (problem,) = caught.value.problems
+    (problem,) = [p for p in caught.value.problems if p.is_error]
     assert str(problem.location) == "content/pages/methodology.md:7:14"
     assert problem.message == "no vocabulary 'verdicts' to list"

@@ -269,12 +269,11 @@ def test_attack_capability_appearances_show_their_fidelity(site_dir: Path) -> No
     blocks = re.split(r'<li id="article-\d+"', html)
     blitz = next(b for b in blocks if 'href="/outlets/blitz/"' in b.split("</h3>")[0])
     redstate = next(b for b in blocks if 'href="/outlets/redstate/"' in b.split("</h3>")[0])
-    assert '<span class="fid fid-altered">Altered</span>' in blitz
-    assert "<strong>Negation dropped</strong>" in blitz
+    assert "<strong>Negation changed</strong>" in blitz
     assert "[removed: </span>Neither" in blitz
     first_redstate = redstate.split('<div class="quote"')[1]
-    assert '<span class="fid fid-altered">Altered</span>' in first_redstate
-    assert '<ul class="flags"' not in first_redstate
+    assert "<strong>Subject changed</strong>" in first_redstate
+    assert "<strong>Negation changed</strong>" not in first_redstate
 
 
 def test_the_sun_is_not_compared_with_its_own_wording(site_dir: Path) -> None:
@@ -284,7 +283,7 @@ def test_the_sun_is_not_compared_with_its_own_wording(site_dir: Path) -> None:
     )
     html = (site_dir / "claims" / claim["id"] / "index.html").read_text(encoding="utf-8")
     assert "Not checked against the document." in html
-    assert '<span class="fid fid-not-comparable">Not comparable</span>' in html
+    assert '<span class="reading reading-not-comparable">Not comparable</span>' in html
     assert "Appearances by The Sun are not compared at all" in html
 
 

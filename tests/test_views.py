@@ -40,12 +40,18 @@ def test_appearances_are_shown_in_date_order_with_their_sentence(site_views: Sit
 
 def test_each_appearance_carries_its_comparison(site_views: SiteViews) -> None:
     blitz = claim_view(site_views, CAPABILITY).views[1]
-    assert blitz.result is not None and blitz.result.fidelity.value == "altered"
-    assert [flag.kind.value for flag in blitz.result.flags] == ["negation-dropped"]
-    assert blitz.result.flags[0].dropped == ("Neither", "nor")
+    assert blitz.comparison is not None
+    changes = {(c.kind.value, c.detail) for c in blitz.comparison.changes}
+    assert {("negation", "dropped"), ("subject", "widened")} <= changes
+    negation = next(c for c in blitz.comparison.changes if c.kind.value == "negation")
+    assert [w.text for w in negation.source] == ["Neither", "nor"]
+    assert blitz.reading_kind == "changed"
+    # the evidence strikes the words the span leaves out that a detected change names
+    assert [op.text for op in blitz.evidence if op.kind == "dropped"][:2] == ["Neither", "ISIL-K"]
+    assert claim_view(site_views, CAPABILITY).views[0].reading_kind == "unreviewed"
     sun = claim_view(site_views, HAVEN).views[0]
-    assert sun.result is not None and sun.result.rests_on_outlet
-    assert sun.result.fidelity.value == "not-comparable"
+    assert sun.comparison is None and sun.not_comparable and sun.evidence == ()
+    assert sun.reading_kind == "not-comparable"
 
 
 def test_propagation_names_an_intermediary_only_near_its_quote(site_views: SiteViews) -> None:
@@ -70,15 +76,20 @@ def test_a_wrong_attribution_without_cites_of_the_source_is_an_unknown_hop(
 
 def test_groups_draw_the_most_telling_class(site_views: SiteViews) -> None:
     groups = claim_view(site_views, CAPABILITY).groups
-    assert [(g.anchor, g.kind) for g in groups] == [("article-1", "altered"), ("article-2", "altered")]
+    assert [(g.anchor, g.kind) for g in groups] == [
+        ("article-1", "unreviewed"), ("article-2", "changed")]
 
 
 def test_outlet_records_count_by_class(site_views: SiteViews) -> None:
     records = {view.outlet.id: view.record for view in site_views.outlets}
     assert [view.outlet.name for view in site_views.outlets] == ["Blitz", "RedState", "The Sun"]
-    assert records["blitz"].total == 1 and records["blitz"].altered == 1
-    assert records["blitz"].flagged == 1
-    assert records["the-sun"].not_comparable == 1 and records["the-sun"].flagged == 0
+    blitz, redstate, sun = records["blitz"], records["redstate"], records["the-sun"]
+    assert (blitz.total, blitz.reviewed, len(blitz.changed)) == (1, 1, 1)
+    assert blitz.changed[0].claim.id == CAPABILITY
+    # an appearance without a reading is counted as such, and nowhere else
+    assert (redstate.total, redstate.reviewed, redstate.unreviewed) == (1, 0, 1)
+    assert redstate.changed == () and redstate.preserved == 0
+    assert (sun.reviewed, sun.not_comparable, sun.changed) == (1, 1, ())
 
 
 def test_timeline_places_the_source_and_each_article(site_views: SiteViews) -> None:
@@ -86,7 +97,7 @@ def test_timeline_places_the_source_and_each_article(site_views: SiteViews) -> N
     assert timeline is not None
     kinds = [(row.kind, row.name, row.date) for row in timeline.rows]
     assert kinds[0] == ("source", "S/2022/419", PartialDate(2022, 5))
-    assert ("altered", "RedState", PartialDate(2022)) in kinds
+    assert ("unreviewed", "RedState", PartialDate(2022)) in kinds
     year = next(row for row in timeline.rows if row.name == "RedState")
     assert not year.point and year.x1 is not None and year.x2 is not None
     assert year.x2 - year.x1 > 100  # a year-precision date spans its year

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
-from generator.model import PartialDate, Site, Source
+from generator.model import Comparison, PartialDate, Site, Source, Words
 from generator.urls import url
 from generator.views import AppearanceView, SiteViews
 
@@ -71,7 +71,7 @@ def _source(source: Source) -> dict[str, Any]:
 def _appearance(view: AppearanceView) -> dict[str, Any]:
     appearance = view.appearance
     article = appearance.article
-    result = view.result
+    comparison = view.comparison
     return {
         "article": {
             "id": article.id,
@@ -110,16 +110,45 @@ def _appearance(view: AppearanceView) -> dict[str, Any]:
             "dismissed": [change.value for change in appearance.reading.dismissed],
             "reason": appearance.reading.reason,
         },
-        "fidelity": None if result is None else {
-            "class": result.fidelity.value,
-            "similarity": round(result.similarity, 3),
-            "diff": [{"kind": op.kind, "text": op.text} for op in result.diff],
-            "flags": [
-                {"kind": flag.kind.value, "dropped": list(flag.dropped), "added": list(flag.added)}
-                for flag in result.flags
-            ],
-            "respellings": [list(pair) for pair in result.respellings],
-        },
+        "comparison": None if comparison is None else _comparison(comparison),
+        "not_comparable": view.not_comparable,
+        "independent": view.independent,
+    }
+
+
+def _words(words: tuple[Words, ...]) -> list[dict[str, Any]]:
+    return [{"text": w.text, "start": w.start, "end": w.end} for w in words]
+
+
+def _comparison(found: Comparison) -> dict[str, Any]:
+    """What the comparison found, as facts: the outlet's offsets are into the article text,
+    the source's into the passage."""
+    return {
+        "quotation": found.quotation.value,
+        "similarity": round(found.similarity, 3),
+        "region": list(found.region) if found.region else None,
+        "segments": [
+            {"quoted": seg.quoted, "start": seg.start, "end": seg.end,
+             "region": list(seg.region) if seg.region else None}
+            for seg in found.segments
+        ],
+        "changes": [
+            {"kind": change.kind.value, "detail": change.detail, "quoted": change.quoted,
+             "relation": change.relation, "source": _words(change.source),
+             "outlet": _words(change.outlet)}
+            for change in found.changes
+        ],
+        "quote_edits": [
+            {"detail": edit.detail, "source": _words(edit.source), "outlet": _words(edit.outlet)}
+            for edit in found.quote_edits
+        ],
+        "diff": [
+            {"kind": op.kind, "text": op.text, **({"source_text": op.source_text}
+                                                  if op.source_text is not None else {})}
+            for op in found.diff
+        ],
+        "respellings": [list(pair) for pair in found.respellings],
+        "truncated": found.truncated,
     }
 
 

@@ -14,8 +14,8 @@ from generator.model import (
     Article,
     CiteKind,
     Claim,
-    Fidelity,
-    FidelityResult,
+    Comparison,
+    Meaning,
     Outlet,
     PartialDate,
     Site,
@@ -34,8 +34,9 @@ CONTEXT_CHARS = 200
 HOME_LIST = 5
 """Claims in each list on the home page."""
 
-FIDELITY_ORDER = ("altered", "paraphrase", "excerpt", "verbatim", "not-comparable", "none")
-"""The most telling class first: an article with several passages is drawn as its first."""
+READING_ORDER = ("changed", "unreviewed", "not-comparable", "preserved", "none")
+"""The most telling reading first: an article with several passages is drawn as its first
+(`unreviewed`: no reading yet; `none`: nothing to compare with)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,21 @@ class Context:
     marked: str
     after: str
     """Text after the span, to the end of its sentence (with ` …` when cut)."""
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceOp:
+    """One piece of the evidence a reader sees: the outlet's words against the passage."""
+
+    kind: str
+    """The diff's kinds (`same`, `respelled`, `removed`, `added`, `own`), and for the passage's
+    words outside the aligned region `context`, or `dropped` where a detected change names
+    them (a negation the outlet's span leaves out, a subject it replaces)."""
+    text: str
+    source_text: str | None = None
+    """For `respelled`, the passage's spelling."""
+    joined: bool = False
+    """Written without a space before it (punctuation)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,8 +79,25 @@ class AppearanceView:
     """The original article, opened at the span with a text fragment."""
     chains: tuple[Chain, ...]
     """Paths from the source to this outlet, each ending with the outlet."""
-    result: FidelityResult | None
-    """The comparison with the source passage; None when there is no passage."""
+    comparison: Comparison | None
+    """What the outlet's words change from the passage; None when there is no passage, or
+    when the passage rests on this outlet."""
+    not_comparable: bool
+    """The passage's only known wording comes from this outlet."""
+    evidence: tuple[EvidenceOp, ...]
+    """The comparison's diff with the passage's words around it (empty without one)."""
+    independent: bool
+    """False when the passage's wording may come from this outlet's own reporting (a wire
+    story it carried): the comparison is then not an independent check."""
+
+    @property
+    def reading_kind(self) -> str:
+        """`changed`, `preserved` or `not-comparable` (the editor's), or `unreviewed`; a
+        passage that rests on this very outlet is `not-comparable` whatever the reading."""
+        reading = self.appearance.reading
+        if reading is not None:
+            return reading.meaning.value
+        return "not-comparable" if self.not_comparable else "unreviewed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,18 +114,21 @@ class ArticleGroup:
 
 @dataclass(frozen=True, slots=True)
 class OutletRecord:
-    """How faithfully one outlet (or any set of appearances) repeated claims."""
+    """What the editors found of one outlet's appearances: only reviewed readings count."""
 
     total: int
-    verbatim: int
-    excerpt: int
-    altered: int
-    paraphrase: int
+    reviewed: int
+    """Appearances with an editor's reading."""
+    changed: tuple[AppearanceView, ...]
+    """Reviewed appearances whose meaning the editor read as changed, in date order."""
+    preserved: int
     not_comparable: int
-    uncompared: int
-    """Appearances with no source passage to compare with."""
-    flagged: int
-    """Appearances with at least one meaning-changing edit."""
+    quotation_changed: int
+    """Reviewed appearances whose quoted words the editor read as changed."""
+
+    @property
+    def unreviewed(self) -> int:
+        return self.total - self.reviewed
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +144,8 @@ class ClaimView:
     """The newest date on the claim: when it was reviewed or last updated."""
     articles: int
     """How many different articles repeated it."""
-    any_altered: bool
-    """Some appearance is altered and has a diff to show."""
+    any_diff: bool
+    """Some appearance has a comparison with a diff to show."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,10 +186,11 @@ class SiteViews:
 
 
 def build_views(
-    site: Site, spans: Mapping[AppearanceKey, Span], results: Mapping[AppearanceKey, FidelityResult]
+    site: Site, spans: Mapping[AppearanceKey, Span],
+    comparisons: Mapping[AppearanceKey, Comparison],
 ) -> SiteViews:
     articles = {article.id: article for article in site.articles}
-    claims = tuple(_claim_view(c, spans, results, articles) for c in site.claims)
+    claims = tuple(_claim_view(c, spans, comparisons, articles) for c in site.claims)
     newest = sorted(claims, key=lambda c: c.claim.id)
     newest.sort(key=lambda c: c.updated.sort_key(), reverse=True)
     repeated = sorted(claims, key=lambda c: c.claim.id)
@@ -187,7 +224,7 @@ def build_views(
 def _claim_view(
     claim: Claim,
     spans: Mapping[AppearanceKey, Span],
-    results: Mapping[AppearanceKey, FidelityResult],
+    comparisons: Mapping[AppearanceKey, Comparison],
     articles: Mapping[str, Article],
 ) -> ClaimView:
     placed = [(a, spans[(claim.id, a.index)]) for a in claim.appearances if (claim.id, a.index) in spans]
@@ -209,7 +246,13 @@ def _claim_view(
             link=fragment_url(article.url, article.text, span.start, span.end) if article.url else None,
             chains=propagation.chains(claim, appearance, articles, named[article.id],
                                       near[appearance.index]),
-            result=results.get((claim.id, appearance.index)),
+            comparison=comparisons.get((claim.id, appearance.index)),
+            evidence=evidence(comparisons.get((claim.id, appearance.index)),
+                              claim.passage.text if claim.passage else ""),
+            not_comparable=claim.passage is not None
+            and article.outlet.id in claim.passage.rests_on,
+            independent=claim.passage is None
+            or article.outlet.id not in claim.passage.may_rest_on,
         ))
     groups = group_by_article(views)
     return ClaimView(
@@ -223,11 +266,46 @@ def _claim_view(
         )),
         updated=claim_updated(claim),
         articles=len({appearance.article.id for appearance in claim.appearances}),
-        any_altered=any(
-            v.result is not None and bool(v.result.diff) and v.result.fidelity is Fidelity.ALTERED
-            for v in views
-        ),
+        any_diff=any(v.comparison is not None and bool(v.comparison.diff) for v in views),
     )
+
+
+_JOINS = re.compile(r"^[.,;:!?)\]}\u2026\u201d\u2019]")
+
+
+def evidence(found: Comparison | None, passage: str) -> tuple[EvidenceOp, ...]:
+    """The diff of `found` inside the passage's words: before and after the aligned region
+    the passage is context, except the words a detected change names."""
+    if found is None or not found.diff:
+        return ()
+    start, end = found.region if found.region else (0, len(passage))
+    dropped = sorted(
+        (w.start, w.end) for change in found.changes for w in change.source
+        if w.end <= start or w.start >= end
+    )
+    ops = _context(passage, 0, start, dropped)
+    ops += [EvidenceOp(op.kind, op.text, op.source_text) for op in found.diff]
+    ops += _context(passage, end, len(passage), dropped)
+    return tuple(
+        EvidenceOp(op.kind, op.text, op.source_text, joined=i > 0 and bool(_JOINS.match(op.text)))
+        for i, op in enumerate(ops)
+    )
+
+
+def _context(passage: str, lo: int, hi: int, dropped: list[tuple[int, int]]) -> list[EvidenceOp]:
+    ops: list[EvidenceOp] = []
+    at = lo
+    for start, end in dropped:
+        start, end = max(start, lo), min(end, hi)
+        if start >= end:
+            continue
+        if passage[at:start].strip():
+            ops.append(EvidenceOp("context", passage[at:start].strip()))
+        ops.append(EvidenceOp("dropped", passage[start:end]))
+        at = end
+    if passage[at:hi].strip():
+        ops.append(EvidenceOp("context", passage[at:hi].strip()))
+    return ops
 
 
 def claim_updated(claim: Claim) -> PartialDate:
@@ -257,8 +335,12 @@ def group_by_article(views: Iterable[AppearanceView]) -> tuple[ArticleGroup, ...
 
 
 def _most_telling(views: Iterable[AppearanceView]) -> str:
-    kinds = [v.result.fidelity.value if v.result else "none" for v in views]
-    return min(kinds, key=FIDELITY_ORDER.index)
+    kinds = [
+        v.reading_kind if v.comparison is not None or v.not_comparable
+        or v.appearance.reading is not None else "none"
+        for v in views
+    ]
+    return min(kinds, key=READING_ORDER.index)
 
 
 def unique_chains(views: Iterable[AppearanceView]) -> tuple[Chain, ...]:
@@ -271,24 +353,26 @@ def unique_chains(views: Iterable[AppearanceView]) -> tuple[Chain, ...]:
 
 
 def record_of(views: Iterable[AppearanceView]) -> OutletRecord:
-    counts: dict[Fidelity | None, int] = dict.fromkeys([*Fidelity, None], 0)
-    flagged = total = 0
+    """What the editors' readings say of these appearances: an appearance without a reading
+    is counted as such and nowhere else."""
+    total = reviewed = preserved = not_comparable = quotation_changed = 0
+    changed: list[AppearanceView] = []
     for view in views:
         total += 1
-        result = view.result
-        counts[result.fidelity if result else None] += 1
-        if result is not None and result.flags:
-            flagged += 1
-    return OutletRecord(
-        total=total,
-        verbatim=counts[Fidelity.VERBATIM],
-        excerpt=counts[Fidelity.EXCERPT],
-        altered=counts[Fidelity.ALTERED],
-        paraphrase=counts[Fidelity.PARAPHRASE],
-        not_comparable=counts[Fidelity.NOT_COMPARABLE],
-        uncompared=counts[None],
-        flagged=flagged,
-    )
+        reading = view.appearance.reading
+        if reading is None:
+            continue
+        reviewed += 1
+        if reading.meaning is Meaning.CHANGED:
+            changed.append(view)
+        elif reading.meaning is Meaning.PRESERVED:
+            preserved += 1
+        else:
+            not_comparable += 1
+        if reading.quotation.value == "changed":
+            quotation_changed += 1
+    return OutletRecord(total, reviewed, tuple(changed), preserved, not_comparable,
+                        quotation_changed)
 
 
 def _outlet_views(site: Site, claims: tuple[ClaimView, ...]) -> list[OutletView]:

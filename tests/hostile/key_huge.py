@@ -4,7 +4,7 @@ from pathlib import Path
 
 from hostile._tree import CLAIM, append, minimal
 
-EXPECTED = "content/claims/capability.yaml:15:3: a key of 1,000,000 characters; the limit is 100"
+EXPECTED = "content/claims/capability.yaml:19:3: a key of 1,000,000 characters; the limit is 100"
 
 
 def make_case(tmp: Path) -> Path:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from hostile._tree import CLAIM, append, minimal
 
-EXPECTED = "content/claims/capability.yaml:15:1: a second YAML document: a file holds one"
+EXPECTED = "content/claims/capability.yaml:19:1: a second YAML document: a file holds one"
 
 
 def make_case(tmp: Path) -> Path:
