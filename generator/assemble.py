@@ -8,6 +8,7 @@ from typing import Any
 from generator.load import PageFile, Record
 from generator.model import (
     Appearance,
+    Archived,
     Article,
     Attribution,
     ChangeKind,
@@ -189,6 +190,11 @@ def _article(record: Record, outlet: Outlet) -> Article:
         text=record.text,
         rel_path=record.rel_path,
         body_line=record.body_line,
+        author=tuple(d.get("author", ())),
+        archived=tuple(sorted(
+            (Archived(a["url"], PartialDate.parse(a["date"])) for a in d.get("archived", [])),
+            key=lambda a: (a.date.sort_key(), a.url),
+        )),
     )
 
 

@@ -273,6 +273,15 @@ class Reading:
 
 
 @dataclass(frozen=True, slots=True)
+class Archived:
+    """An archived copy of an article (a Wayback Machine or archive.today capture)."""
+
+    url: str
+    date: PartialDate
+    """When the copy was made."""
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     id: str
     """`<outlet>/<slug>`, from the path under articles/."""
@@ -291,6 +300,10 @@ class Article:
     rel_path: str
     body_line: int
     """The line of the article file on which `text` starts."""
+    author: tuple[str, ...] = ()
+    """Who wrote it, where the page or the editor says so."""
+    archived: tuple[Archived, ...] = ()
+    """Archived copies, oldest first."""
 
     def line_of(self, offset: int) -> int:
         """The line in the article file of a character offset into `text`."""

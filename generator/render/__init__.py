@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,8 +25,8 @@ from markupsafe import Markup
 from generator import urls
 from generator.errors import ContentError, Location, Problem
 from generator.markdown import plain_text, render_markdown
-from generator.model import GLOSSARY_RE, PartialDate
-from generator.render import feeds, headers, jsonld
+from generator.model import GLOSSARY_RE, Page, PartialDate
+from generator.render import feeds, headers, images, jsonld
 from generator.text import shorten, squash
 from generator.theme import Shipped, Theme
 from generator.urls import out_path_of
@@ -215,15 +215,24 @@ class Renderer:
         self.theme = theme
         self.shipped = shipped
         self.env = make_environment(theme)
+        self.icons = {
+            name: (f"assets/{stem}.{urls.content_hash(data)}.png", data)
+            for name, stem, data in (("favicon", "favicon", images.icon(32)),
+                                     ("apple", "apple-touch-icon", images.icon(180)))
+        }
         self.env.globals.update(
             site=site,
             views=views,
             asset=self.asset,
+            absolute=lambda url_path: feeds.absolute(site, url_path),
+            icons={name: "/" + out_path for name, (out_path, _data) in self.icons.items()},
             lunr_url="/" + shipped.lunr_path,
             search_manifest=SEARCH_MANIFEST,
             nav_pages=site.pages,
             publish_article_text=site.publish_article_text,
             outlet_names={outlet.id: outlet.name for outlet in site.outlets},
+            source_titles={s.id: s.symbol or s.title for s in site.sources},
+            glossaries=glossaries(site.pages),
         )
         self.sitemap: list[feeds.SitemapEntry] = []
         self.written: set[str] = set()
@@ -266,10 +275,14 @@ class Renderer:
         for static in self.theme.static.values():
             yield self.file(static.out_path, static.data)
         yield self.file(self.shipped.lunr_path, self.shipped.lunr_js)
+        for out_path, data in self.icons.values():
+            yield self.file(out_path, data)
         yield self.page("home.html", self.meta("/"), lastmod=site.build_date)
         yield from self.render_claims()
         yield from self.render_outlets()
         yield from self.render_sources()
+        yield from self.render_tags()
+        yield from self.render_corrections()
         for page in site.pages:
             yield self.page("page.html", self.meta(url("page", page.id)), page=page,
                             body=self.page_body(page.body, page.title))
@@ -303,20 +316,47 @@ class Renderer:
 
     def render_claims(self) -> Output:
         yield self.page("claims.html", self.meta(url("claims")), lastmod=self.site.build_date)
+        labels = self.theme.labels
         for view in self.views.claims:
-            meta = self.meta(url("claim", view.claim.id), og_type="article")
-            review = jsonld.claim_review(self.site, view, meta.canonical, self.theme.labels)
-            yield self.page("claim.html", meta, lastmod=view.updated, view=view,
-                            claim=view.claim, jsonld=jsonld.script_json(review))
+            claim = view.claim
+            meta = self.meta(url("claim", claim.id), og_type="article")
+            review = jsonld.claim_review(self.site, view, meta.canonical, labels)
+            card = images.share_card(images.Card(
+                site=self.site.title,
+                claim=claim.short,
+                finding=claim.finding or labels["card"]["draft"],
+                finding_label=labels["card"]["finding"],
+                status=claim.status.value,
+                status_label=labels["status"][claim.status.value]["label"],
+            ))
+            card_path = f"assets/cards/{claim.id}.{urls.content_hash(card)}.png"
+            yield self.file(card_path, card)
+            yield self.page("claim.html", meta, lastmod=view.updated, view=view, claim=claim,
+                            share_image="/" + card_path,
+                            jsonld=jsonld.script_json(review) if review else None)
 
     def render_outlets(self) -> Output:
         for outlet_view in self.views.outlets:
             said = outlet_view.by_claim
+            lastmod = _newest(c.updated for c, _views in said)
             for pager in pagers(len(said), url("outlet", outlet_view.outlet.id)):
-                yield self.page("outlet.html", self.meta(pager.url), outlet=outlet_view.outlet,
-                                record=outlet_view.record,
+                yield self.page("outlet.html", self.meta(pager.url), lastmod=lastmod,
+                                outlet=outlet_view.outlet, record=outlet_view.record,
                                 by_claim=said[pager.start : pager.stop], pager=pager)
-        yield self.page("outlets.html", self.meta(url("outlets")))
+        yield self.page("outlets.html", self.meta(url("outlets")), lastmod=self.site.build_date)
+
+    def render_tags(self) -> Output:
+        for tag, claims in self.views.tags:
+            yield self.page("tag.html", self.meta(url("tag", tag)),
+                            lastmod=_newest(c.updated for c in claims), tag=tag, claims=claims)
+
+    def render_corrections(self) -> Output:
+        corrections = self.views.corrections
+        newest = corrections[0][1].date if corrections else None
+        yield self.page("corrections.html", self.meta(url("corrections")), lastmod=newest,
+                        corrections=corrections)
+        yield self.page("corrections.xml", self.meta(url("corrections-feed")), in_sitemap=False,
+                        corrections=corrections)
 
     def render_sources(self) -> Output:
         for source_view in self.views.sources:
@@ -325,20 +365,36 @@ class Renderer:
             citing = source_view.citing
             # passages, claims and citing articles are split over the same pages
             longest = max(len(source.passages), len(claims), len(citing))
+            lastmod = _newest(c.updated for c in claims)
             for pager in pagers(longest, url("source", source.id)):
                 yield self.page(
-                    "source.html", self.meta(pager.url), source=source, pager=pager,
+                    "source.html", self.meta(pager.url), lastmod=lastmod, source=source,
+                    pager=pager,
                     passages=source.passages[pager.start : pager.stop],
                     claims=claims[pager.start : pager.stop], total_claims=len(claims),
                     citing=citing[pager.start : pager.stop], total_citing=len(citing),
                 )
-        yield self.page("sources.html", self.meta(url("sources")))
+        yield self.page("sources.html", self.meta(url("sources")), lastmod=self.site.build_date)
 
     def render_articles(self) -> Output:
         for article in self.site.articles:
             marks = self.views.marks.get(article.id, ())
             yield self.page("article.html", self.meta(url("article", article.id)),
                             article=article, paragraphs=article_paragraphs(article.text, marks))
+
+
+def _newest(dates: Iterable[PartialDate]) -> PartialDate | None:
+    return max(dates, key=PartialDate.sort_key, default=None)
+
+
+def glossaries(pages: Iterable[Page]) -> dict[str, str]:
+    """Vocabulary -> the id of the first page that lists it (`{{ glossary: NAME }}`): where
+    the pages link a term to its definition."""
+    found: dict[str, str] = {}
+    for page in pages:
+        for match in GLOSSARY_RE.finditer(page.body):
+            found.setdefault(match.group(1), page.id)
+    return found
 
 
 def _newest_first(view: ClaimView) -> tuple[tuple[int, int, int], str]:

@@ -22,28 +22,41 @@ def script_json(data: Any) -> Markup:
     return Markup(text)
 
 
+def _organization(name: str, url: str | None = None) -> dict[str, Any]:
+    found: dict[str, Any] = {"@type": "Organization", "name": name}
+    if url:
+        found["url"] = url
+    return found
+
+
 def _creative_work(appearance: Appearance) -> dict[str, Any]:
     article = appearance.article
     work: dict[str, Any] = {
         "@type": "CreativeWork",
         "headline": article.headline,
-        "publisher": {"@type": "Organization", "name": article.outlet.name},
+        "publisher": _organization(article.outlet.name, article.outlet.homepage),
     }
-    if article.outlet.homepage:
-        work["publisher"]["url"] = article.outlet.homepage
     if article.url:
         work["url"] = article.url
     if article.date:
         work["datePublished"] = article.date.iso()
+    if article.author:
+        work["author"] = [{"@type": "Person", "name": name} for name in article.author]
+    else:
+        work["author"] = _organization(article.outlet.name, article.outlet.homepage)
     return work
 
 
 def claim_review(
     site: Site, view: ClaimView, url: str, labels: Mapping[str, Any]
-) -> dict[str, Any]:
-    """The ClaimReview of a claim, published at the absolute `url`; its rating in the
-    theme's words."""
+) -> dict[str, Any] | None:
+    """The ClaimReview of a claim, published at the absolute `url`, or None for an entry that
+    has reached no finding (a draft). The claim reviewed is the short form; its rating is the
+    finding; the claim's authors are the outlets that made it (where none is recorded, the
+    primary source's publisher, to whom the claim is attributed)."""
     claim = view.claim
+    if claim.finding is None:
+        return None
     seen: set[str] = set()
     appearances: list[Appearance] = []
     for appearance in (v.appearance for v in view.views):
@@ -51,6 +64,12 @@ def claim_review(
             seen.add(appearance.article.id)
             appearances.append(appearance)
     item: dict[str, Any] = {"@type": "Claim"}
+    authors = [_organization(m.outlet.name, m.outlet.homepage)
+               for m in sorted(view.outlets, key=lambda m: m.outlet.name.casefold())]
+    if authors:
+        item["author"] = authors if len(authors) > 1 else authors[0]
+    elif claim.source is not None:
+        item["author"] = _organization(claim.source.publisher)
     if appearances:
         item["appearance"] = [_creative_work(a) for a in appearances]
         first = _certainly_first(appearances)
@@ -59,11 +78,12 @@ def claim_review(
     review: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
-        "claimReviewed": claim.claim,
+        "claimReviewed": claim.short,
         "reviewRating": {
             "@type": "Rating",
-            "alternateName": labels["status"][claim.status.value]["label"],
-            "ratingExplanation": labels["status"][claim.status.value]["description"],
+            "alternateName": claim.finding,
+            "ratingExplanation": labels["status"][claim.status.value]["label"] + ": "
+            + labels["status"][claim.status.value]["description"],
         },
         "author": {
             "@type": "Organization",

@@ -12,6 +12,7 @@ from generator.model import (
     Appearance,
     AppearanceKey,
     Article,
+    ChangeKind,
     CiteKind,
     Claim,
     Comparison,
@@ -22,6 +23,8 @@ from generator.model import (
     Source,
     Span,
     Status,
+    Update,
+    UpdateKind,
 )
 from generator.text import squash
 from generator.views import propagation, timeline
@@ -132,6 +135,27 @@ class OutletRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class OutletMention:
+    """One outlet that repeated a claim, as the top of the claim page lists it."""
+
+    outlet: Outlet
+    anchor: str
+    """Where its first article is on the claim page."""
+    reading: str
+    """The most serious reading of its appearances (`changed`, `unreviewed`,
+    `not-comparable`, `preserved`, or `none` without a passage to compare with)."""
+    changes: tuple[ChangeKind, ...]
+    """How the meaning changed, over its appearances, in the vocabulary's order."""
+
+
+STATUS_WEIGHT = {
+    Status.MISREPRESENTED: 5, Status.NOT_IN_SOURCE: 4, Status.OUTDATED: 3,
+    Status.UNCHECKED: 2, Status.UNLOCATED: 1, Status.CONFIRMED: 0,
+}
+"""How much a status weighs in a claim's seriousness, after the meaning changes found."""
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimView:
     claim: Claim
     views: tuple[AppearanceView, ...]
@@ -146,6 +170,13 @@ class ClaimView:
     """How many different articles repeated it."""
     any_diff: bool
     """Some appearance has a comparison with a diff to show."""
+    outlets: tuple[OutletMention, ...]
+    """Who repeated it, the most serious reading first."""
+    seriousness: tuple[int, int]
+    """(appearances read as changing the meaning, the status's weight): larger is more
+    serious; lists break ties of date with it."""
+    corrections: tuple[Update, ...]
+    """The corrections and clarifications of the entry, newest first."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +211,10 @@ class SiteViews:
     """The home page's most repeated claims: by articles, then appearances."""
     by_status: tuple[tuple[Status, tuple[ClaimView, ...]], ...]
     """Every status that has claims, in the vocabulary's order."""
+    tags: tuple[tuple[str, tuple[ClaimView, ...]], ...]
+    """Every tag, in order, with its claims, newest first."""
+    corrections: tuple[tuple[ClaimView, Update], ...]
+    """Every correction and clarification of the site, newest first (then by claim id)."""
     counts: Mapping[Status, int]
     marks: Mapping[str, tuple[tuple[int, int], ...]]
     """Article id -> the spans of its text that claims quote, merged, in order."""
@@ -190,10 +225,11 @@ def build_views(
     comparisons: Mapping[AppearanceKey, Comparison],
 ) -> SiteViews:
     articles = {article.id: article for article in site.articles}
-    claims = tuple(_claim_view(c, spans, comparisons, articles) for c in site.claims)
-    newest = sorted(claims, key=lambda c: c.claim.id)
-    newest.sort(key=lambda c: c.updated.sort_key(), reverse=True)
-    repeated = sorted(claims, key=lambda c: c.claim.id)
+    sources = {source.id: source for source in site.sources}
+    claims = tuple(_claim_view(c, spans, comparisons, articles, sources) for c in site.claims)
+    newest = newest_first(claims)[:HOME_LIST]
+    shown = {view.claim.id for view in newest}
+    repeated = sorted((c for c in claims if c.claim.id not in shown), key=lambda c: c.claim.id)
     repeated.sort(key=lambda c: (c.articles, len(c.views)), reverse=True)
     counts = {status: 0 for status in Status}
     for view in claims:
@@ -213,9 +249,17 @@ def build_views(
         claims=claims,
         outlets=tuple(_outlet_views(site, claims)),
         sources=tuple(_source_views(site, claims)),
-        newest=tuple(newest[:HOME_LIST]),
+        newest=tuple(newest),
         repeated=tuple([c for c in repeated if c.views][:HOME_LIST]),
         by_status=by_status,
+        tags=tuple(
+            (tag, tuple(newest_first([c for c in claims if tag in c.claim.tags])))
+            for tag in sorted({t for c in claims for t in c.claim.tags})
+        ),
+        corrections=tuple(sorted(
+            ((view, update) for view in claims for update in view.corrections),
+            key=lambda pair: (_descending(pair[1].date), pair[0].claim.id),
+        )),
         counts=counts,
         marks={article_id: tuple(merged(found)) for article_id, found in sorted(marked.items())},
     )
@@ -226,6 +270,7 @@ def _claim_view(
     spans: Mapping[AppearanceKey, Span],
     comparisons: Mapping[AppearanceKey, Comparison],
     articles: Mapping[str, Article],
+    sources: Mapping[str, Source],
 ) -> ClaimView:
     placed = [(a, spans[(claim.id, a.index)]) for a in claim.appearances if (claim.id, a.index) in spans]
     placed.sort(key=lambda pair: _appearance_order(pair[0], pair[1]))
@@ -245,7 +290,7 @@ def _claim_view(
             context=sentence_context(article.text, span.start, span.end),
             link=fragment_url(article.url, article.text, span.start, span.end) if article.url else None,
             chains=propagation.chains(claim, appearance, articles, named[article.id],
-                                      near[appearance.index]),
+                                      near[appearance.index], sources),
             comparison=comparisons.get((claim.id, appearance.index)),
             evidence=evidence(comparisons.get((claim.id, appearance.index)),
                               claim.passage.text if claim.passage else ""),
@@ -267,6 +312,16 @@ def _claim_view(
         updated=claim_updated(claim),
         articles=len({appearance.article.id for appearance in claim.appearances}),
         any_diff=any(v.comparison is not None and bool(v.comparison.diff) for v in views),
+        outlets=_mentions(groups),
+        seriousness=(
+            sum(1 for v in views if v.appearance.reading is not None
+                and v.appearance.reading.meaning is Meaning.CHANGED),
+            STATUS_WEIGHT[claim.status],
+        ),
+        corrections=tuple(sorted(
+            (u for u in claim.updates if u.kind in CORRECTION_KINDS),
+            key=lambda u: _descending(u.date),
+        )),
     )
 
 
@@ -306,6 +361,37 @@ def _context(passage: str, lo: int, hi: int, dropped: list[tuple[int, int]]) -> 
     if passage[at:hi].strip():
         ops.append(EvidenceOp("context", passage[at:hi].strip()))
     return ops
+
+
+def _descending(date: PartialDate) -> tuple[int, int, int]:
+    year, month, day = date.sort_key()
+    return (-year, -month, -day)
+
+
+def newest_first(claims: Iterable[ClaimView]) -> list[ClaimView]:
+    """By the date of the last review or update, newest first; ties by seriousness, most
+    serious first, then by id."""
+    return sorted(claims, key=lambda c: (_descending(c.updated), tuple(-n for n in c.seriousness),
+                                         c.claim.id))
+
+
+CORRECTION_KINDS = (UpdateKind.CORRECTION, UpdateKind.CLARIFICATION)
+"""The kinds of update that the corrections log lists."""
+
+
+def _mentions(groups: Iterable[ArticleGroup]) -> tuple[OutletMention, ...]:
+    found: dict[str, tuple[Outlet, str, list[AppearanceView]]] = {}
+    for group in groups:
+        entry = found.setdefault(group.article.outlet.id, (group.article.outlet, group.anchor, []))
+        entry[2].extend(group.views)
+    mentions = []
+    for outlet, anchor, views in found.values():
+        reading = _most_telling(views)
+        changes = {c for v in views if v.appearance.reading for c in v.appearance.reading.changes}
+        mentions.append(OutletMention(outlet, anchor, reading,
+                                      tuple(k for k in ChangeKind if k in changes)))
+    mentions.sort(key=lambda m: (READING_ORDER.index(m.reading), m.outlet.name.casefold()))
+    return tuple(mentions)
 
 
 def claim_updated(claim: Claim) -> PartialDate:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 
-from generator.model import Appearance, Article, Attribution, CiteKind, Claim, Span
+from generator.model import Appearance, Article, Attribution, CiteKind, Claim, Source, Span
 
 
 class HopKind(Enum):
@@ -27,7 +27,11 @@ class HopKind(Enum):
     UNRECORDED = "unrecorded"
     """An intermediary that the attribution implies and no record names."""
     UNKNOWN = "unknown"
-    """The way is unknown (`detail` is the appearance's attribution: missing or wrong)."""
+    """The way is unknown (`detail` is the appearance's attribution: missing or wrong, or
+    `nothing` when the outlet credits nothing)."""
+    OTHER_SOURCE = "other-source"
+    """The outlet credits another document (`name` its title, `ref` its id when it is in
+    content): the way from the claim's source to the outlet is unknown."""
     OUTLET = "outlet"
     """The outlet that repeated the claim (`ref` is its id): the last hop of every chain."""
 
@@ -102,14 +106,50 @@ def named_near(appearance: Appearance, span: Span) -> list[str]:
     return [name for name in cited_names(article) if _mentioned(name, around)]
 
 
+def _credited_paths(
+    claim: Claim, appearance: Appearance, articles: Mapping[str, Article],
+    sources: Mapping[str, Source],
+) -> list[tuple[Hop, ...]] | None:
+    """The paths that what the outlet credits (`credited_to`) shows, or None when the editor
+    recorded no credit. Only what the credit shows is drawn: an outlet that credits nothing,
+    or another document, gets an unknown step, never a direct arrow from the source."""
+    credit = appearance.credited_to
+    if credit is None:
+        return None
+    if credit.kind == "source":
+        if claim.source is not None and credit.ref == claim.source.id:
+            return [()]
+        other = sources.get(credit.ref)
+        name = other.symbol or other.title if other is not None else credit.ref
+        return [(Hop(HopKind.OTHER_SOURCE, name, credit.ref if other else None),)]
+    if credit.kind == "article":
+        other_article = articles.get(credit.ref)
+        if other_article is None:
+            return [(Hop(HopKind.UNRECORDED),)]
+        hop = Hop(HopKind.ARTICLE, other_article.outlet.name, other_article.outlet.id,
+                  other_article.headline)
+        below = _cite_paths(claim, other_article, articles,
+                            frozenset({appearance.article.id, other_article.id}))
+        return [(*path, hop) for path in (below or [(Hop(HopKind.UNKNOWN, detail="nothing"),)])]
+    if credit.kind == "outlet":
+        return [(Hop(HopKind.ARTICLE, credit.ref, credit.ref),)]
+    if credit.kind == "name":
+        return [(Hop(HopKind.NAMED, credit.ref),)]
+    return [(Hop(HopKind.UNKNOWN, detail="nothing"),)]
+
+
 def chains(
     claim: Claim,
     appearance: Appearance,
     articles: Mapping[str, Article],
     named_elsewhere: Iterable[str] = (),
     named_here: Iterable[str] = (),
+    sources: Mapping[str, Source] | None = None,
 ) -> tuple[Chain, ...]:
     """The ways the claim reached this appearance's outlet, from the source to the outlet.
+
+    What the outlet credits, when the editor recorded it, decides (see _credited_paths).
+    Otherwise the article's cites and the appearance's attribution do:
 
     Articles in content that the article cites always count. Intermediaries known only by
     name count when the appearance is attributed via an intermediary, and then only those
@@ -119,6 +159,11 @@ def chains(
     possibility."""
     article = appearance.article
     outlet = Hop(HopKind.OUTLET, article.outlet.name, article.outlet.id)
+    credited = _credited_paths(claim, appearance, articles, sources or {})
+    if credited is not None:
+        origin = (Hop(HopKind.SOURCE, source_name(claim), claim.source.id) if claim.source
+                  else Hop(HopKind.NO_SOURCE))
+        return tuple((origin, *path, outlet) for path in sorted(set(credited), key=_path_key))
     paths = _cite_paths(claim, article, articles, frozenset({article.id}))
     if claim.source is None:
         origin = Hop(HopKind.NO_SOURCE)

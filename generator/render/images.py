@@ -1,0 +1,130 @@
+"""A claim's words, or a size -> PNG bytes: the share card of a claim page, and the site's icons.
+
+Drawn with Pillow and the font Pillow ships (so that the bytes are the same on every machine
+with the same Pillow), with no metadata chunk: the same input always gives the same file."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+
+from PIL import Image, ImageDraw, ImageFont
+
+CARD_SIZE = (1200, 630)
+"""Open Graph's recommended share image size."""
+MARGIN = 64
+INK = "#1b1b1b"
+PAPER = "#ffffff"
+BAR = "#1d2b3a"
+HIGHLIGHT = "#ffe98a"
+
+STATUS_COLOURS = {
+    "confirmed": ("#0c4f22", "#dff1e4"),
+    "misrepresented": ("#8b1a1a", "#fbe3e1"),
+    "not-in-source": ("#5f2477", "#f1e4f6"),
+    "outdated": ("#5a4300", "#f1ead6"),
+    "unchecked": ("#7a3d00", "#ffedd3"),
+    "unlocated": ("#39424e", "#e8ecf1"),
+}
+"""A status's text and background colours, as the theme's badges draw them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What a claim's share card says."""
+
+    site: str
+    claim: str
+    """The claim's short form."""
+    finding: str
+    """The site's finding (or that the entry is a work in progress)."""
+    finding_label: str
+    """The words before the finding, e.g. "Our finding"."""
+    status: str
+    """The status's value (its colours)."""
+    status_label: str
+
+
+@cache
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)
+
+
+def _lines(draw: ImageDraw.ImageDraw, text: str, size: int, width: int,
+           most: int) -> Iterator[str]:
+    """`text` wrapped to `width` pixels, at most `most` lines, the last cut with an ellipsis."""
+    font = _font(size)
+    words = text.split()
+    lines: list[str] = []
+    line = ""
+    for word in words:
+        trial = f"{line} {word}".strip()
+        if draw.textlength(trial, font=font) <= width or not line:
+            line = trial
+            continue
+        lines.append(line)
+        line = word
+    if line:
+        lines.append(line)
+    if len(lines) > most:
+        lines = lines[:most]
+        last = lines[-1]
+        while last and draw.textlength(last + " …", font=font) > width:
+            last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
+        lines[-1] = last + " …"
+    yield from lines
+
+
+def _png(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+def share_card(card: Card) -> bytes:
+    """The 1200x630 PNG a link to the claim page shows: the site's name, the short claim,
+    the finding and the status."""
+    image = Image.new("RGB", CARD_SIZE, PAPER)
+    draw = ImageDraw.Draw(image)
+    width = CARD_SIZE[0] - 2 * MARGIN
+    draw.rectangle((0, 0, CARD_SIZE[0], 96), fill=BAR)
+    draw.text((MARGIN, 28), card.site, font=_font(36), fill=PAPER)
+    y = 132
+    for line in _lines(draw, card.claim, 54, width, 3):
+        draw.text((MARGIN, y), line, font=_font(54), fill=INK)
+        y += 66
+    y += 22
+    top = y
+    draw.text((MARGIN + 28, y), card.finding_label, font=_font(30), fill="#545454")
+    y += 42
+    for line in _lines(draw, card.finding, 38, width - 28, 3):
+        draw.text((MARGIN + 28, y), line, font=_font(38), fill=INK)
+        y += 48
+    draw.rectangle((MARGIN, top, MARGIN + 10, y), fill=HIGHLIGHT)
+    ink, ground = STATUS_COLOURS.get(card.status, (INK, "#e8ecf1"))
+    font = _font(34)
+    text_width = int(draw.textlength(card.status_label, font=font))
+    top = CARD_SIZE[1] - MARGIN - 52
+    draw.rounded_rectangle((MARGIN, top, MARGIN + text_width + 40, top + 52), radius=6,
+                           fill=ground, outline=ink, width=2)
+    draw.text((MARGIN + 20, top + 8), card.status_label, font=font, fill=ink)
+    return _png(image)
+
+
+def icon(size: int) -> bytes:
+    """The site's icon (a check mark on the header's colour) as a square PNG of `size` pixels:
+    the favicon.svg of the theme, drawn for browsers and devices that want a bitmap."""
+    scale = 8  # drawn large and scaled down, for smooth edges
+    big = size * scale
+    image = Image.new("RGBA", (big, big), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, big - 1, big - 1), radius=big * 6 // 32, fill=BAR)
+    points = [(big * 8 / 32, big * 17 / 32), (big * 13 / 32, big * 22 / 32),
+              (big * 24 / 32, big * 10 / 32)]
+    draw.line(points, fill=HIGHLIGHT, width=max(1, big * 4 // 32), joint="curve")
+    for x, y in (points[0], points[-1]):
+        r = big * 2 / 32
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=HIGHLIGHT)
+    return _png(image.resize((size, size), Image.Resampling.LANCZOS))
