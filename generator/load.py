@@ -104,7 +104,10 @@ def _judge(char: str, text: str, offset: int, in_yaml: bool) -> _Char:
 
 def without_disallowed(text: str, in_yaml: bool = True) -> str:
     """`text` without the characters content cannot hold (see _judge), for text that a
-    command writes into content: a captured page's metadata and text."""
+    command writes into content: a captured page's metadata and text. A YAML value holds
+    line ends as line feeds, so there a CRLF becomes LF (see Composer.check_escapes)."""
+    if in_yaml:
+        text = text.replace("\r\n", "\n")
     return _SCAN.sub(
         lambda found: "" if _judge(found.group(), text, found.start(), in_yaml)
         is _Char.NOT_ALLOWED else found.group(),

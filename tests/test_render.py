@@ -97,11 +97,16 @@ def test_every_page_and_file_is_rendered(rendered: dict[str, bytes]) -> None:
         "sources/index.html", "sources/un-s-2022-419/index.html",
         "sources/lead-ig-ofs-2021-q3/index.html",
         "about/index.html", "methodology/index.html", "search/index.html",
+        "corrections/index.html", "corrections.xml",
+        "tags/al-qaeda/index.html", "tags/isil-k/index.html",
     }
     assert expected <= set(rendered)
     assets = [path for path in rendered if path.startswith("assets/")]
-    assert all(re.fullmatch(r"assets/[\w-]+\.[0-9a-f]{8}(\.min)?\.\w+", path) for path in assets)
+    assert all(re.fullmatch(r"assets/([\w-]+/)?[\w-]+\.[0-9a-f]{8}(\.min)?\.\w+", path)
+               for path in assets), assets
     assert any(path.startswith("assets/style.") for path in assets)
+    assert {path.split(".")[0] for path in assets if path.startswith("assets/cards/")} == {
+        "assets/cards/isil-k-al-qaeda-capability", "assets/cards/taliban-safe-haven"}
     assert not any(path.startswith("articles/") for path in rendered)
 
 
@@ -124,14 +129,18 @@ def test_every_page_has_one_h1_landmarks_and_head_meta(rendered: dict[str, bytes
             assert landmark in names, (path, landmark)
         assert page.all("html")[0]["lang"] == "en"
         canonical = [a for a in page.all("link") if a.get("rel") == "canonical"]
-        assert len(canonical) == 1 and (canonical[0]["href"] or "").startswith(
-            "https://factcheck.example/"
-        ), path
         metas = {a.get("property") or a.get("name"): a.get("content") for a in page.all("meta")}
-        for key in ("og:title", "og:type", "og:url", "og:description", "twitter:card",
+        for key in ("og:title", "og:type", "og:description", "twitter:card",
                     "twitter:title", "description"):
             assert metas.get(key), (path, key)
-        assert metas["og:url"] == canonical[0]["href"]
+        if metas.get("robots") == "noindex":
+            # a page kept out of search engines names no address of its own
+            assert canonical == [] and "og:url" not in metas, path
+        else:
+            assert len(canonical) == 1 and (canonical[0]["href"] or "").startswith(
+                "https://factcheck.example/"
+            ), path
+            assert metas["og:url"] == canonical[0]["href"]
         csp = [a for a in page.all("meta") if a.get("http-equiv") == "Content-Security-Policy"]
         assert len(csp) == 1
         assert CSP.startswith(csp[0]["content"] or "-")
@@ -192,9 +201,9 @@ def test_claim_page_shows_status_passage_provenance_and_verdict(rendered: dict[s
     assert '<span class="badge badge-unchecked">Unchecked</span>' in html
     assert "<blockquote><p>Neither ISIL-K nor Al-Qaida is believed" in html
     assert "S/2022/419" in html and '<time datetime="2022-05">May 2022</time>' in html
-    assert "Not checked against the document." in html
+    assert "We have not read these words in the report.</strong>" in html
     assert "opening words as widely reported" in html
-    assert "compared with the wording as reported, not with the document" in html
+    assert "<h2 id=\"h-source\">What the report is reported to say</h2>" in html
     assert "<h3>A heading</h3>" in html
     assert '<a href="/methodology/">the method</a>' in html
     assert 'href="javascript:' not in html
@@ -246,7 +255,7 @@ def test_not_comparable_appearance_says_why(rendered: dict[str, bytes]) -> None:
     html = html_of(rendered, SUN_CLAIM)
     assert '<span class="reading reading-not-comparable">Not comparable</span>' in html
     assert "descends from The Sun itself" in html
-    assert "Appearances by The Sun are not compared at all" in html
+    assert "that outlet's words are not compared with it: the comparison would prove nothing" in html
     assert '<p class="diff">' not in html
 
 
@@ -266,10 +275,12 @@ def test_timeline_is_an_svg_with_a_text_equivalent(rendered: dict[str, bytes]) -
     html = html_of(rendered, CLAIM)
     svg = html[html.index("<svg"): html.index("</svg>")]
     assert 'viewBox="0 0 360 ' in svg and "style=" not in svg
-    assert "Source: S/2022/419 · May 2022" in svg
-    assert "RedState · 2022" in svg and "Blitz · June 2022" in svg
-    assert '<ul class="timeline-text">' in html
-    assert '<a href="#article-1">RedState</a>: 2022' in html
+    assert "Source: S/2022/419 · sometime in May 2022" in svg
+    assert "RedState · sometime in 2022" in svg and "Blitz · sometime in June 2022" in svg
+    # a date known to the month or year is a dashed range, not a point
+    assert svg.count('class="tl-range tl-appearance"') == 2
+    text = html[html.index('<ul class="timeline-text vh">'):]
+    assert "<li>RedState: sometime in 2022</li>" in text[: text.index("</ul>")]
 
 
 def test_claim_page_with_css_is_under_30_kb(rendered: dict[str, bytes]) -> None:
@@ -294,7 +305,10 @@ def test_claim_review_fields(rendered: dict[str, bytes]) -> None:
     assert review["@context"] == "https://schema.org"
     assert review["@type"] == "ClaimReview"
     assert review["claimReviewed"].startswith("Neither ISIL-K nor al-Qaeda")
-    assert review["reviewRating"]["alternateName"] == "Unchecked"
+    # the rating is the editor's finding, with the source's status as its explanation
+    assert review["reviewRating"]["alternateName"] == (
+        "Blitz dropped the report's negation; RedState named the parent group for its branch.")
+    assert review["reviewRating"]["ratingExplanation"].startswith("Unchecked: ")
     assert review["author"] == {
         "@type": "Organization", "name": "Afghanistan Claims Tracker",
         "url": "https://factcheck.example/",
@@ -364,8 +378,8 @@ def test_claims_index_groups_by_status(rendered: dict[str, bytes]) -> None:
 
 def test_source_page_shows_passages_and_who_cited_it(rendered: dict[str, bytes]) -> None:
     html = html_of(rendered, "sources/lead-ig-ofs-2021-q3/index.html")
-    assert "Checked against the document</strong>: official summary page." in html
-    assert "Not checked against the document." in html
+    assert "Read in the document: official summary page." in html
+    assert "<strong>Not read in the document.</strong> The wording rests on this:" in html
     assert '<a href="/claims/taliban-safe-haven/">' in html
     assert "Articles that cite it" in html
 
@@ -419,14 +433,15 @@ def test_atom_feed(rendered: dict[str, bytes]) -> None:
         "https://factcheck.example/claims/taliban-safe-haven/",
     ]
     assert entries[0].find(ATOM + "category").get("term") == "unchecked"
-    assert entries[0].findtext(ATOM + "summary").startswith("Unchecked.")
+    assert entries[0].findtext(ATOM + "summary").startswith("Our finding: Blitz dropped")
+    assert entries[0].findtext(ATOM + "title").endswith("” (Unchecked)")
 
 
 def test_feed_escapes_markup(tmp_path: Path) -> None:
     files = _with_claim_text(tmp_path, HOSTILE)
     root = ET.fromstring(files["feed.xml"])
     titles = [e.findtext(ATOM + "title") for e in root.findall(ATOM + "entry")]
-    assert HOSTILE in titles
+    assert f"“{HOSTILE}” (Unchecked)" in titles
 
 
 def test_sitemap_and_robots(rendered: dict[str, bytes]) -> None:
@@ -556,30 +571,46 @@ def _contrast(a: str, b: str) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+def _schemes(css: str) -> dict[str, str]:
+    """The stylesheet's rules for each colour scheme: the light rules are those outside the
+    `prefers-color-scheme:dark` block; the dark ones are those after the light ones."""
+    opening = re.search(r"@media \(prefers-color-scheme: ?dark\) ?\{", css)
+    assert opening, "the stylesheet has a dark scheme"
+    depth, end = 1, opening.end()
+    while depth:
+        depth += {"{": 1, "}": -1}.get(css[end], 0)
+        end += 1
+    light = css[: opening.start()] + css[end:]
+    return {"light": light, "dark": light + css[opening.end(): end - 1]}
+
+
 def test_text_colours_meet_wcag_aa(rendered: dict[str, bytes]) -> None:
     css = next(data for path, data in rendered.items() if path.endswith(".css")).decode()
-    variables = dict(re.findall(r"--([\w-]+):(#[0-9a-fA-F]{6})", css))
-    checked = 0
-    for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
-        colour = re.search(r"(?:^|;)color:(#[0-9a-fA-F]{6}|var\(--[\w-]+\))", body)
-        background = re.search(r"background:(#[0-9a-fA-F]{6}|var\(--[\w-]+\))", body)
-        if not colour or not background:
-            continue
-        pair = [
-            variables[v[6:-1]] if v.startswith("var(") else v
-            for v in (colour.group(1), background.group(1))
-        ]
-        assert _contrast(*pair) >= 4.5, (selector.strip(), pair)
-        checked += 1
-    assert checked >= 8
-    assert _contrast(variables["muted"], "#ffffff") >= 4.5
-    assert _contrast(variables["link"], variables["panel"]) >= 4.5
+    for scheme, rules in _schemes(css).items():
+        # later declarations win, as in the browser
+        variables = dict(re.findall(r"--([\w-]+):(#[0-9a-fA-F]{6})", rules))
+        pairs: dict[str, list[str]] = {}
+        for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", rules):
+            colour = re.search(r"(?:^|;)color:(#[0-9a-fA-F]{6}|var\(--[\w-]+\))", body)
+            background = re.search(r"background:(#[0-9a-fA-F]{6}|var\(--[\w-]+\))", body)
+            if colour and background:
+                pairs[selector.strip()] = [
+                    variables[v[6:-1]] if v.startswith("var(") else v
+                    for v in (colour.group(1), background.group(1))
+                ]
+        for selector, pair in pairs.items():
+            assert _contrast(*pair) >= 4.5, (scheme, selector, pair)
+        assert len(pairs) >= 8, scheme
+        for text in ("ink", "muted", "link"):
+            for ground in ("paper", "panel"):
+                assert _contrast(variables[text], variables[ground]) >= 4.5, (scheme, text, ground)
 
 
 def test_claim_pages_say_how_to_report_an_error(rendered: dict[str, bytes]) -> None:
     page = rendered[CLAIM].decode("utf-8")
     report = page.split('<aside class="report"', 1)[1].split("</aside>", 1)[0]
-    assert '<a href="https://factcheck.example/corrections/">Report it</a>' in report
+    assert ('<a href="https://factcheck.example/corrections/">Report it to Afghanistan Claims '
+            'Tracker</a>') in report
 
 
 def test_vocabulary_labels_are_the_same_on_every_page(rendered: dict[str, bytes]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import re
@@ -18,7 +19,9 @@ from generator import cli
 
 CONTENT = DEMO
 BASE_URL = "https://claims.example/"
-CSS_LIMIT = 30_000
+FIRST_ROUND_TRIP = 14_000
+"""Bytes a server can send before the reader's first acknowledgement (ten TCP segments): a
+claim page and its stylesheet, compressed, fit in it, so the page draws after one round trip."""
 
 
 class Doc(HTMLParser):
@@ -207,14 +210,20 @@ def test_every_page_is_one_h1_no_inline_code_canonical_and_lang(site_dir: Path) 
                 attrs.get("src") and not body.strip()
             ), name
         canonical = [a["href"] for t, a in doc.tags if t == "link" and a.get("rel") == "canonical"]
-        assert len(canonical) == 1 and (canonical[0] or "").startswith(BASE_URL), name
+        noindex = any(t == "meta" and a.get("name") == "robots" for t, a in doc.tags)
+        assert len(canonical) == (0 if noindex else 1), name
+        assert all((href or "").startswith(BASE_URL) for href in canonical), name
         assert doc.tags[0][0] == "html" and doc.tags[0][1].get("lang") == "en"
 
 
-def test_claim_pages_with_css_stay_under_30_kb(site_dir: Path) -> None:
-    css = sum(p.stat().st_size for p in (site_dir / "assets").glob("style.*.css"))
-    sizes = {p.parent.name: p.stat().st_size + css for p in claim_pages(site_dir)}
-    assert sizes and max(sizes.values()) < CSS_LIMIT, sizes
+def _compressed(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), compresslevel=6, mtime=0))
+
+
+def test_claim_pages_with_css_fit_in_the_first_round_trip(site_dir: Path) -> None:
+    css = sum(_compressed(p) for p in (site_dir / "assets").glob("style.*.css"))
+    sizes = {p.parent.name: _compressed(p) + css for p in claim_pages(site_dir)}
+    assert sizes and max(sizes.values()) < FIRST_ROUND_TRIP, sizes
 
 
 # --- the claim pages on the real content
@@ -233,8 +242,9 @@ def test_every_claim_page_has_its_claim_review(site_dir: Path) -> None:
         claim = by_id[page.parent.name]
         review = _review(page.read_text(encoding="utf-8"))
         assert review["@type"] == "ClaimReview"
-        assert review["claimReviewed"] == claim["claim"]
-        assert review["reviewRating"]["alternateName"] == claim["status_label"]
+        assert review["claimReviewed"] == claim["short"]
+        assert review["reviewRating"]["alternateName"] == claim["finding"]
+        assert review["reviewRating"]["ratingExplanation"].startswith(claim["status_label"])
         assert review["author"]["name"] == "Afghanistan Claims Tracker"
         assert review["url"] == f"{BASE_URL}claims/{claim['id']}/"
         assert review["datePublished"] == claim["reviewed"]
@@ -282,9 +292,9 @@ def test_the_sun_is_not_compared_with_its_own_wording(site_dir: Path) -> None:
         c for c in api["claims"] if c["passage"] and "the-sun" in c["passage"]["rests_on"]
     )
     html = (site_dir / "claims" / claim["id"] / "index.html").read_text(encoding="utf-8")
-    assert "Not checked against the document." in html
-    assert '<span class="reading reading-not-comparable">Not comparable</span>' in html
-    assert "Appearances by The Sun are not compared at all" in html
+    assert "We have not read these words in the report.</strong>" in html
+    assert "not compared with it: the comparison would prove nothing" in html
+    assert '<span class="reading reading-not-comparable">' in html
 
 
 def test_whole_articles_are_not_published(site_dir: Path) -> None:

@@ -69,8 +69,11 @@ def test_propagation_names_an_intermediary_only_near_its_quote(site_views: SiteV
 def test_a_wrong_attribution_without_cites_of_the_source_is_an_unknown_hop(
     site_views: SiteViews,
 ) -> None:
+    # The Sun credits "a Pentagon watchdog report", wrongly: the name is not a step between
+    # the report and The Sun, and the way the words came is unknown
     (chain,) = claim_view(site_views, HAVEN).chains
-    assert [hop.kind for hop in chain] == [HopKind.SOURCE, HopKind.OUTLET]
+    assert [hop.kind for hop in chain] == [HopKind.SOURCE, HopKind.UNKNOWN, HopKind.OUTLET]
+    assert chain[1].detail == "wrong"
     assert chain[0].ref == "lead-ig-ofs-2021-q3"
 
 
@@ -113,7 +116,8 @@ def test_a_date_known_to_the_day_is_a_point() -> None:
 
 def test_home_lists_and_status_groups(site_views: SiteViews) -> None:
     assert [v.claim.id for v in site_views.newest] == [CAPABILITY, HAVEN]
-    assert [v.claim.id for v in site_views.repeated] == [CAPABILITY, HAVEN]
+    # the most repeated list leaves out claims the newest list already shows
+    assert site_views.repeated == ()
     assert [status for status, _ in site_views.by_status] == [Status.UNCHECKED]
     assert site_views.counts[Status.UNCHECKED] == 2 and site_views.counts[Status.CONFIRMED] == 0
 

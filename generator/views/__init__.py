@@ -307,7 +307,7 @@ def _claim_view(
         chains=unique_chains(views),
         timeline=timeline.timeline(timeline.entries(
             claim.source,
-            ((g.article, len(g.views), g.kind, g.anchor) for g in groups),
+            ((g.article, len(g.views), g.kind) for g in groups),
         )),
         updated=claim_updated(claim),
         articles=len({appearance.article.id for appearance in claim.appearances}),

@@ -134,7 +134,13 @@ def _credited_paths(
     if credit.kind == "outlet":
         return [(Hop(HopKind.ARTICLE, credit.ref, credit.ref),)]
     if credit.kind == "name":
-        return [(Hop(HopKind.NAMED, credit.ref),)]
+        # a name is a step on the way only when the outlet says it relayed the words;
+        # otherwise it is what the outlet calls the source, rightly or wrongly
+        if appearance.attribution is Attribution.VIA_INTERMEDIARY:
+            return [(Hop(HopKind.NAMED, credit.ref),)]
+        if appearance.attribution is Attribution.CORRECT:
+            return [()]
+        return [(Hop(HopKind.UNKNOWN, detail=appearance.attribution.value),)]
     return [(Hop(HopKind.UNKNOWN, detail="nothing"),)]
 
 

@@ -37,8 +37,6 @@ class TimelineRow:
     count: int
     """For an article, how many of its passages repeat the claim."""
     date: PartialDate | None
-    anchor: str | None
-    """The element id the row links to on the claim page."""
     y: float
     """Baseline of the label text."""
     bar_y: float
@@ -68,16 +66,15 @@ class Entry:
     name: str | None
     count: int
     date: PartialDate | None
-    anchor: str | None
 
 
-def entries(source: Source | None, groups: Iterable[tuple[Article, int, str, str]]) -> list[Entry]:
-    """The source (when dated) and each article: (article, passages, kind, anchor)."""
+def entries(source: Source | None, groups: Iterable[tuple[Article, int, str]]) -> list[Entry]:
+    """The source (when dated) and each article: (article, passages, kind)."""
     found: list[Entry] = []
     if source is not None and source.date is not None:
-        found.append(Entry("source", source.symbol, 0, source.date, None))
-    for article, count, kind, anchor in groups:
-        found.append(Entry(kind, article.outlet.name, count, article.date, anchor))
+        found.append(Entry("source", source.symbol, 0, source.date))
+    for article, count, kind in groups:
+        found.append(Entry(kind, article.outlet.name, count, article.date))
     return found
 
 
@@ -111,7 +108,7 @@ def timeline(items: list[Entry]) -> Timeline | None:
             start, end = span_of(item.date)
             x1 = x(start)
             x2 = max(x(end), x1 + DOT_WIDTH)
-        rows.append(TimelineRow(item.kind, item.name, item.count, item.date, item.anchor,
+        rows.append(TimelineRow(item.kind, item.name, item.count, item.date,
                                 y, y + 12, x1, x2, item.date is not None and item.date.day is not None))
     axis_y = 18 + len(items) * ROW - 8
     years = last - first
