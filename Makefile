@@ -1,5 +1,6 @@
 # Targets (each sets up what it needs first):
 #   make site       set up .venv and node_modules, then build content/ into site/
+#                   (PRODUCTION=1: also require what a public site needs, e.g. a contact)
 #   make test       set up, then run the tests (lint included)
 #   make check      validate content/ and report every problem; write nothing
 #   make serve      preview on 127.0.0.1 with rebuild on change
@@ -32,7 +33,7 @@ $(NODE_STAMP): package.json package-lock.json
 setup: $(STAMP) $(NODE_STAMP)
 
 site: setup
-	$(PY) -m generator build --content content --out site $(if $(BASE_URL),--base-url "$(BASE_URL)")
+	$(PY) -m generator build --content content --out site $(if $(BASE_URL),--base-url "$(BASE_URL)") $(if $(PRODUCTION),--production)
 
 check: setup
 	$(PY) -m generator check content

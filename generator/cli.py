@@ -100,6 +100,9 @@ def _stage_options(command: argparse.ArgumentParser) -> None:
                          help="treat warnings as errors (exit 1 when there is any)")
     command.add_argument("--timings", action="store_true",
                          help="print each stage's wall time and the peak memory so far")
+    command.add_argument("--production", action="store_true",
+                         help="also require what a public site needs: a way for readers to "
+                         "report an error (publisher.contact in site.yaml)")
 
 
 class _Timings:
@@ -215,7 +218,8 @@ def _sigterm_raises() -> Iterator[None]:
 def _check(args: argparse.Namespace) -> int:
     from generator import pipeline
 
-    checked = pipeline.check(Path(args.content), strict=args.strict, stages=args.stages)
+    checked = pipeline.check(Path(args.content), strict=args.strict, stages=args.stages,
+                             production=args.production)
     _print_problems(checked.warnings, args.format)
     print(f"ok: {pipeline.summarise(checked).line()}")
     return 0
@@ -228,7 +232,8 @@ def _build(args: argparse.Namespace) -> int:
     commits = write.commits
     try:
         built = pipeline.build(Path(args.content), Path(args.out), base_url=args.base_url,
-                               strict=args.strict, stages=args.stages, waiting=_waiting)
+                               strict=args.strict, stages=args.stages, waiting=_waiting,
+                               production=args.production)
     except (KeyboardInterrupt, Terminated):
         if write.commits > commits:  # it landed after the new site was put in place
             print(f"built into {out}/ (interrupted while finishing up)", file=sys.stderr)

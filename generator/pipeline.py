@@ -16,7 +16,7 @@ Each stage runs inside `stages.stage(name)`, which the command line uses to time
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,16 +98,18 @@ def summarise(checked: Checked) -> Summary:
 
 def check(
     content_dir: Path, base_url: str | None = None, *, strict: bool = False,
-    stages: Stages = UNWATCHED,
+    stages: Stages = UNWATCHED, production: bool = False,
 ) -> Checked:
     """load -> validate -> assemble -> anchor -> compare. Raises ContentError with every
-    problem of the run when there is an error (or, with `strict`, a warning)."""
+    problem of the run when there is an error (or, with `strict`, a warning). `production`
+    also requires what a public site needs (validate.production_problems)."""
     content_dir = Path(content_dir)
     with stages.stage("load"):
         loaded = load.load_content(content_dir)
         site_theme, theme_problems = _load_theme(content_dir, loaded)
     with stages.stage("validate"):
-        validated = validate.validate(loaded, base_url)
+        validated = validate.validate(loaded, base_url, production=production,
+                                      read_text=_reader(content_dir))
     with stages.stage("assemble"):
         theme_dir = site_theme.root.resolve().as_posix() if site_theme else ""
         site = assemble.assemble(validated.records, validated.pages, theme_dir, base_url)
@@ -119,6 +121,19 @@ def check(
     if site_theme is None or any(p.is_error or strict for p in problems):
         raise ContentError(problems)
     return Checked(site, site_theme, anchored.spans, compared.comparisons, tuple(problems))
+
+
+def _reader(content_dir: Path) -> Callable[[str], str | None]:
+    """The text of a content file by the rel_path its problems are reported under."""
+    root = content_dir.resolve().parent
+
+    def read_text(rel_path: str) -> str | None:
+        try:
+            return (root / rel_path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    return read_text
 
 
 def _load_theme(
@@ -141,14 +156,14 @@ def _load_theme(
 
 def build(
     content_dir: Path, out_dir: Path, base_url: str | None = None, *, strict: bool = False,
-    stages: Stages = UNWATCHED, waiting: write.Waiting | None = None,
+    stages: Stages = UNWATCHED, waiting: write.Waiting | None = None, production: bool = False,
 ) -> Built:
     """check -> views -> render -> index -> write. The output folder is checked before
     anything is loaded; files are written as they are rendered, into a staging folder that
     replaces the output folder whole only when every stage has succeeded. `waiting` is told
     when another build into the same folder makes this one wait."""
     check_out_dir(content_dir, out_dir)
-    checked = check(content_dir, base_url, strict=strict, stages=stages)
+    checked = check(content_dir, base_url, strict=strict, stages=stages, production=production)
     with stages.stage("load"):
         shipped = theme.load_shipped(Path(content_dir).resolve().parent)
     with stages.stage("views"):

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import jsonschema
 
-from generator import archives
+from generator import archives, editorial
 from generator.errors import Location, Problem
 from generator.load import JsonPath, Loaded, PageFile, Record
 from generator.model import GLOSSARY_RE, VOCABULARIES, PartialDate
@@ -34,9 +34,14 @@ class Validated:
     problems: tuple[Problem, ...]
 
 
-def validate(loaded: Loaded, base_url: str | None = None) -> Validated:
+def validate(
+    loaded: Loaded, base_url: str | None = None, *, production: bool = False,
+    read_text: editorial.ReadText | None = None,
+) -> Validated:
     """Every problem of the loaded content (the loader's own included), and what passed.
-    `base_url` is the one given on the command line, if any."""
+    `base_url` is the one given on the command line, if any; `production` adds what a
+    site needs before it goes public (see production_problems); `read_text` gives the text
+    of a content file, to locate a warning inside a long value."""
     problems: list[Problem] = list(loaded.problems)
     broken: set[str] = {p.location.rel_path for p in loaded.problems if p.is_error}
     for record in loaded.records:
@@ -63,8 +68,37 @@ def validate(loaded: Loaded, base_url: str | None = None) -> Validated:
             problems.append(
                 Problem(Location("--base-url", 1, 1), str(exc), "Pass an absolute https:// address.")
             )
+    site = next((r for r in loaded.records if r.kind == "site"), None)
+    if production:
+        problems.extend(production_problems(site))
+    problems.extend(editorial.document_voice_warnings(
+        (r for r in loaded.records if r.rel_path not in broken), read_text or _unread))
+    problems.extend(editorial.page_claim_warnings(pages, site))
     good = tuple(r for r in loaded.records if r.rel_path not in broken)
     return Validated(good, tuple(pages), tuple(problems))
+
+
+def _unread(rel_path: str) -> None:
+    return None
+
+
+def production_problems(site: Record | None) -> list[Problem]:
+    """What a public site needs that a preview may lack: a way for readers to report an
+    error (`publisher.contact`)."""
+    if site is None or not isinstance(site.data, dict):
+        return []  # the loader reports a missing site.yaml
+    publisher = site.data.get("publisher")
+    if isinstance(publisher, dict) and publisher.get("contact"):
+        return []
+    where = site.where(("publisher",)) if isinstance(publisher, dict) else site.where()
+    return [Problem(
+        where,
+        "a production build needs a way for readers to report an error: publisher.contact "
+        "is not set",
+        "Add `contact:` under `publisher:` in site.yaml: the address of a corrections form "
+        "or contact page (https://...) or an e-mail address the desk reads. Without "
+        "--production the site builds as a preview and says that no contact is set.",
+    )]
 
 
 def check_url(text: str) -> str:

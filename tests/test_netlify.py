@@ -36,7 +36,8 @@ def rule(config: dict[str, Any], path: str) -> dict[str, str]:
 
 def test_build_is_make_site_and_publishes_site(config: dict[str, Any]) -> None:
     build = config["build"]
-    assert build["command"] == 'make site BASE_URL="$URL"'
+    # production requires what a public site needs (a contact); previews do not
+    assert build["command"] == 'make site PRODUCTION=1 BASE_URL="$URL"'
     assert build["publish"] == "site"
     assert build["environment"] == {"PYTHON_VERSION": "3.11", "NODE_VERSION": "20"}
 
@@ -61,6 +62,8 @@ def test_make_site_passes_base_url() -> None:
         '--base-url "https://deploy-preview-7--desk.netlify.app"'
     )
     assert dry_run("BASE_URL=").endswith("-m generator build --content content --out site")
+    assert dry_run("PRODUCTION=1", "BASE_URL=https://desk.example").endswith(
+        '--base-url "https://desk.example" --production')
 
 
 def test_security_headers_on_every_page(config: dict[str, Any]) -> None:

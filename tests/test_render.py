@@ -633,3 +633,48 @@ def test_a_glossary_of_no_vocabulary_is_located(tmp_path: Path) -> None:
     (problem,) = [p for p in caught.value.problems if p.is_error]
     assert str(problem.location) == "content/pages/methodology.md:7:14"
     assert problem.message == "no vocabulary 'verdicts' to list"
+
+
+# --- the corrections log
+
+
+def test_corrections_are_logged_on_the_claim_and_site_wide_newest_first(tmp_path: Path) -> None:
+    def edit(content: Path) -> None:
+        capability = content / "claims" / "isil-k-al-qaeda-capability.yaml"
+        replace_in(capability, "reviewed: 2026-11-22", "reviewed: 2026-11-25")
+        replace_in(capability, "    note: Added Blitz's appearance.\n", (
+            "    note: Added Blitz's appearance.\n"
+            "  - date: 2026-11-25\n    kind: correction\n    note: The finding named the wrong outlet.\n"
+            "  - date: 2026-11-23\n    kind: clarification\n    note: The verdict now <b>says</b> so.\n"))
+    files = rendered_of(copy_tree(RENDERING, tmp_path, edit))
+    page = files[CLAIM].decode()
+    log = page[page.index('<section aria-labelledby="h-changes">'):]
+    log = log[: log.index("</section>")]
+    assert '<li id="update-2"><strong>Correction</strong>, <time datetime="2026-11-25">' in log
+    assert "The verdict now &lt;b&gt;says&lt;/b&gt; so." in log
+    assert "Corrections will be logged here" not in log
+    # the claim with no correction says that they will be logged, and claims none were made
+    sun = files[SUN_CLAIM].decode()
+    assert "Corrections will be logged here." in sun
+    site_log = files["corrections/index.html"].decode()
+    items = re.findall(r'<li><p><strong>(\w+)</strong>, <time datetime="([\d-]+)">', site_log)
+    # newest first; an update that is neither correction nor clarification is not listed
+    assert items == [("Correction", "2026-11-25"), ("Clarification", "2026-11-23")]
+    assert 'href="/claims/isil-k-al-qaeda-capability/#update-2"' in site_log
+    assert "Added Blitz" not in site_log
+    feed = ET.fromstring(files["corrections.xml"])
+    entries = feed.findall(ATOM + "entry")
+    assert [e.find(ATOM + "category").get("term") for e in entries] == [
+        "correction", "clarification"]
+    assert entries[0].findtext(ATOM + "id") == (
+        "https://factcheck.example/claims/isil-k-al-qaeda-capability/#update-2")
+    assert feed.findtext(ATOM + "updated") == "2026-11-25T00:00:00Z"
+    assert entries[1].findtext(ATOM + "summary") == "The verdict now <b>says</b> so."
+
+
+def test_a_site_with_no_correction_says_so(rendered: dict[str, bytes]) -> None:
+    html = html_of(rendered, "corrections/index.html")
+    assert "<ol class=\"corrections\">" not in html
+    assert "There have been no corrections or clarifications so far." in html
+    feed = ET.fromstring(rendered["corrections.xml"])
+    assert feed.findall(ATOM + "entry") == []

@@ -425,3 +425,126 @@ def re_find_patterns(node: object) -> set[str]:
         for item in node:
             out |= re_find_patterns(item)
     return out
+
+
+# --- what a public site needs (--production)
+
+
+def test_a_production_check_needs_a_contact(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["check", str(MINIMAL)]) == 0
+    capsys.readouterr()
+    assert cli.main(["check", "--production", str(MINIMAL)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == ("content/site.yaml:6:3: a production build needs a way for readers to "
+                      "report an error: publisher.contact is not set")
+    assert "Add `contact:` under `publisher:`" in err[1]
+
+
+def test_a_production_build_with_a_contact_passes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = broken_tree(tmp_path, "site.yaml", "  url: https://example.org/\n",
+                          "  url: https://example.org/\n  contact: desk@example.org\n")
+    assert cli.main(["build", "--production", "--content", str(content), "--out", str(tmp_path / "s")]) == 0
+    assert (tmp_path / "s" / "index.html").exists()
+    capsys.readouterr()
+    # without a contact nothing is written, and a previous site stays as it was
+    (content / "site.yaml").write_text((content / "site.yaml").read_text("utf-8").replace(
+        "  contact: desk@example.org\n", ""), "utf-8")
+    before = (tmp_path / "s" / "index.html").read_bytes()
+    assert cli.main(["build", "--production", "--content", str(content), "--out", str(tmp_path / "s")]) == 1
+    assert (tmp_path / "s" / "index.html").read_bytes() == before
+
+
+# --- wording that says more than is known (generator/editorial.py)
+
+
+VOICED_VERDICT = '''verdict: |
+  The passage has not been checked against the report.
+  Outlets agree on the words; as the report
+  names both groups, "the report says" them here.
+'''
+
+
+def test_the_report_s_own_words_are_warned_of_where_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = broken_tree(tmp_path, CLAIM, "verdict: |\n  The passage has not been checked "
+                          "against the report.\n", VOICED_VERDICT)
+    code, err, out = run_check(content, capsys)
+    assert code == 0 and out.startswith("ok:")
+    # the phrase runs over two lines; the quoted one is the outlet's, not the editor's
+    assert err[0] == ("content/claims/capability.yaml:8:34: warning: verdict speaks of the "
+                      "document's own words ('the report names'), but this claim's passage "
+                      "was not read in it")
+    assert "the reported wording names" in err[1]
+    assert err[2] == "1 warning (advice: `--strict` makes warnings errors)"
+    assert cli.main(["check", "--strict", str(content)]) == 1
+
+
+@pytest.mark.parametrize(("field", "old", "new", "where"), [
+    ("finding", "finding: The report's wording is not established; the article quotes it loosely.",
+     "finding: The report denies it; the article quotes it loosely.", "18:10"),
+    ("appearances.0.note", "    attribution: correct\n",
+     "    attribution: correct\n    note: What the UN report states is kept.\n", "14:16"),
+    ("appearances.0.fidelity.reason",
+     "reason: The words inside the quotation marks are the report's, as reported.",
+     "reason: The document says the same.", "17:15"),
+])
+def test_each_text_of_the_editor_is_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], field: str, old: str, new: str,
+    where: str,
+) -> None:
+    content = broken_tree(tmp_path, CLAIM, old, new)
+    code, err, _ = run_check(content, capsys)
+    assert code == 0
+    assert err[0].startswith(f"content/claims/capability.yaml:{where}: warning: {field} speaks "
+                             "of the document's own words"), err
+
+
+def test_a_checked_passage_is_the_document_s_own_wording(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = broken_tree(tmp_path, CLAIM, "verdict: |\n  The passage has not been checked "
+                          "against the report.\n", VOICED_VERDICT)
+    source = content / "sources" / "un-report.yaml"
+    source.write_text(source.read_text("utf-8").replace(
+        "    checked: false\n    basis: Quoted identically by two wire services.\n",
+        "    checked: true\n    locator: paragraph 7\n"), "utf-8")
+    code, err, _ = run_check(content, capsys)
+    assert code == 0 and err == []
+
+
+def test_the_demo_content_passes_strict(capsys: pytest.CaptureFixture[str]) -> None:
+    from conftest import DEMO
+
+    from generator import editorial
+
+    assert cli.main(["check", "--strict", str(DEMO)]) == 0, capsys.readouterr().err
+    assert list(editorial.document_voice("the UN report, as reported, names")) == []
+    assert [v.phrase for v in editorial.document_voice("what the UN report denies")] == [
+        "the UN report denies"]
+
+
+# --- about pages that claim what a reader cannot verify
+
+
+def test_an_about_page_that_says_independent_needs_owner_and_funding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = broken_tree(tmp_path, "pages/about.md", "A tiny site for the tests.",
+                          "A tiny site for the tests.\n\nWe are an independent and open-source desk.")
+    code, err, _ = run_check(content, capsys)
+    assert code == 0
+    assert err[0] == ("content/pages/about.md:5:11: warning: the page calls the site "
+                      "'independent', which a reader cannot verify: site.yaml gives no "
+                      "`publisher.owner` and `publisher.funding`")
+    assert err[2] == ("content/pages/about.md:5:27: warning: the page calls the site "
+                      "'open-source', which a reader cannot verify: site.yaml gives no "
+                      "`repository:`")
+    site = content / "site.yaml"
+    site.write_text(site.read_text("utf-8").replace("  url: https://example.org/\n", (
+        "  url: https://example.org/\n  owner: Test Desk Ltd\n  funding: Reader donations\n"
+        "repository: https://example.org/desk.git\n"), 1), "utf-8")
+    code, err, _ = run_check(content, capsys)
+    assert code == 0 and err == [], err
