@@ -61,6 +61,14 @@ UNBACKED_RE = re.compile(
 QUOTED_RE = re.compile(r"\"[^\"\n]*\"|“[^”]*”|‘[^’]*’")
 """Words in quotation marks: an outlet's or a document's words, not the editor's."""
 
+SHORT_ADVISED = 75
+"""Characters of the short claim (or of the claim, when it has no short form) above which
+search engines cut ClaimReview's claimReviewed and share cards cut the title."""
+
+FINDING_ADVISED = 100
+"""Characters of a finding above which it no longer reads at a glance at the top of the
+claim page and in lists (the schema's hard limit is higher)."""
+
 ReadText = Callable[[str], "str | None"]
 """The text of a content file by its `rel_path`, or None when it cannot be read."""
 
@@ -188,5 +196,36 @@ def page_claim_warnings(pages: Iterable[PageFile], site: Record | None) -> list[
                 f"the page calls the site {found.group(1)!r}, which a reader cannot verify: "
                 f"site.yaml gives no {fields}",
                 f"Add {fields} to site.yaml, or say only what the site shows.",
+            ))
+    return out
+
+
+def length_warnings(records: Iterable[Record]) -> list[Problem]:
+    """A warning for a title (short claim) longer than SHORT_ADVISED and a finding longer
+    than FINDING_ADVISED characters."""
+    out: list[Problem] = []
+    for claim in records:
+        if claim.kind != "claim" or not isinstance(claim.data, dict):
+            continue
+        data = claim.data
+        key = "short" if isinstance(data.get("short"), str) else "claim"
+        title = data.get(key)
+        if isinstance(title, str) and len(title) > SHORT_ADVISED:
+            hint = ("Shorten it." if key == "short" else
+                    "Add `short:`, the claim in a few words, for titles, share cards and "
+                    "ClaimReview (the full `claim:` stays on the page).")
+            out.append(warning(
+                claim.where((key,)),
+                f"{key} is {len(title)} characters, to be used as the page's title: over "
+                f"{SHORT_ADVISED}, search results and share cards cut it",
+                hint,
+            ))
+        finding = data.get("finding")
+        if isinstance(finding, str) and len(finding) > FINDING_ADVISED:
+            out.append(warning(
+                claim.where(("finding",)),
+                f"finding is {len(finding)} characters: over {FINDING_ADVISED}, it no longer "
+                "reads at a glance",
+                "Say what was found in one short sentence; the verdict gives the detail.",
             ))
     return out

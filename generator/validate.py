@@ -74,6 +74,8 @@ def validate(
     problems.extend(editorial.document_voice_warnings(
         (r for r in loaded.records if r.rel_path not in broken), read_text or _unread))
     problems.extend(editorial.page_claim_warnings(pages, site))
+    problems.extend(editorial.length_warnings(
+        r for r in loaded.records if r.rel_path not in broken))
     good = tuple(r for r in loaded.records if r.rel_path not in broken)
     return Validated(good, tuple(pages), tuple(problems))
 

@@ -678,3 +678,44 @@ def test_a_site_with_no_correction_says_so(rendered: dict[str, bytes]) -> None:
     assert "There have been no corrections or clarifications so far." in html
     feed = ET.fromstring(rendered["corrections.xml"])
     assert feed.findall(ATOM + "entry") == []
+
+
+# --- share cards
+
+
+def test_each_claim_page_has_its_share_card(rendered: dict[str, bytes]) -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    for path, claim_id in ((CLAIM, "isil-k-al-qaeda-capability"), (SUN_CLAIM, "taliban-safe-haven")):
+        metas = {a.get("property") or a.get("name"): a.get("content")
+                 for a in Page(html_of(rendered, path)).all("meta")}
+        image = metas["og:image"] or ""
+        assert re.fullmatch(rf"https://factcheck\.example/assets/cards/{claim_id}\.[0-9a-f]{{8}}\.png",
+                            image), image
+        assert metas["twitter:card"] == "summary_large_image"
+        assert (metas["og:image:width"], metas["og:image:height"]) == ("1200", "630")
+        card = Image.open(BytesIO(rendered[image.removeprefix("https://factcheck.example/")]))
+        assert card.format == "PNG" and card.size == (1200, 630)
+    # pages other than claims share the site's name, with no card of their own
+    metas = {a.get("name"): a.get("content") for a in Page(html_of(rendered, "about/index.html")).all("meta")}
+    assert metas["twitter:card"] == "summary"
+
+
+def test_a_draft_reaches_no_finding_and_carries_no_claim_review(tmp_path: Path) -> None:
+    def edit(content: Path) -> None:
+        replace_in(content / "claims" / "taliban-safe-haven.yaml",
+                   "finding: Every known copy of the sentence descends from The Sun; the report's "
+                   "wording is unknown.\n", "draft: true\n")
+    files = rendered_of(copy_tree(RENDERING, tmp_path, edit))
+    html = files[SUN_CLAIM].decode()
+    assert _jsonld(html) == []
+    assert '<span class="finding-label">Work in progress</span> There is no finding yet' in html
+    # a draft was edited, not reviewed
+    assert '<p class="byline">Work in progress, last edited <time datetime="2026-11-20">' in html
+    assert "Reviewed" not in html.split('<p class="byline">')[1].split("</p>")[0]
+    listed = files["claims/index.html"].decode().split('href="/claims/taliban-safe-haven/"')[1]
+    assert "Work in progress: no finding yet." in listed.split("</li>")[0]
+    assert "· edited <time" in listed.split("</li>")[0]
+    assert len(_jsonld(files[CLAIM].decode())) == 1

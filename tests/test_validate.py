@@ -548,3 +548,21 @@ def test_an_about_page_that_says_independent_needs_owner_and_funding(
         "repository: https://example.org/desk.git\n"), 1), "utf-8")
     code, err, _ = run_check(content, capsys)
     assert code == 0 and err == [], err
+
+
+def test_long_titles_and_findings_are_advised_against(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    long_finding = "The report's wording is not established; " + "the article quotes it loosely " * 3
+    content = broken_tree(
+        tmp_path, CLAIM,
+        "finding: The report's wording is not established; the article quotes it loosely.",
+        f"finding: {long_finding.strip()}.\nshort: {'Neither group could attack before 2100 ' * 2}",
+    )
+    code, err, _ = run_check(content, capsys)
+    assert code == 0
+    assert err[0] == ("content/claims/capability.yaml:19:8: warning: short is 77 characters, to "
+                      "be used as the page's title: over 75, search results and share cards "
+                      "cut it")
+    assert err[2] == ("content/claims/capability.yaml:18:10: warning: finding is 131 characters: "
+                      "over 100, it no longer reads at a glance")
