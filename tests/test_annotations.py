@@ -3,6 +3,7 @@ expanded with a JSON-LD processor against the Web Annotation context, offline.""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from pathlib import Path
@@ -13,7 +14,8 @@ from conftest import HOSTILE, RENDERING, checked_of, copy_tree, rendered_of, rep
 from pyld import jsonld
 
 from generator.model import Archived, PartialDate
-from generator.render.annotations import CONTEXT, render_annotations, time_state
+from generator.render.annotations import CONTEXT, keyed, render_annotations, time_state
+from generator.views import SiteViews
 
 FILE = "api/annotations.jsonld"
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "anno.jsonld"
@@ -204,6 +206,19 @@ def test_every_annotation_has_the_required_fields_and_selects_its_span(
         assert text[:start].endswith(value(quote, OA + "prefix"))
         assert text[end:].startswith(value(quote, OA + "suffix"))
         assert len(value(quote, OA + "prefix")) <= 32 and len(value(quote, OA + "suffix")) <= 32
+
+
+def test_an_annotation_keeps_its_id_when_other_articles_come_and_go(
+    site_views: SiteViews,
+) -> None:
+    (claim_view,) = [c for c in site_views.claims if c.claim.id == "isil-k-al-qaeda-capability"]
+    keys = [key for _view, key in keyed(claim_view)]
+    assert keys == ["isil-k-al-qaeda-capability/redstate/thanks-joe/1",
+                    "isil-k-al-qaeda-capability/blitz/safe-haven/1"]
+    fewer = dataclasses.replace(claim_view, views=claim_view.views[1:])
+    assert [key for _view, key in keyed(fewer)] == keys[1:]
+    twice = dataclasses.replace(claim_view, views=(*claim_view.views, claim_view.views[1]))
+    assert [key for _view, key in keyed(twice)][-1] == "isil-k-al-qaeda-capability/blitz/safe-haven/2"
 
 
 # --- other readings, archived copies

@@ -17,7 +17,7 @@ from generator.urls import url
 from generator.views import AppearanceView, ClaimView, SiteViews, claim_updated
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
-"""The Web Annotation JSON-LD context every annotation client knows."""
+"""The W3C's JSON-LD context of the Web Annotation model, named by its address."""
 
 QUOTE_CONTEXT_CHARS = 32
 """At most this many characters of the captured text on each side of a span, as a
@@ -38,6 +38,7 @@ PAGE_FRAGMENT = "page-1"
 """The fragment that names the collection's only page."""
 
 TEXT_FORMAT = "text/plain"
+"""The media type of the textual bodies: plain text, never Markdown or HTML."""
 
 
 def render_annotations(views: SiteViews, labels: Mapping[str, Any]) -> bytes:
