@@ -201,3 +201,8 @@ def test_cached_files_are_content_hashed(built: Path) -> None:
 
 def test_404_page_at_the_root(built: Path) -> None:
     assert (built / "404.html").is_file()
+
+
+def test_the_annotations_are_served_as_json_ld(config: dict[str, Any]) -> None:
+    assert rule(config, "/api/annotations.jsonld")["Content-Type"] == (
+        'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"')

@@ -27,6 +27,7 @@ from generator.errors import ContentError, Location, Problem
 from generator.markdown import plain_text, render_markdown
 from generator.model import GLOSSARY_RE, Page, PartialDate
 from generator.render import feeds, headers, images, jsonld
+from generator.render.annotations import render_annotations
 from generator.text import shorten, squash
 from generator.theme import Shipped, Theme
 from generator.urls import out_path_of
@@ -295,6 +296,8 @@ class Renderer:
         yield self.file("sitemap.xml", feeds.render_sitemap(site, self.sitemap))
         yield self.file("robots.txt", feeds.render_robots(site))
         yield self.file("api/claims.json", feeds.render_api(self.views, self.theme.labels))
+        yield self.file(out_path_of(url("annotations")),
+                        render_annotations(self.views, self.theme.labels))
         yield self.file("_headers", headers.netlify_headers([*self.written, urls.MARKER], CSP))
 
     def page_body(self, body: str, title: str) -> Markup:
