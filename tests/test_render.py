@@ -379,7 +379,7 @@ def test_claims_index_groups_by_status(rendered: dict[str, bytes]) -> None:
 def test_source_page_shows_passages_and_who_cited_it(rendered: dict[str, bytes]) -> None:
     html = html_of(rendered, "sources/lead-ig-ofs-2021-q3/index.html")
     assert "Read in the document: official summary page." in html
-    assert "<strong>Not read in the document.</strong> The wording rests on this:" in html
+    assert "<strong>Not read in the document.</strong> Where the wording comes from:" in html
     assert '<a href="/claims/taliban-safe-haven/">' in html
     assert "Articles that cite it" in html
 
