@@ -92,13 +92,18 @@ def test_feed_and_sitemap_are_well_formed_xml_with_hostile_values(tmp_path: Path
     replace(content, CLAIM, "claim: Neither", f'claim: "{quoted} Neither')
     replace(content, CLAIM, "said.", 'said."')
     replace(content, OUTLET, "name: Daily Example", f'name: "{quoted}"')
+    replace(content, CLAIM, "tags: [monitoring]",
+            f'tags: [monitoring]\nupdates:\n  - date: 2099-07-01\n    kind: correction\n'
+            f'    note: "{quoted}"')
     out = tmp_path / "site"
     pipeline.build(content, out)
-    for name in ("feed.xml", "sitemap.xml"):
+    for name in ("feed.xml", "sitemap.xml", "corrections.xml"):
         root = ElementTree.parse(out / name).getroot()
         assert root is not None
     feed = ElementTree.parse(out / "feed.xml").getroot()
     texts = "".join(feed.itertext())
     assert HOSTILE_TEXT in texts
+    corrections = "".join(ElementTree.parse(out / "corrections.xml").getroot().itertext())
+    assert HOSTILE_TEXT in corrections
     locations = [e.text for e in ElementTree.parse(out / "sitemap.xml").iter() if e.text]
     assert any(str(text).startswith("https://example.org/a&b/%3C/") for text in locations)
