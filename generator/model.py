@@ -24,7 +24,7 @@ class Status(Enum):
     OUTDATED = "outdated"
     """A later primary source supersedes it."""
     UNCHECKED = "unchecked"
-    """The document is identified, but the passage has not been checked against it."""
+    """The document is identified, but its words on this point have not been read."""
     UNLOCATED = "unlocated"
     """No primary source could be identified."""
 

@@ -719,3 +719,14 @@ def test_a_draft_reaches_no_finding_and_carries_no_claim_review(tmp_path: Path) 
     assert "Work in progress: no finding yet." in listed.split("</li>")[0]
     assert "· edited <time" in listed.split("</li>")[0]
     assert len(_jsonld(files[CLAIM].decode())) == 1
+
+
+def test_a_claim_with_no_passage_says_so_in_its_own_words(tmp_path: Path) -> None:
+    files = rendered_of(copy_tree(RENDERING, tmp_path, lambda c: replace_in(
+        c / "claims" / "isil-k-al-qaeda-capability.yaml", "  passage: attack-capability\n", "")))
+    html = files[CLAIM].decode()
+    status = html.split('<p class="status">')[1].split("</p>")[0]
+    assert "no wording of it on this point is established" in status
+    assert "these words" not in html and "passage" not in status
+    assert '<h2 id="h-source">What is known of the report</h2>' in html
+    assert "<blockquote><p>" not in html.split('id="h-source"')[1].split("</section>")[0]
