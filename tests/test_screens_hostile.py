@@ -25,8 +25,8 @@ WORD = "Wm" * 100
 """A 200-character word with no break opportunity, of wide letters."""
 URL = "https://example.org/reports/" + "a-very-long-path-segment/" * 8 + "?query=" + "x" * 40
 """An address of more than 200 characters with no space in it."""
-TAG = "-".join(["longtag"] * 25)
-"""A tag of 200 characters (hyphens are break opportunities, but not in every browser)."""
+TAG = "longtag" * 28
+"""A tag of 196 characters and no hyphen (a tag is a file name: at most 255 bytes)."""
 SHORT = "W" * 110
 """The short form may have 120 characters: all of them one word."""
 FINDING = "M" * 150
