@@ -170,3 +170,35 @@ def chromium_browser() -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+# Layout checks shared by the browser tests
+
+SIDEWAYS = """() => {
+    const edge = document.documentElement.clientWidth;
+    const past = [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > edge + 0.5)
+        .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''));
+    return [document.documentElement.scrollWidth - edge, past];
+}"""
+"""How far a page reaches past the right edge of the window, in CSS pixels, and the first
+elements that do (what to fix when a test fails)."""
+
+
+def page_paths(site_dir: Path) -> list[str]:
+    """The address of every page of a built site (every .html file, not a list of them)."""
+    return sorted(
+        "/" + p.relative_to(site_dir).as_posix().removesuffix("index.html")
+        for p in site_dir.rglob("*.html")
+    )
+
+
+def sideways(page: Any, base_url: str, paths: list[str]) -> dict[str, tuple[int, list[str]]]:
+    """The pages among `paths` that scroll sideways in `page`'s window, with what sticks out."""
+    wide = {}
+    for path in paths:
+        page.goto(base_url + path, wait_until="load")
+        overflow, past = page.evaluate(SIDEWAYS)
+        if overflow > 0:
+            wide[path] = (overflow, past)
+    return wide
