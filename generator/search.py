@@ -183,8 +183,8 @@ class Fold:
     """One name under all its spellings: the index and the query fold each of them to `term`."""
 
     term: str
-    """The token every spelling becomes: the shortest spelling written as one word ("alqaeda"),
-    the first in order among equals."""
+    """The token every spelling becomes: the shortest spelling written as one word ("alqaeda")
+    that the stemmer leaves as it is (else the shortest), the first in order among equals."""
     name: str
     """The name as the site writes it: the entity's name, or its spelling group's first."""
     spellings: tuple[str, ...]
@@ -264,7 +264,7 @@ def fold_table(spellings: Sequence[Sequence[str]], entities: Entities) -> FoldTa
         spelled = sorted({" ".join(keys_of[word]) for word in words})
         if spelled == [words[0]]:
             continue
-        term = min(words, key=lambda word: (len(word), word))
+        term = min(words, key=lambda word: (stem(word) != word, len(word), word))
         folds.append(Fold(term=term, name=first_name[words[0]], spellings=tuple(spelled)))
         terms.update((word, term) for word in words)
     if not folds:
@@ -286,7 +286,11 @@ def _fold_pattern(spellings: Sequence[str]) -> re.Pattern[str]:
         for spelling in sorted(spellings, key=lambda spelling: (-len(squash(spelling)), spelling))
     ]
     possessive = "((?:[" + re.escape(APOSTROPHES) + "]s)?)"
-    return re.compile("(?<![^\\W_])(" + "|".join(alternatives) + ")" + possessive + "(?![^\\W_])")
+    # Looking ahead for a first letter first only makes the search faster (about twice).
+    first = "(?=[" + re.escape("".join(sorted({spelling[0] for spelling in spellings}))) + "])"
+    return re.compile(
+        first + "(?<![^\\W_])(" + "|".join(alternatives) + ")" + possessive + "(?![^\\W_])"
+    )
 
 
 def site_folds(site: Site) -> FoldTable:
