@@ -166,7 +166,8 @@ def stemmer(token: Token, i: int | None = None, tokens: Sequence[Token] | None =
 
 
 def index_terms(text: str) -> list[str]:
-    """The terms lunr.js would index for `text`: tokenizer, trimmer, stopWordFilter, stemmer."""
+    """The terms the index holds for `text`, as search.js computes them for a query: tokenize,
+    trim, stopWordFilter, stemmer."""
     terms = []
     for word in tokenize(text):
         word = trim(word)

@@ -97,9 +97,12 @@
         }).join(apostrophe);
       }).join(between);
     });
-    this.source = alternatives.length
-      ? "(^|[^\\p{L}\\p{N}])(" + alternatives.join("|") + ")((?:[" + APOSTROPHES + "]s)?)(?![\\p{L}\\p{N}])"
-      : null;
+    var possessive = "((?:[" + APOSTROPHES + "]s)?)";
+    var source = "(^|[^\\p{L}\\p{N}])(" + alternatives.join("|") + ")" + possessive +
+      "(?![\\p{L}\\p{N}])";
+    /* lower-case text (queries), and text as written (titles and snippets to mark) */
+    this.lower = alternatives.length ? new RegExp(source, "gu") : null;
+    this.written = alternatives.length ? new RegExp(source, "giu") : null;
   }
 
   /*
@@ -109,10 +112,10 @@
   Folder.prototype.query = function (text) {
     var terms = this.terms;
     var lower = text.toLowerCase();
-    if (!this.source) {
+    if (!this.lower) {
       return lower;
     }
-    return lower.replace(new RegExp(this.source, "gu"), function (all, before, spelling) {
+    return lower.replace(this.lower, function (all, before, spelling) {
       return before + (terms[squash(spelling)] || spelling);
     });
   };
@@ -120,11 +123,12 @@
   /* Where `text` spells a fold: [{start, end, term}], in order. */
   Folder.prototype.spans = function (text) {
     var found = [];
-    if (!this.source) {
+    if (!this.written) {
       return found;
     }
-    var pattern = new RegExp(this.source, "giu");
+    var pattern = this.written;
     var match;
+    pattern.lastIndex = 0;
     while ((match = pattern.exec(text)) !== null) {
       var term = this.terms[squash(match[2])];
       if (term) {
@@ -527,7 +531,9 @@
     var suggestions = [];
     var seen = Object.create(null);
     plan.words.forEach(function (word, position) {
-      var known = word.prefix ? self.expand(index, word.term).length > 0 : word.term in index.invertedIndex;
+      var known = word.prefix
+        ? self.expand(index, word.term).length > 0
+        : word.term in index.invertedIndex;
       if (known) {
         return;
       }
@@ -540,7 +546,8 @@
         }
       });
       near.sort(function (a, b) {
-        return a.apart - b.apart || b.postings - a.postings || (a.term < b.term ? -1 : a.term > b.term ? 1 : 0);
+        return a.apart - b.apart || b.postings - a.postings ||
+          (a.term < b.term ? -1 : a.term > b.term ? 1 : 0);
       });
       near.forEach(function (candidate) {
         var text = self.display(index, candidate.term);
@@ -767,7 +774,8 @@
       suggestions.forEach(function (suggestion) {
         var item = document.createElement("li");
         var link = document.createElement("a");
-        link.setAttribute("href", form.getAttribute("action") + "?" + new window.URLSearchParams({ q: suggestion.query }).toString());
+        var params = new window.URLSearchParams({ q: suggestion.query });
+        link.setAttribute("href", form.getAttribute("action") + "?" + params.toString());
         link.setAttribute("data-query", suggestion.query);
         link.textContent = suggestion.text;
         item.appendChild(link);
