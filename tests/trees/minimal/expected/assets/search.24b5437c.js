@@ -70,8 +70,8 @@
 
   /*
    * The manifest's fold table ([[term, name, [spelling, ...]], ...]) as one pattern that finds
-   * any spelling, the longest first, then a possessive, not inside a longer word: the pattern that
-   * generator/search.py folded the documents with (_fold_pattern).
+   * any spelling, the longest first, then a possessive, not inside a longer word: the pattern
+   * that generator/search.py folded the documents with (_fold_pattern).
    */
   function Folder(table) {
     var self = this;
