@@ -8,8 +8,9 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
@@ -19,6 +20,7 @@ from lunr.stop_word_filter import WORDS as STOP_WORDS
 from lunr.token import Token
 
 from generator.markdown import plain_text
+from generator.model import Entities, Site
 from generator.stemmer import stem
 from generator.text import shorten
 from generator.urls import content_hash, url
@@ -53,15 +55,30 @@ FIELDS: tuple[tuple[str, int], ...] = (
 )
 """Index fields and their boosts; the names work in lunr.js field queries (`outlet:blitz`)."""
 
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+"""Characters that split words as the hyphen does: the hyphen-minus, the Unicode hyphens
+(non-breaking too), the figure, en and em dashes, the horizontal bar and the minus sign.
+search.js splits queries at the same characters."""
+
+APOSTROPHES = "'\u2018\u2019\u02bc\u2032\uff07"
+"""Characters read as one apostrophe: ' ‘ ’ ʼ ′ and the fullwidth '. Inside a word they
+become "'"; in a spelling of the fold table they are optional."""
+
+KEPT_CATEGORIES = frozenset("LMNS")
+"""The trimmer keeps letters, marks, numbers and symbols (emoji among them) of any script at
+the ends of a word, and drops everything else (punctuation above all)."""
+
 # lunr.js 2.3.9 splits on /[\s\-]+/ after String.prototype.toLowerCase(); JavaScript's \s
 # is this set (ECMAScript WhiteSpace and LineTerminator), not Python's str.isspace().
 _JS_SPACE = (
     "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
     "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
-_SEPARATOR = re.compile("[" + re.escape(_JS_SPACE) + "\\-]+")
-# lunr.trimmer strips JavaScript's \W, which is ASCII-only: [^A-Za-z0-9_].
-_JS_NON_WORD = "".join(chr(c) for c in range(128) if not (chr(c).isalnum() or chr(c) == "_"))
+_SEPARATOR = re.compile("[" + re.escape(_JS_SPACE + DASHES) + "]+")
+_APOSTROPHE_MAP = str.maketrans({char: "'" for char in APOSTROPHES})
+_WIDE_DASHES = str.maketrans({char: " " for char in DASHES[1:]})
+_NO_APOSTROPHES = str.maketrans({char: None for char in APOSTROPHES})
+_ASCII_KEPT = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 MANIFEST = "search/index.json"
 """The index's manifest: the one search file whose name never changes."""
@@ -85,7 +102,7 @@ class SearchDocument:
 
 
 def tokenize(text: str, limit: int | None = None) -> list[str]:
-    """`lunr.tokenizer`: lower-case, then split on JavaScript white space and hyphens.
+    """As `lunr.tokenizer`: lower-case, then split on JavaScript white space and DASHES.
 
     With `limit`, only the first `limit` tokens.
     """
@@ -96,21 +113,29 @@ def tokenize(text: str, limit: int | None = None) -> list[str]:
 
 
 def trim(word: str) -> str:
-    """`lunr.trimmer`: drop leading and trailing characters outside [A-Za-z0-9_]."""
-    return word.strip(_JS_NON_WORD) if word.isascii() else _trim_unicode(word)
+    """The trimmer of both sides (search.js has its twin): every apostrophe of APOSTROPHES
+    becomes "'", then the characters outside KEPT_CATEGORIES are dropped from both ends.
 
-
-def _trim_unicode(word: str) -> str:
+    lunr.trimmer keeps only [A-Za-z0-9_], so that a word in Arabic, Hebrew or Chinese, or an
+    emoji, would vanish: this one keeps the letters, marks, numbers and symbols of any script.
+    An English possessive "'s" is dropped too, as the stemmer is English: "Taliban's" is
+    "taliban".
+    """
+    if not word or (word[0] in _ASCII_KEPT and word[-1] in _ASCII_KEPT and word.isascii()
+                    and "'" not in word):
+        return word
+    word = word.translate(_APOSTROPHE_MAP)
     start, end = 0, len(word)
-    while start < end and not _is_js_word_char(word[start]):
+    while start < end and not _kept(word[start]):
         start += 1
-    while end > start and not _is_js_word_char(word[end - 1]):
+    while end > start and not _kept(word[end - 1]):
         end -= 1
-    return word[start:end]
+    word = word[start:end]
+    return word[:-2] if word.endswith(("'s", "'S")) and len(word) > 2 else word
 
 
-def _is_js_word_char(char: str) -> bool:
-    return char == "_" or ("0" <= char <= "9") or ("a" <= char <= "z") or ("A" <= char <= "Z")
+def _kept(char: str) -> bool:
+    return char in _ASCII_KEPT or unicodedata.category(char)[0] in KEPT_CATEGORIES
 
 
 def _label(label: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -125,7 +150,7 @@ def _label(label: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 @_label("trimmer")
 def trimmer(token: Token, i: int | None = None, tokens: Sequence[Token] | None = None) -> Token | None:
-    """lunr.trimmer; an empty result is dropped rather than indexed as the term ""."""
+    """`trim` in lunr's pipeline; an empty result is dropped rather than indexed as the term ""."""
     token.update(lambda s, metadata: trim(s))
     return token if str(token) else None
 
@@ -145,13 +170,179 @@ def stemmer(token: Token, i: int | None = None, tokens: Sequence[Token] | None =
 
 
 def index_terms(text: str) -> list[str]:
-    """The terms lunr.js would index for `text`: tokenizer, trimmer, stopWordFilter, stemmer."""
+    """The terms the index holds for `text`, as search.js computes them for a query: tokenize,
+    trim, stopWordFilter, stemmer."""
     terms = []
     for word in tokenize(text):
         word = trim(word)
         if word and word not in STOP_WORDS:
             terms.append(stem(word))
     return terms
+
+
+# ---------------------------------------------------------------- folding spellings
+
+
+@dataclass(frozen=True, slots=True)
+class Fold:
+    """One name under all its spellings: the index and the query fold each of them to `term`."""
+
+    term: str
+    """The token every spelling becomes: the shortest spelling written as one word ("alqaeda")
+    that the stemmer leaves as it is (else the shortest), the first in order among equals."""
+    name: str
+    """The name as the site writes it: the entity's name, or its spelling group's first."""
+    spellings: tuple[str, ...]
+    """Every spelling as `fold_key` sees it, its words joined by one space; sorted."""
+
+
+@dataclass(frozen=True, slots=True)
+class FoldTable:
+    """The folds of a site, and the one pattern that finds any of their spellings in a text."""
+
+    folds: tuple[Fold, ...] = ()
+    """By term."""
+    pattern: re.Pattern[str] | None = None
+    """Any spelling (group 1), longest first, then a possessive "'s" (group 2) if there is one,
+    and not part of a longer word; None without folds."""
+    terms: Mapping[str, str] = field(default_factory=dict)
+    """A spelling written as one word (`squash`) -> its fold's term."""
+
+    def manifest(self) -> list[list[Any]]:
+        """[[term, name, [spelling, ...]], ...]: search.js builds the same pattern from it."""
+        return [[fold.term, fold.name, list(fold.spellings)] for fold in self.folds]
+
+
+NO_FOLDS = FoldTable()
+
+
+def fold_key(spelling: str) -> tuple[str, ...]:
+    """A spelling's words as folding compares them: lower case, without apostrophes, split at
+    white space and DASHES, trimmed at both ends: "Al-Qa'ida" -> ("al", "qaida")."""
+    return tuple(tokenize(trim(spelling.translate(_NO_APOSTROPHES))))
+
+
+def squash(text: str) -> str:
+    """Words written as one, the identity of a spelling: "al-Qa\u2019ida" -> "alqaida"."""
+    return "".join(_SEPARATOR.split(text.lower().translate(_NO_APOSTROPHES)))
+
+
+def fold_table(spellings: Sequence[Sequence[str]], entities: Entities) -> FoldTable:
+    """The folds of spellings.yaml's groups and of entities.yaml's names with their aliases.
+
+    Groups that share a spelling (written as one word) are one fold, so a spelling group and
+    the entity that lists the same names fold together. A spelling that is a stop word is
+    never folded: it is not indexed either.
+    """
+    named: list[tuple[str, tuple[str, ...]]] = [
+        (entity.name, (entity.name, *entity.aliases)) for entity in entities.entities
+    ]
+    named += [(group[0], tuple(group)) for group in spellings if group]
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    keys_of: dict[str, tuple[str, ...]] = {}
+    first_name: dict[str, str] = {}
+    for name, names in named:
+        squashed = []
+        for spelling in names:
+            key = fold_key(spelling)
+            word = "".join(key)
+            if word and word not in STOP_WORDS:
+                keys_of.setdefault(word, key)
+                first_name.setdefault(word, name)
+                parent.setdefault(word, word)
+                squashed.append(word)
+        for word in squashed[1:]:
+            parent[root(word)] = root(squashed[0])
+    members: dict[str, list[str]] = {}
+    for word in keys_of:
+        members.setdefault(root(word), []).append(word)
+    folds = []
+    terms: dict[str, str] = {}
+    for words in members.values():
+        spelled = sorted({" ".join(keys_of[word]) for word in words})
+        if spelled == [words[0]]:
+            continue
+        term = min(words, key=lambda word: (stem(word) != word, len(word), word))
+        folds.append(Fold(term=term, name=first_name[words[0]], spellings=tuple(spelled)))
+        terms.update((word, term) for word in words)
+    if not folds:
+        return NO_FOLDS
+    folds.sort(key=lambda fold: fold.term)
+    every = [spelling for fold in folds for spelling in fold.spellings]
+    return FoldTable(tuple(folds), _fold_pattern(every), terms)
+
+
+def _fold_pattern(spellings: Sequence[str]) -> re.Pattern[str]:
+    """Any of `spellings`, the longest first; its words may be joined by white space, DASHES or
+    nothing, an apostrophe may stand between two letters, an English possessive may follow,
+    and it must not touch a letter or a number on either side. search.js builds the same
+    pattern (`Folder`)."""
+    between = "[" + re.escape(_JS_SPACE + DASHES) + "]*"
+    apostrophe = "[" + re.escape(APOSTROPHES) + "]?"
+    alternatives = [
+        between.join(apostrophe.join(re.escape(char) for char in word) for word in spelling.split(" "))
+        for spelling in sorted(spellings, key=lambda spelling: (-len(squash(spelling)), spelling))
+    ]
+    possessive = "((?:[" + re.escape(APOSTROPHES) + "]s)?)"
+    # Looking ahead for a first letter first only makes the search faster (about twice).
+    first = "(?=[" + re.escape("".join(sorted({spelling[0] for spelling in spellings}))) + "])"
+    return re.compile(
+        first + "(?<![^\\W_])(" + "|".join(alternatives) + ")" + possessive + "(?![^\\W_])"
+    )
+
+
+def site_folds(site: Site) -> FoldTable:
+    """The fold table of a site's spellings and entities."""
+    return fold_table(site.spellings, site.entities)
+
+
+def fold_text(text: str, folds: FoldTable) -> str:
+    """A document's text, lower-cased, with the term of its fold before each spelling found.
+
+    The words as written stay (a search for "Haqqani" still finds "Haqqani network"), and the
+    term makes every spelling of the name find the text. Snippets and titles in the store
+    keep the original text: folding is for matching only.
+    """
+    text = text.lower()
+    if folds.pattern is None:
+        return text
+    terms = folds.terms
+    return folds.pattern.sub(lambda found: f" {terms[squash(found[1])]} {found[0]}", text)
+
+
+def fold_query(text: str, folds: FoldTable) -> str:
+    """What search.js makes of a query before lunr reads it: lower case, each spelling (and
+    its possessive) replaced by its fold's term ("Al Qa\u2019ida's*" -> "alqaeda*"), and the
+    dashes that lunr's query parser does not split at made spaces."""
+    text = text.lower()
+    if folds.pattern is not None:
+        terms = folds.terms
+        text = folds.pattern.sub(lambda found: terms[squash(found[1])], text)
+    return text.translate(_WIDE_DASHES)
+
+
+def symbol_words(symbol: str) -> tuple[str, ...]:
+    """A document symbol's words: each whole ("s/2022/419"), then what follows each of its
+    slashes but the last ("2022/419"), so that a reader may leave out the series letter."""
+    words: list[str] = []
+    for word in tokenize(symbol):
+        parts = word.split("/")
+        words.append(word)
+        words.extend("/".join(parts[i:]) for i in range(1, len(parts) - 1))
+    return tuple(words)
+
+
+def document_words(text: str, folds: FoldTable, limit: int | None = None) -> tuple[str, ...]:
+    """The words lunr indexes of a field's text: folded (`fold_text`), then tokenized; with
+    `limit`, only the first `limit` of them."""
+    return tuple(tokenize(fold_text(text, folds), limit))
 
 
 # ---------------------------------------------------------------- documents
@@ -175,12 +366,12 @@ def _outlet_names(view: ClaimView) -> tuple[str, ...]:
     return _unique_in_order(v.appearance.article.outlet.name for v in view.views)
 
 
-def _quote_words(view: ClaimView, already: set[str]) -> tuple[str, ...]:
+def _quote_words(view: ClaimView, already: set[str], folds: FoldTable) -> tuple[str, ...]:
     """The words of every quote, each distinct term once, leaving out the claim's own terms."""
     words: list[str] = []
     seen = set(already)
     for appearance in (v.appearance for v in view.views):
-        for word in tokenize(appearance.quote):
+        for word in document_words(appearance.quote, folds):
             trimmed = trim(word)
             if not trimmed or trimmed in STOP_WORDS:
                 continue
@@ -192,28 +383,33 @@ def _quote_words(view: ClaimView, already: set[str]) -> tuple[str, ...]:
 
 
 def search_documents(
-    views: SiteViews, labels: Mapping[str, Any]
+    views: SiteViews, labels: Mapping[str, Any], folds: FoldTable | None = None
 ) -> tuple[SearchDocument, ...]:
-    """One document per claim, in claim id order; status labels in the theme's words."""
+    """One document per claim, in claim id order; status labels in the theme's words. Words
+    are folded with `folds` (by default, the site's own: `site_folds`)."""
+    if folds is None:
+        folds = site_folds(views.site)
     documents = []
     for position, view in enumerate(views.claims):
         claim = view.claim
-        claim_words = tuple(tokenize(claim.claim))
+        claim_words = document_words(claim.claim, folds)
         verdict = plain_text(claim.verdict)
-        verdict_words = tuple(tokenize(verdict, VERDICT_WORDS))
+        verdict_words = document_words(verdict, folds, VERDICT_WORDS)
         source_words: tuple[str, ...] = ()
         if claim.source is not None:
-            source_words = tuple(tokenize(" ".join(filter(None, (claim.source.title, claim.source.symbol)))))
-        claim_terms = set(index_terms(claim.claim))
+            source_words = document_words(claim.source.title, folds)
+            if claim.source.symbol:
+                source_words += symbol_words(claim.source.symbol)
+        claim_terms = set(index_terms(" ".join(claim_words)))
         documents.append(
             SearchDocument(
                 ref=_ref(position),
                 fields={
                     "claim": claim_words,
                     "verdict": verdict_words,
-                    "tags": tuple(tokenize(" ".join(claim.tags))),
-                    "outlet": tuple(tokenize(" ".join(_outlet_names(view)))),
-                    "quote": _quote_words(view, claim_terms),
+                    "tags": document_words(" ".join(claim.tags), folds),
+                    "outlet": document_words(" ".join(_outlet_names(view)), folds),
+                    "quote": _quote_words(view, claim_terms, folds),
                     "source": source_words,
                 },
                 entry={
@@ -361,10 +557,12 @@ def build_search(
     """The search files of a site: out path -> bytes.
 
     The manifest (`search/index.json`) is `{"version", "fields", "pipeline", "shards": [[first
-    term, url], ...], "store": url}`; shard i holds the terms from its first term up to the
-    next shard's first term.
+    term, url], ...], "store": url, "fold": [[term, name, [spelling, ...]], ...]}`; shard i
+    holds the terms from its first term up to the next shard's first term, and search.js
+    folds a query with `fold` as the index's documents were folded (see `fold_table`).
     """
-    documents = search_documents(views, labels)
+    folds = site_folds(views.site)
+    documents = search_documents(views, labels, folds)
     index = build_index(documents)
     files: dict[str, bytes] = {}
     shards = []
@@ -383,6 +581,7 @@ def build_search(
             "pipeline": index["pipeline"],
             "shards": shards,
             "store": "/" + store_path,
+            "fold": folds.manifest(),
         }
     )
     return dict(sorted(files.items()))

@@ -201,6 +201,11 @@ def test_claim_page_shows_status_passage_provenance_and_verdict(rendered: dict[s
     assert '<span class="badge badge-unchecked">Unchecked</span>' in html
     assert "<blockquote><p>Neither ISIL-K nor Al-Qaida is believed" in html
     assert "S/2022/419" in html and '<time datetime="2022-05">May 2022</time>' in html
+    # the short form is the heading; the whole claim follows it
+    assert "<h1>ISIL-K and al-Qaeda could not attack abroad before 2023, UN monitors said</h1>" in html
+    assert ('<p class="claim-full">Neither ISIL-K nor al-Qaeda could mount attacks abroad before '
+            "2023, UN monitors said.</p>") in html
+    assert "<title>“ISIL-K and al-Qaeda could not attack abroad before 2023, UN monitors said” · Unchecked · " in html
     assert "We have not read these words in the report.</strong>" in html
     assert "opening words as widely reported" in html
     assert "<h2 id=\"h-source\">What the report is reported to say</h2>" in html
@@ -304,7 +309,8 @@ def test_claim_review_fields(rendered: dict[str, bytes]) -> None:
     (review,) = _jsonld(html_of(rendered, CLAIM))
     assert review["@context"] == "https://schema.org"
     assert review["@type"] == "ClaimReview"
-    assert review["claimReviewed"].startswith("Neither ISIL-K nor al-Qaeda")
+    assert review["claimReviewed"] == (
+        "ISIL-K and al-Qaeda could not attack abroad before 2023, UN monitors said")
     # the rating is the editor's finding, with the source's status as its explanation
     assert review["reviewRating"]["alternateName"] == (
         "Blitz dropped the report's negation; RedState named the parent group for its branch.")
@@ -331,12 +337,14 @@ def test_claim_review_fields(rendered: dict[str, bytes]) -> None:
 
 
 def _with_claim_text(tmp_path: Path, text: str) -> dict[str, bytes]:
-    content = copy_tree(RENDERING, tmp_path, lambda c: replace_in(
-        c / "claims" / "isil-k-al-qaeda-capability.yaml",
-        "claim: Neither ISIL-K nor al-Qaeda could mount attacks abroad before 2023, UN monitors said.",
-        "claim: " + json.dumps(text),
-    ))
-    return rendered_of(content)
+    """The rendering tree with `text` as the claim, and as its short form."""
+    def edit(content: Path) -> None:
+        path = content / "claims" / "isil-k-al-qaeda-capability.yaml"
+        replace_in(path, "claim: Neither ISIL-K nor al-Qaeda could mount attacks abroad before "
+                   "2023, UN monitors said.", "claim: " + json.dumps(text))
+        replace_in(path, "short: ISIL-K and al-Qaeda could not attack abroad before 2023, UN "
+                   "monitors said", "short: " + json.dumps(text))
+    return rendered_of(copy_tree(RENDERING, tmp_path, edit))
 
 
 def test_claim_text_cannot_end_the_json_ld_block(tmp_path: Path) -> None:

@@ -37,7 +37,8 @@ def make_hostile(content: Path) -> None:
     """The rendering tree, with long unbroken text in every field a page shows."""
     claim = content / "claims" / "isil-k-al-qaeda-capability.yaml"
     replace_in(claim, "claim: Neither ISIL-K", f"claim: {WORD} Neither ISIL-K")
-    replace_in(claim, "status: unchecked", f"short: {SHORT}\nstatus: unchecked")
+    replace_in(claim, "short: ISIL-K and al-Qaeda could not attack abroad before 2023, UN monitors "
+               "said", f"short: {SHORT}")
     replace_in(claim, "finding: Blitz dropped the report's negation; RedState named the parent "
                "group for its branch.", f"finding: {FINDING}")
     replace_in(claim, "  The report's opening words are widely quoted.",

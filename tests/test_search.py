@@ -19,6 +19,7 @@ from lunr.index import Index
 
 from generator import search, theme
 from generator.errors import ContentError, Location
+from generator.model import Entities
 from generator.urls import content_hash
 from generator.views import SiteViews
 
@@ -46,10 +47,29 @@ class Entry:
     sourced: bool = True
 
 
-def scratch_site(root: Path, *entries: Entry) -> SiteViews:
-    """A content tree written from `entries`, through check and views (Lektor-style)."""
+def scratch_site(
+    root: Path, *entries: Entry, spellings: list[list[str]] | None = None,
+    entities: list[dict[str, Any]] | None = None,
+) -> SiteViews:
+    """A content tree written from `entries` (with spellings.yaml and entities.yaml when
+    given), through check and views (Lektor-style)."""
+    write_scratch(root, *entries, spellings=spellings, entities=entities)
+    return views_of(checked_of(root / "content"))
+
+
+def write_scratch(
+    root: Path, *entries: Entry, spellings: list[list[str]] | None = None,
+    entities: list[dict[str, Any]] | None = None,
+) -> Path:
+    """The content tree of `scratch_site`, written under `root`; returns its content folder."""
     content = root / "content"
     (content / "claims").mkdir(parents=True)
+    if spellings is not None:
+        (content / "spellings.yaml").write_text(
+            yaml.safe_dump({"groups": spellings}, allow_unicode=True), "utf-8")
+    if entities is not None:
+        (content / "entities.yaml").write_text(
+            yaml.safe_dump({"entities": entities}, allow_unicode=True), "utf-8")
     (content / "outlets").mkdir()
     (content / "sources").mkdir()
     (content / "site.yaml").write_text(yaml.safe_dump({
@@ -88,7 +108,7 @@ def scratch_site(root: Path, *entries: Entry) -> SiteViews:
                 data["primary"]["passage"] = "example"
         (content / "claims" / f"{entry.id}.yaml").write_text(
             yaml.safe_dump(data, allow_unicode=True), "utf-8")
-    return views_of(checked_of(content))
+    return content
 
 
 ENTRIES = (
@@ -286,7 +306,8 @@ def test_fields_hold_what_the_issue_names(site: SiteViews) -> None:
     assert "**monitoring" not in haqqani["verdict"]
     assert haqqani["tags"] == ("al", "qaeda", "haqqani", "network")
     assert haqqani["outlet"] == ("blitz",)
-    assert haqqani["source"] == ("thirteenth", "report", "of", "the", "monitoring", "team", "s/2022/419")
+    assert haqqani["source"] == (
+        "thirteenth", "report", "of", "the", "monitoring", "team", "s/2022/419", "2022/419")
     safe = documents["/claims/safe-haven/"].fields
     assert safe["outlet"] == ("blitz", "redstate", "the", "sun")
     # quote words: each term once, and none that the claim field already has ("provide")
@@ -474,3 +495,222 @@ def test_plain_text_of_markdown() -> None:
         "A bold link and code. item"
     )
     assert plain_text("<b>raw</b> html") == "<b>raw</b> html"
+
+
+# ---------------------------------------------------------------- folding, symbols, scripts
+
+TEXT_JS = ROOT / "tests" / "js" / "text.js"
+
+SPELLINGS = [
+    ["Al-Qaida", "al-Qaeda", "Al Qaeda", "al-Qa'ida"],
+    ["ISIL-K", "ISIS-K"],
+    ["ISIL", "ISIS", "Islamic State"],
+    ["us", "U.S."],
+]
+ENTITIES: list[dict[str, Any]] = [
+    {"id": "al-qaida", "name": "Al-Qaida", "aliases": ["al-Qaeda"]},
+    {"id": "isil", "name": "ISIL", "aliases": ["ISIS", "Islamic State", "Daesh"]},
+    {"id": "isil-k", "name": "ISIL-K", "aliases": ["ISIS-K", "ISKP", "Islamic State Khorasan"],
+     "branch_of": "isil"},
+    {"id": "haqqani-network", "name": "Haqqani Network", "aliases": ["Haqqanis"]},
+    {"id": "taliban", "name": "Taliban"},
+]
+FOLDED = (
+    Entry("un-spelling", "Al-Qaida is believed to be incapable of attacks abroad."),
+    Entry("outlet-spelling", "Al Qaeda\u2019s fighters train in new camps."),
+    Entry("pentagon-spelling", "The Pentagon says al-Qa'ida works with the Taliban."),
+    Entry("joined", "Alqaeda is written as one word here."),
+    Entry("iskp", "ISKP claimed the attack."),
+    Entry("isis-k", "The branch grew.", quotes=(("blitz", "ISIS-K fighters number in the thousands"),)),
+    Entry("isis", "ISIS holds no territory."),
+    Entry("haqqanis", "The Haqqanis run the ministry."),
+    Entry("unsourced", "A claim with no document.", sourced=False, status="unlocated"),
+    Entry("arabic", "The word \u0627\u0644\u0642\u0627\u0639\u062f\u0629 appears in Arabic copy."),
+    Entry("hebrew", "The word \u05e9\u05dc\u05d5\u05dd! appears in Hebrew copy."),
+    Entry("chinese", "\u57fa\u5730\u7ec4\u7ec7\u3002 is written in Chinese copy."),
+    Entry("devanagari", "The word \u0928\u092e\u0938\u094d\u0924\u0947 ends in a vowel sign."),
+    Entry("emoji", "A rocket (\U0001f680) in a post."),
+)
+AL_QAIDA = ["joined", "outlet-spelling", "pentagon-spelling", "un-spelling"]
+
+
+@pytest.fixture(scope="module")
+def folded_site(tmp_path_factory: pytest.TempPathFactory) -> SiteViews:
+    return scratch_site(tmp_path_factory.mktemp("folded"), *FOLDED, spellings=SPELLINGS,
+                        entities=ENTITIES)
+
+
+def text_js(request: dict[str, Any]) -> dict[str, Any]:
+    """What themes/default/static/search.js makes of words and queries (tests/js/text.js)."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node is not installed: the search tests run lunr.js in node")
+    done = subprocess.run([node, str(TEXT_JS), str(ROOT)], input=json.dumps(request),
+                          capture_output=True, text=True, encoding="utf-8", check=False)
+    assert done.returncode == 0, done.stderr
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def test_fold_keys_read_spellings_as_the_tokenizer_does() -> None:
+    assert search.fold_key("Al-Qa'ida") == ("al", "qaida")
+    assert search.fold_key("al\u2011Qa\u2019ida") == ("al", "qaida")
+    assert search.fold_key(" \u201cIslamic State\u201d ") == ("islamic", "state")
+    assert search.squash("Al Qa\u02bcida") == search.squash("al-qaida") == "alqaida"
+
+
+def test_groups_and_entities_that_share_a_spelling_are_one_fold(folded_site: SiteViews) -> None:
+    table = search.site_folds(folded_site.site)
+    assert [(f.term, f.name, f.spellings) for f in table.folds] == [
+        ("alqaeda", "Al-Qaida", ("al qaeda", "al qaida")),
+        ("haqqaninetwork", "Haqqani Network", ("haqqani network", "haqqanis")),
+        ("isil", "ISIL", ("daesh", "isil", "isis", "islamic state")),
+        ("iskp", "ISIL-K", ("isil k", "isis k", "iskp", "islamic state khorasan")),
+    ]
+    # "us" is a stop word, never folded, which leaves "U.S." with no other spelling; and a
+    # name with one spelling of one word has nothing to fold
+    assert search.fold_table([["us", "U.S."], ["Taliban"]], Entities()) == search.NO_FOLDS
+    assert search.fold_table([["Al Qaeda"]], Entities()).folds == (
+        search.Fold("alqaeda", "Al Qaeda", ("al qaeda",)),)
+
+
+def test_every_spelling_folds_to_one_term(folded_site: SiteViews) -> None:
+    table = search.site_folds(folded_site.site)
+    for query in ("Al-Qaida", "al qaeda", "al-Qa'ida", "Al Qaeda", "alqaeda", "AL-QAEDA",
+                  "al\u2011Qaida", "al\u2013Qaeda", "al-Qa\u2019ida", "al-qa\u02bcida",
+                  "Al Qaeda\u2019s", "al-qaida's"):
+        assert search.fold_query(query, table) == "alqaeda", query
+    assert search.fold_query("ISIS-K and ISIS", table) == "iskp and isil"
+    assert search.fold_query("Islamic State Khorasan", table) == "iskp"
+    assert search.fold_query("+al-qaeda -isis outlet:blitz", table) == "+alqaeda -isil outlet:blitz"
+    # never inside a longer word
+    assert search.fold_query("xal-qaeda isiss kisis", table) == "xal-qaeda isiss kisis"
+
+
+def test_documents_keep_their_words_and_gain_the_term(folded_site: SiteViews) -> None:
+    table = search.site_folds(folded_site.site)
+    assert search.fold_text("The Haqqani network, al-Qaeda\u2019s ally", table) == (
+        "the  haqqaninetwork haqqani network,  alqaeda al-qaeda\u2019s ally")
+    assert search.document_words("ISIS-K (ISKP)", table) == ("iskp", "isis", "k", "(", "iskp", "iskp)")
+    assert search.document_words("no names here", search.NO_FOLDS) == ("no", "names", "here")
+
+
+def test_the_manifest_carries_the_fold_table(folded_site: SiteViews, site: SiteViews) -> None:
+    manifest = bundle_of(folded_site).manifest
+    assert manifest["fold"] == search.site_folds(folded_site.site).manifest()
+    assert manifest["fold"][0] == ["alqaeda", "Al-Qaida", ["al qaeda", "al qaida"]]
+    assert bundle_of(site).manifest["fold"] == []
+
+
+def test_search_js_prepares_queries_and_cuts_words_as_the_index_does(folded_site: SiteViews) -> None:
+    table = search.site_folds(folded_site.site)
+    rng = random.Random(7)
+    alphabet = [*"al-qaeda isk'\u2019\u02bc\u2011\u2014 .,()+:*\u00a0_", "ISIS", "K", "\u05e9\u05dc",
+                "\u0627\u0644", "\u57fa", "\U0001f680", "\u0947", "\u200d", "s", "Qa\u2019ida"]
+    samples = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 10))) for _ in range(300)]
+    samples += ["Al Qaeda\u2019s", "S/2022/419", "\u201cquoted\u201d", "\u2014dash\u2014", "U.S.",
+                "(\U0001f680)", "_under_", "\u0928\u092e\u0938\u094d\u0924\u0947!", "don\u2019t",
+                "Taliban's", "TALIBAN\u2019S", "'s", "outlets'"]
+    stems = ["\u0627\u0644\u0642\u0627\u0639\u062f\u0629", "\u05e9\u05dc\u05d5\u05dd", "\u57fa\u5730",
+             "\U0001f680", "\u0928\u092e\u0938\u094d\u0924\u0947", "\u043c\u043e\u0441\u043a\u0432\u0430",
+             "s/2022/419", "2022/419", "isk", "alqaeda", "haqqaninetwork", "surveys", "monday"]
+    js = text_js({"fold": table.manifest(), "words": samples, "queries": samples, "stems": stems})
+    assert js["trimmed"] == [search.trim(text) for text in samples]
+    assert js["words"] == [
+        [w for w in (search.trim(t) for t in search.tokenize(text)) if w] for text in samples
+    ]
+    assert js["queries"] == [search.fold_query(text, table) for text in samples]
+    assert js["stems"] == [search.stem(word) for word in stems]
+
+
+def test_the_trimmer_keeps_any_script_and_symbols() -> None:
+    assert search.trim("\u201cword\u201d,") == "word"
+    # an English possessive is the word itself, with either apostrophe
+    assert search.trim("qaeda\u2019s") == "qaeda" and search.trim("Taliban's") == "Taliban"
+    assert search.index_terms("the Taliban\u2019s ties") == search.index_terms("Taliban ties")
+    arabic = "\u0627\u0644\u0642\u0627\u0639\u062f\u0629"
+    assert search.trim(f"({arabic})") == arabic
+    assert search.trim("\u05e9\u05dc\u05d5\u05dd!") == "\u05e9\u05dc\u05d5\u05dd"
+    assert search.trim("\u57fa\u5730\u7ec4\u7ec7\u3002") == "\u57fa\u5730\u7ec4\u7ec7"
+    assert search.trim("\u0928\u092e\u0938\u094d\u0924\u0947") == "\u0928\u092e\u0938\u094d\u0924\u0947"
+    assert search.trim("(\U0001f680)") == "\U0001f680"
+    assert search.trim("\u00a35bn") == "\u00a35bn"
+    assert search.trim("_x_") == "x"
+    assert search.trim("\u2026") == ""
+
+
+def test_the_stemmer_leaves_words_without_latin_letters_alone() -> None:
+    for word in ("\u0627\u0644\u0642\u0627\u0639\u062f\u0629\u0627\u062a", "\u05e9\u05dc\u05d5\u05dd",
+                 "\u57fa\u5730\u7ec4\u7ec7", "\U0001f680", "\u0928\u092e\u0938\u094d\u0924\u0947",
+                 "\u043c\u043e\u0441\u043a\u0432\u0430", "\u03b1\u03b8\u03ae\u03bd\u03b1"):
+        assert search.stem(word) == word
+
+
+def test_symbols_are_indexed_whole_and_without_their_series() -> None:
+    assert search.symbol_words("S/2022/419") == ("s/2022/419", "2022/419")
+    assert search.symbol_words("S/RES/2593 (2021)") == ("s/res/2593", "res/2593", "(2021)")
+    assert search.symbol_words("A/HRC/49/24") == ("a/hrc/49/24", "hrc/49/24", "49/24")
+    assert search.symbol_words("ODS") == ("ods",)
+
+
+def test_spellings_aliases_symbols_and_scripts_find_their_claims(
+    tmp_path: Path, folded_site: SiteViews
+) -> None:
+    spellings = ["Al-Qaida", "al qaeda", "al-Qa'ida", "Al Qaeda", "alqaeda", "al-qa\u2019ida",
+                 "AL\u2011QAEDA", "al qaeda's"]
+    aliases = ["ISKP", "ISIS-K", "ISIL-K", "isis k", "Islamic State Khorasan"]
+    symbols = ["S/2022/419", "2022/419", "s/2022/419", "(S/2022/419)"]
+    scripts = ["\u0627\u0644\u0642\u0627\u0639\u062f\u0629", "\u05e9\u05dc\u05d5\u05dd",
+               "\u57fa\u5730\u7ec4\u7ec7", "\U0001f680", "\u0928\u092e\u0938\u094d\u0924\u0947"]
+    others = ["ISIS", "Haqqani network", "Haqqanis", "haqqani", "\u0645\u0631\u062d\u0628\u0627", "al"]
+    outcomes = run_queries(bundle_of(folded_site), tmp_path,
+                           spellings + aliases + symbols + scripts + others)
+    by_text = {o["text"]: o for o in outcomes}
+    assert all(o["ok"] for o in outcomes), [o for o in outcomes if not o["ok"]]
+    for query in spellings:
+        assert sorted(ids(by_text[query])) == AL_QAIDA, query
+    for query in aliases:
+        assert sorted(ids(by_text[query])) == ["isis-k", "iskp"], query
+    assert ids(by_text["ISIS"]) == ["isis"]
+    sourced = sorted(e.id for e in FOLDED if e.sourced)
+    for query in symbols:
+        assert sorted(ids(by_text[query])) == sourced, query
+    for query, claim in zip(scripts, ("arabic", "hebrew", "chinese", "emoji", "devanagari"), strict=True):
+        assert ids(by_text[query]) == [claim], query
+    assert ids(by_text["Haqqani network"]) == ids(by_text["Haqqanis"]) == ["haqqanis"]
+    assert ids(by_text["haqqani"]) == ["haqqanis"]
+    unknown = by_text["\u0645\u0631\u062d\u0628\u0627"]
+    assert (unknown["mode"], unknown["total"]) == ("plain", 0)
+    # "al" on its own is a word, not a spelling of a name
+    assert by_text["al"]["prepared"] == "al"
+
+
+def test_marks_show_each_claim_s_own_spelling(tmp_path: Path, folded_site: SiteViews) -> None:
+    (outcome,) = run_queries(bundle_of(folded_site), tmp_path, ["al qaeda"])
+    marked = dict(zip(ids(outcome), outcome["marked_titles"], strict=True))
+    assert marked == {
+        "un-spelling": ["Al-Qaida"], "outlet-spelling": ["Al Qaeda"],
+        "pentagon-spelling": ["al-Qa'ida"], "joined": ["Alqaeda"],
+    }
+    store = bundle_of(folded_site).store
+    assert {record["t"] for record in store.values()} == {entry.claim for entry in FOLDED}
+
+
+def test_no_results_offer_the_closest_words(tmp_path: Path, site: SiteViews) -> None:
+    outcomes = run_queries(bundle_of(site), tmp_path,
+                           ["haqani", "money survay", "xylophone", "haqqani", "the"])
+    by_text = {o["text"]: o for o in outcomes}
+    assert by_text["haqani"]["total"] == 0
+    assert by_text["haqani"]["closest"][0] == {"text": "haqqani", "query": "haqqani"}
+    assert {"text": "survey", "query": "money survey"} in by_text["money survay"]["closest"]
+    assert by_text["xylophone"]["closest"] == []
+    assert by_text["haqqani"]["closest"] == [] and by_text["the"]["closest"] == []
+    assert all(len(o["closest"]) <= 5 for o in outcomes)
+
+
+def test_closest_words_are_written_as_readers_write_them(
+    tmp_path: Path, folded_site: SiteViews
+) -> None:
+    (misspelt,) = run_queries(bundle_of(folded_site), tmp_path, ["haqqanis minstry"])
+    # "ministri" is the index's stem; a claim writes "ministry"; a fold is shown by its name
+    assert misspelt["closest"] == [{"text": "ministry", "query": "Haqqani Network ministry"}]

@@ -165,6 +165,16 @@ def test_a_vowel_y_word_finds_its_claim(search: SearchPage) -> None:
     assert "/claims/biden-severely-degraded-al-qaeda/" in search.hrefs()
 
 
+def test_a_possessive_is_found_by_its_word(search: SearchPage) -> None:
+    """"Taliban's" is the word "Taliban": both find the same claims."""
+    search.type("Taliban")
+    plain = set(search.hrefs())
+    search.type("Taliban\u2019s")
+    assert set(search.hrefs()) == plain and "/claims/taliban-41-sanctioned-senior-posts/" in plain
+    search.type("al-Qaeda's")
+    assert "/claims/un-2022-attack-capability/" in search.hrefs()
+
+
 def test_opening_a_query_url_shows_results(browser: Any, site_url: str) -> None:
     page = SearchPage(browser, site_url)
     page.open("safe haven")
@@ -228,3 +238,148 @@ def test_results_are_not_built_from_html(search: SearchPage) -> None:
     search.type("<b>taliban</b>")
     assert search.page.locator("#search-results b").count() == 0
     assert "“<b>taliban</b>”" in search.status()
+
+
+# ---------------------------------------------------------------- what readers type
+
+
+def _claims_citing(source: str) -> list[str]:
+    return sorted(
+        path.stem for path in (DEMO / "claims").glob("*.yaml")
+        if re.search(rf"^\s*source: {re.escape(source)}\s*$", path.read_text("utf-8"), re.MULTILINE)
+    )
+
+
+def _found(search: SearchPage, query: str) -> list[str]:
+    search.type(query)
+    return sorted(href.split("/")[2] for href in search.hrefs())
+
+
+def test_every_spelling_of_a_name_finds_the_same_claims(search: SearchPage) -> None:
+    found = {query: _found(search, query)
+             for query in ("Al-Qaida", "al qaeda", "al-Qa'ida", "Al Qaeda", "alqaeda", "al-Qa\u2019ida")}
+    assert len(set(map(tuple, found.values()))) == 1, found
+    assert len(found["alqaeda"]) >= 10
+    # the marks show each claim's own spelling, not the folded term
+    search.type("alqaeda")
+    marks = search.page.locator("#search-results .result-title mark").all_text_contents()
+    assert marks and {m.lower().replace("\u2019", "'") for m in marks} <= {
+        "al-qaida", "al-qaeda", "al qaeda", "al-qa'ida"}
+
+
+def test_an_entity_s_aliases_find_the_same_claims(search: SearchPage) -> None:
+    found = {query: _found(search, query) for query in ("ISIL-K", "ISIS-K", "ISKP", "isis k")}
+    assert len(set(map(tuple, found.values()))) == 1, found
+    assert "un-2023-isil-k-fighters" in found["ISKP"]
+
+
+def test_a_document_symbol_finds_the_claims_of_its_source(search: SearchPage) -> None:
+    expected = _claims_citing("un-s-2022-419")
+    assert expected
+    for query in ("S/2022/419", "2022/419", "s/2022/419"):
+        assert _found(search, query) == expected, query
+
+
+def test_a_query_in_another_script_is_searched(search: SearchPage) -> None:
+    for query in ("\u0627\u0644\u0642\u0627\u0639\u062f\u0629", "\u05e9\u05dc\u05d5\u05dd",
+                  "\u57fa\u5730\u7ec4\u7ec7", "\U0001f680"):
+        search.type(query)
+        assert search.status() == f"No results for \u201c{query}\u201d.", query
+        assert search.page.locator("#search-none").is_visible()
+
+
+@pytest.fixture(scope="module")
+def scripts_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A scratch site whose claims hold words in Arabic, Hebrew, Chinese, Devanagari, an emoji."""
+    from test_search import FOLDED, write_scratch
+
+    from generator import pipeline
+
+    root = tmp_path_factory.mktemp("scripts")
+    content = write_scratch(root, *FOLDED)
+    pipeline.build(content, root / "site")
+    with serve_directory(root / "site") as url:
+        yield url
+
+
+def test_words_of_any_script_find_their_claims(browser: Any, scripts_url: str) -> None:
+    page = SearchPage(browser, scripts_url)
+    page.open()
+    for query, claim in (
+        ("\u0627\u0644\u0642\u0627\u0639\u062f\u0629", "arabic"), ("\u05e9\u05dc\u05d5\u05dd", "hebrew"),
+        ("\u57fa\u5730\u7ec4\u7ec7", "chinese"), ("\u0928\u092e\u0938\u094d\u0924\u0947", "devanagari"),
+        ("\U0001f680", "emoji"),
+    ):
+        assert _found(page, query) == [claim], query
+        assert page.page.locator("#search-results mark").all_text_contents() == [query]
+    page.close()
+    assert page.problems == []
+
+
+def test_no_results_offer_the_closest_words_and_every_claim(search: SearchPage) -> None:
+    search.type("xylophone")
+    none = search.page.locator("#search-none")
+    assert none.is_visible()
+    assert none.locator("a[href='/claims/']").text_content() == "Browse all claims, grouped by status"
+    assert search.page.locator("#search-closest").is_hidden()
+    search.type("haqani")
+    assert search.titles() == []
+    closest = search.page.locator("#search-closest")
+    assert closest.is_visible()
+    assert closest.locator("p").text_content() == "Closest words in the index:"
+    links = closest.locator("a")
+    words = links.all_text_contents()
+    assert words[0] == "haqqani", words
+    assert links.first.get_attribute("href") == "/search/?q=haqqani"
+    links.first.click()
+    search.wait_for("haqqani")
+    assert search.page.locator("#search-input").input_value() == "haqqani"
+    assert search.page.url.endswith("/search/?q=haqqani")
+    assert "Haqqani" in search.titles()[0]
+    assert none.is_hidden()
+
+
+def test_the_header_box_keeps_the_query(browser: Any, site_url: str) -> None:
+    page = SearchPage(browser, site_url)
+    page.open("safe haven")
+    page.wait_for("safe haven")
+    header = page.page.locator("#site-search-q")
+    assert header.input_value() == "safe haven"
+    assert page.page.locator("#search-input").input_value() == "safe haven"
+    page.type("taliban")
+    assert header.input_value() == "taliban"
+    page.close()
+    assert page.problems == []
+
+
+LAYOUT_SHIFTS = """() => {
+  window.layoutShift = 0;
+  window.layoutShifts = new PerformanceObserver((list) => {
+    list.getEntries().forEach((entry) => {
+      if (!entry.hadRecentInput) { window.layoutShift += entry.value; }
+    });
+  });
+  window.layoutShifts.observe({ type: "layout-shift", buffered: true });
+}"""
+
+
+@pytest.mark.parametrize("query", ["taliban", "xylophone"])
+def test_results_arriving_do_not_move_the_page(browser: Any, site_url: str, query: str) -> None:
+    context = browser.new_context(viewport={"width": 360, "height": 760})
+    page = context.new_page()
+    page.add_init_script(f"({LAYOUT_SHIFTS})()")
+    page.goto(f"{site_url}/search/?q={query}", wait_until="load")
+    page.wait_for_function(
+        "(text) => document.getElementById('search-results').getAttribute('data-query') === text",
+        arg=query, timeout=10_000)
+    shift = page.evaluate("""() => new Promise((done) => requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        window.layoutShifts.takeRecords().forEach((entry) => {
+          if (!entry.hadRecentInput) { window.layoutShift += entry.value; }
+        });
+        done(window.layoutShift);
+      })))""")
+    shown = page.locator("#search-results li").count() or page.locator("#search-none").is_visible()
+    context.close()
+    assert shown
+    assert shift < 0.1

@@ -70,7 +70,11 @@ async function main() {
         terms: outcome.results.map((r) => r.terms),
         scores: outcome.results.map((r) => r.score),
         marked: outcome.results.map((r) =>
-          search.highlight(lunr, r.doc.x, r.terms).filter((p) => p.mark).map((p) => p.text)),
+          search.highlight(lunr, r.doc.x, r.terms, searcher.folder).filter((p) => p.mark).map((p) => p.text)),
+        marked_titles: outcome.results.map((r) =>
+          search.highlight(lunr, r.doc.t, r.terms, searcher.folder).filter((p) => p.mark).map((p) => p.text)),
+        closest: outcome.closest,
+        prepared: searcher.prepare(text),
         fetched: fetched.slice(),
       });
     } catch (error) {

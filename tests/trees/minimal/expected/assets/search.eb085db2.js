@@ -16,15 +16,38 @@
   var MIN_WILDCARD_PREFIX = 2;
   var PREFIX_POSTINGS = 8000;
   var SYNTAX = /[:*~^+\\]|(^|[\s])-/;
-  var WORD = /[^\s\-]+/g;
   var STATUS = /^[a-z][a-z-]*$/;
+  var MAX_CLOSEST = 5;
+  var SHORT_WORD = 4;
+  var DISPLAY_DOCS = 5;
 
-  /* ------------------------------------------------------------ text as lunr.js sees it */
+  /*
+   * Words as generator/search.py cuts them (tokenize, trim, fold_table): split at white space
+   * and these dashes, apostrophes read as one, and trimmed of everything but letters, marks,
+   * numbers and symbols of any script.
+   */
+  var DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212";
+  var APOSTROPHES = "'\u2018\u2019\u02bc\u2032\uff07";
+  var SEPARATOR = new RegExp("[\\s" + DASHES + "]+");
+  var SEPARATORS = new RegExp("[\\s" + DASHES + "]+", "g");
+  var WIDE_DASHES = /[\u2010-\u2015\u2212]/g;
+  var WORD = new RegExp("[^\\s" + DASHES + "]+", "g");
+  var APOSTROPHE = new RegExp("[" + APOSTROPHES + "]", "g");
+  var NOT_KEPT = "[^\\p{L}\\p{M}\\p{N}\\p{S}]";
+  var TRIM = new RegExp("^" + NOT_KEPT + "+|" + NOT_KEPT + "+$", "gu");
+  var LEAD = new RegExp("^" + NOT_KEPT + "*", "u");
+  var TRAIL = new RegExp(NOT_KEPT + "*$", "u");
+  var REGEXP_SYNTAX = /[\\^$.*+?()[\]{}|\/]/g;
+
+  /* ------------------------------------------------------------ text as the index has it */
+
+  function trim(word) {
+    var trimmed = word.replace(APOSTROPHE, "'").replace(TRIM, "");
+    return trimmed.length > 2 && /'s$/i.test(trimmed) ? trimmed.slice(0, -2) : trimmed;
+  }
 
   function words(lunr, text) {
-    return lunr.tokenizer(text).map(function (token) {
-      return lunr.trimmer(token).toString();
-    }).filter(function (word) {
+    return text.toLowerCase().split(SEPARATOR).map(trim).filter(function (word) {
       return word !== "";
     });
   }
@@ -36,6 +59,86 @@
   function stem(lunr, word) {
     return lunr.stemmer(new lunr.Token(word)).toString();
   }
+
+  /* "Al-Qa\u2019ida" -> "alqaida": a spelling written as one word, its identity in a fold. */
+  function squash(text) {
+    return text.toLowerCase().replace(APOSTROPHE, "").replace(SEPARATORS, "");
+  }
+
+  function length(text) {
+    return Array.from(text).length;
+  }
+
+  /*
+   * The manifest's fold table ([[term, name, [spelling, ...]], ...]) as one pattern that finds
+   * any spelling, the longest first, then a possessive, not inside a longer word: the pattern
+   * that generator/search.py folded the documents with (_fold_pattern).
+   */
+  function Folder(table) {
+    var self = this;
+    var spellings = [];
+    this.terms = Object.create(null);
+    this.names = Object.create(null);
+    (table || []).forEach(function (fold) {
+      self.names[fold[0]] = fold[1];
+      fold[2].forEach(function (spelling) {
+        self.terms[squash(spelling)] = fold[0];
+        spellings.push(spelling);
+      });
+    });
+    spellings.sort(function (a, b) {
+      return length(squash(b)) - length(squash(a)) || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    var between = "[\\s" + DASHES + "]*";
+    var apostrophe = "[" + APOSTROPHES + "]?";
+    var alternatives = spellings.map(function (spelling) {
+      return spelling.split(" ").map(function (word) {
+        return Array.from(word).map(function (char) {
+          return char.replace(REGEXP_SYNTAX, "\\$&");
+        }).join(apostrophe);
+      }).join(between);
+    });
+    var possessive = "((?:[" + APOSTROPHES + "]s)?)";
+    var source = "(^|[^\\p{L}\\p{N}])(" + alternatives.join("|") + ")" + possessive +
+      "(?![\\p{L}\\p{N}])";
+    /* lower-case text (queries), and text as written (titles and snippets to mark) */
+    this.lower = alternatives.length ? new RegExp(source, "gu") : null;
+    this.written = alternatives.length ? new RegExp(source, "giu") : null;
+  }
+
+  /*
+   * A query as lunr should read it: lower case, each spelling (and its possessive, "'s")
+   * replaced by its fold's term.
+   */
+  Folder.prototype.query = function (text) {
+    var terms = this.terms;
+    var lower = text.toLowerCase();
+    if (!this.lower) {
+      return lower;
+    }
+    return lower.replace(this.lower, function (all, before, spelling) {
+      return before + (terms[squash(spelling)] || spelling);
+    });
+  };
+
+  /* Where `text` spells a fold: [{start, end, term}], in order. */
+  Folder.prototype.spans = function (text) {
+    var found = [];
+    if (!this.written) {
+      return found;
+    }
+    var pattern = this.written;
+    var match;
+    pattern.lastIndex = 0;
+    while ((match = pattern.exec(text)) !== null) {
+      var term = this.terms[squash(match[2])];
+      if (term) {
+        var start = match.index + match[1].length;
+        found.push({ start: start, end: start + match[2].length, term: term });
+      }
+    }
+    return found;
+  };
 
   /* ------------------------------------------------------------ query plans */
 
@@ -54,10 +157,10 @@
     kept.forEach(function (word, position) {
       var stemmed = stem(lunr, word);
       if (typing && position === kept.length - 1) {
-        plan.words.push({ term: stemmed, prefix: true });
+        plan.words.push({ text: word, term: stemmed, prefix: true });
         plan.prefixes.push(stemmed);
       } else {
-        plan.words.push({ term: stemmed, prefix: false });
+        plan.words.push({ text: word, term: stemmed, prefix: false });
         plan.terms.push(stemmed);
       }
     });
@@ -186,6 +289,7 @@
         .then(function (manifest) {
           self.manifest = manifest;
           self.pipeline = self.lunr.Pipeline.load(manifest.pipeline);
+          self.folder = new Folder(manifest.fold);
           return self.fetchJson(manifest.store);
         })
         .then(function (store) {
@@ -311,17 +415,25 @@
     });
   };
 
+  /* A query as the index was built: spellings folded (see Folder), wide dashes as spaces. */
+  Searcher.prototype.prepare = function (text) {
+    return this.folder.query(text).replace(WIDE_DASHES, " ");
+  };
+
   /*
-   * text -> Promise of {text, mode, total, results: [{ref, score, terms, doc}]}.
+   * text -> Promise of {text, mode, total, results: [{ref, score, terms, doc}], closest:
+   * [{text, query}]}; `closest` (index words near the query's unknown words, and the query
+   * each would make) only when nothing was found.
    * Never rejects for a bad query: syntax that lunr cannot parse or run is searched as words.
    */
   Searcher.prototype.search = function (text) {
     var self = this;
     var lunr = this.lunr;
     return this.start().then(function () {
-      var plan = makePlan(lunr, text, self.manifest.fields, self.pipeline);
+      var prepared = self.prepare(text);
+      var plan = makePlan(lunr, prepared, self.manifest.fields, self.pipeline);
       if (plan.mode === "empty" || plan.mode === "stopwords") {
-        return { text: text, mode: plan.mode, total: 0, results: [] };
+        return { text: text, mode: plan.mode, total: 0, results: [], closest: [] };
       }
       return self.indexFor(shardsFor(self.manifest.shards, plan)).then(function (index) {
         var found;
@@ -331,20 +443,20 @@
           if (plan.mode !== "syntax") {
             throw error;
           }
-          plan = plainPlan(lunr, text);
+          plan = plainPlan(lunr, prepared);
           if (plan.words.length === 0) {
-            return { text: text, mode: plan.mode, total: 0, results: [] };
+            return { text: text, mode: plan.mode, total: 0, results: [], closest: [] };
           }
           return self.indexFor(shardsFor(self.manifest.shards, plan)).then(function (plainIndex) {
-            return self.collect(text, plan, self.run(plainIndex, plan));
+            return self.collect(text, plan, self.run(plainIndex, plan), plainIndex);
           });
         }
-        return self.collect(text, plan, found);
+        return self.collect(text, plan, found, index);
       });
     });
   };
 
-  Searcher.prototype.collect = function (text, plan, found) {
+  Searcher.prototype.collect = function (text, plan, found, index) {
     var self = this;
     var results = found.filter(function (result) {
       return Object.prototype.hasOwnProperty.call(self.store, result.ref);
@@ -360,38 +472,171 @@
           terms: Object.keys(result.matchData.metadata),
           doc: self.store[result.ref]
         };
-      })
+      }),
+      closest: results.length === 0 && plan.mode === "plain" ? this.closest(index, plan) : []
     };
+  };
+
+  /* ------------------------------------------------------------ closest words */
+
+  /* Optimal string alignment distance (a swap of two letters counts one), or limit + 1. */
+  function distance(a, b, limit) {
+    if (Math.abs(a.length - b.length) > limit) {
+      return limit + 1;
+    }
+    var before = [];
+    var previous = [];
+    var current = [];
+    var i;
+    var j;
+    for (j = 0; j <= b.length; j++) {
+      previous[j] = j;
+    }
+    for (i = 1; i <= a.length; i++) {
+      current = [i];
+      var best = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1;
+        var value = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+          value = Math.min(value, before[j - 2] + 1);
+        }
+        current[j] = value;
+        best = Math.min(best, value);
+      }
+      if (best > limit) {
+        return limit + 1;
+      }
+      before = previous;
+      previous = current;
+    }
+    return previous[b.length];
+  }
+
+  Searcher.prototype.postings = function (index, term) {
+    var posting = index.invertedIndex[term];
+    return this.manifest.fields.reduce(function (sum, field) {
+      return sum + Object.keys(posting[field] || {}).length;
+    }, 0);
+  };
+
+  /*
+   * For each word of a plain query that no loaded index term matches, the index terms within
+   * one edit (words of up to SHORT_WORD letters) or two, the nearest and most used first, at
+   * most MAX_CLOSEST in all: each as the word to show and the query it makes.
+   */
+  Searcher.prototype.closest = function (index, plan) {
+    var self = this;
+    var terms = Object.keys(index.invertedIndex).sort();
+    var shown = plan.words.map(function (word) { return self.folder.names[word.text] || word.text; });
+    var suggestions = [];
+    var seen = Object.create(null);
+    plan.words.forEach(function (word, position) {
+      var known = word.prefix
+        ? self.expand(index, word.term).length > 0
+        : word.term in index.invertedIndex;
+      if (known) {
+        return;
+      }
+      var limit = word.term.length <= SHORT_WORD ? 1 : 2;
+      var near = [];
+      terms.forEach(function (term) {
+        var apart = distance(word.term, term, limit);
+        if (apart <= limit && term !== word.term) {
+          near.push({ term: term, apart: apart, postings: self.postings(index, term) });
+        }
+      });
+      near.sort(function (a, b) {
+        return a.apart - b.apart || b.postings - a.postings ||
+          (a.term < b.term ? -1 : a.term > b.term ? 1 : 0);
+      });
+      near.forEach(function (candidate) {
+        var text = self.display(index, candidate.term);
+        var query = shown.slice();
+        query[position] = text;
+        query = query.join(" ");
+        if (!(query in seen)) {
+          seen[query] = true;
+          suggestions.push({ text: text, query: query });
+        }
+      });
+    });
+    return suggestions.slice(0, MAX_CLOSEST);
+  };
+
+  /*
+   * An index term as a reader would write it: a fold's name, else a word of a claim or a
+   * snippet that has the term (the term itself is a stem, "attornei"), else the term.
+   */
+  Searcher.prototype.display = function (index, term) {
+    var lunr = this.lunr;
+    var folder = this.folder;
+    for (var folded in folder.names) {
+      if (stem(lunr, folded) === term) {
+        return folder.names[folded];
+      }
+    }
+    var posting = index.invertedIndex[term];
+    var refs = [];
+    this.manifest.fields.forEach(function (field) {
+      refs = refs.concat(Object.keys(posting[field] || {}));
+    });
+    refs = refs.filter(function (ref, position) { return refs.indexOf(ref) === position; }).sort();
+    for (var i = 0; i < refs.length && i < DISPLAY_DOCS; i++) {
+      var doc = this.store[refs[i]];
+      var text = doc ? doc.t + " " + doc.x : "";
+      var found = text.match(WORD) || [];
+      for (var j = 0; j < found.length; j++) {
+        var word = trim(found[j].toLowerCase());
+        if (word && stem(lunr, word) === term) {
+          return word;
+        }
+      }
+    }
+    return term;
   };
 
   /* ------------------------------------------------------------ highlighting */
 
-  /* text -> [{text, mark}] where mark is true for the words whose index term was matched. */
-  function highlight(lunr, text, terms) {
-    var wanted = {};
+  /*
+   * text -> [{text, mark}] where mark is true for the words whose index term was matched, and
+   * for the spellings (with `folder`) whose fold's term was matched: the text stays as written.
+   */
+  function highlight(lunr, text, terms, folder) {
+    var wanted = Object.create(null);
     terms.forEach(function (term) { wanted[term] = true; });
-    var pieces = [];
-    var last = 0;
+    var spans = [];
+    (folder ? folder.spans(text) : []).forEach(function (span) {
+      if (wanted[stem(lunr, span.term)] === true) {
+        spans.push([span.start, span.end]);
+      }
+    });
     var found;
     WORD.lastIndex = 0;
     while ((found = WORD.exec(text)) !== null) {
       var word = found[0];
-      var key = lunr.trimmer(new lunr.Token(word.toLowerCase())).toString();
+      var key = trim(word.toLowerCase());
       if (key && !isStopWord(lunr, key) && wanted[stem(lunr, key)] === true) {
-        var lead = /^\W*/.exec(word)[0].length;
-        var trail = /\W*$/.exec(word.slice(lead))[0].length;
-        var begin = found.index + lead;
-        var end = found.index + word.length - trail;
-        if (end <= begin) {
-          continue;
+        var lead = LEAD.exec(word)[0].length;
+        var trail = TRAIL.exec(word.slice(lead))[0].length;
+        if (word.length - trail > lead) {
+          spans.push([found.index + lead, found.index + word.length - trail]);
         }
-        if (begin > last) {
-          pieces.push({ text: text.slice(last, begin), mark: false });
-        }
-        pieces.push({ text: text.slice(begin, end), mark: true });
-        last = end;
       }
     }
+    spans.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var pieces = [];
+    var last = 0;
+    spans.forEach(function (span) {
+      if (span[0] < last) {
+        return;
+      }
+      if (span[0] > last) {
+        pieces.push({ text: text.slice(last, span[0]), mark: false });
+      }
+      pieces.push({ text: text.slice(span[0], span[1]), mark: true });
+      last = span[1];
+    });
     if (last < text.length) {
       pieces.push({ text: text.slice(last), mark: false });
     }
@@ -418,7 +663,7 @@
     });
   }
 
-  function renderResult(document, lunr, result) {
+  function renderResult(document, lunr, folder, result) {
     var doc = result.doc;
     var item = document.createElement("li");
     item.className = "result";
@@ -428,10 +673,10 @@
     var link = document.createElement("a");
     link.className = "result-title";
     link.setAttribute("href", doc.u);
-    appendMarked(document, link, highlight(lunr, doc.t, result.terms));
+    appendMarked(document, link, highlight(lunr, doc.t, result.terms, folder));
     var snippet = document.createElement("p");
     snippet.className = "result-snippet";
-    appendMarked(document, snippet, highlight(lunr, doc.x, result.terms));
+    appendMarked(document, snippet, highlight(lunr, doc.x, result.terms, folder));
     item.appendChild(badge);
     item.appendChild(document.createTextNode(" "));
     item.appendChild(link);
@@ -475,6 +720,10 @@
     var status = document.getElementById("search-status");
     var list = document.getElementById("search-results");
     var nojs = document.getElementById("search-nojs");
+    var none = document.getElementById("search-none");
+    var closest = document.getElementById("search-closest");
+    var closestList = document.getElementById("search-closest-list");
+    var header = document.getElementById("site-search-q");
     var script = document.getElementById("search-script");
     if (!form || !input || !status || !list || !script) {
       return null;
@@ -495,7 +744,11 @@
       return Array.prototype.slice.call(list.querySelectorAll("a.result-title"));
     }
 
+    /* The header's search box says what the page searches for, as the page's own box does. */
     function remember(text) {
+      if (header) {
+        header.value = text;
+      }
       if (!window.history || !window.history.replaceState) {
         return;
       }
@@ -508,10 +761,35 @@
       window.history.replaceState(null, "", url.pathname + url.search + url.hash);
     }
 
+    /* Under no results: the closest words of the index, each a link that searches for it. */
+    function offer(outcome) {
+      if (!none) {
+        return;
+      }
+      none.hidden = !outcome || outcome.mode === "empty" || outcome.total > 0;
+      if (!closest || !closestList) {
+        return;
+      }
+      clear(closestList);
+      var suggestions = outcome && !none.hidden ? outcome.closest || [] : [];
+      suggestions.forEach(function (suggestion) {
+        var item = document.createElement("li");
+        var link = document.createElement("a");
+        var params = new window.URLSearchParams({ q: suggestion.query });
+        link.setAttribute("href", form.getAttribute("action") + "?" + params.toString());
+        link.setAttribute("data-query", suggestion.query);
+        link.textContent = suggestion.text;
+        item.appendChild(link);
+        closestList.appendChild(item);
+      });
+      closest.hidden = suggestions.length === 0;
+    }
+
     function show(text) {
       var ticket = ++asked;
       if (!text.trim()) {
         clear(list);
+        offer(null);
         shown = "";
         status.textContent = "";
         list.setAttribute("data-query", text);
@@ -526,8 +804,9 @@
         }
         clear(list);
         outcome.results.forEach(function (result) {
-          list.appendChild(renderResult(document, lunr, result));
+          list.appendChild(renderResult(document, lunr, searcher.folder, result));
         });
+        offer(outcome);
         shown = text;
         status.textContent = statusText(outcome);
         list.setAttribute("data-query", text);
@@ -538,6 +817,7 @@
         }
         if (ticket === asked) {
           clear(list);
+          offer(null);
           status.textContent = "Search is not available right now. Browse all claims instead.";
           list.setAttribute("data-query", text);
           if (nojs) {
@@ -580,6 +860,19 @@
         (position > 0 ? all[position - 1] : input).focus();
       }
     });
+    if (closestList) {
+      closestList.addEventListener("click", function (event) {
+        var link = event.target && event.target.closest ? event.target.closest("a[data-query]") : null;
+        if (!link || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) {
+          return;
+        }
+        event.preventDefault();
+        input.value = link.getAttribute("data-query");
+        remember(input.value);
+        input.focus();
+        show(input.value);
+      });
+    }
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       remember(input.value);
@@ -596,6 +889,9 @@
     var initial = params.get("q");
     if (initial) {
       input.value = initial;
+      if (header) {
+        header.value = initial;
+      }
       show(initial);
     }
     return { searcher: searcher, show: show };
@@ -605,6 +901,9 @@
     Searcher: Searcher,
     makePlan: makePlan,
     plainPlan: plainPlan,
+    Folder: Folder,
+    trim: trim,
+    words: words,
     shardsFor: shardsFor,
     mergeShards: mergeShards,
     highlight: highlight,
