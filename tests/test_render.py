@@ -469,7 +469,7 @@ def test_sitemap_and_robots(rendered: dict[str, bytes]) -> None:
 
 def test_claims_api(rendered: dict[str, bytes]) -> None:
     data = json.loads(rendered["api/claims.json"])
-    assert data["version"] == 1
+    assert data["version"] == 2
     assert [c["id"] for c in data["claims"]] == ["isil-k-al-qaeda-capability", "taliban-safe-haven"]
     claim = data["claims"][0]
     assert claim["status"] == "unchecked" and claim["source"]["symbol"] == "S/2022/419"

@@ -12,7 +12,7 @@ from generator.model import Comparison, PartialDate, Site, Source, Words
 from generator.urls import url
 from generator.views import AppearanceView, SiteViews
 
-API_VERSION = 1
+API_VERSION = 2
 
 
 def atom_datetime(date: PartialDate) -> str:
