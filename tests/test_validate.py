@@ -302,6 +302,19 @@ def test_github_annotations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert err.splitlines()[0] == "content/claims/capability.yaml:2:1: unknown key 'stauts'"
 
 
+def test_github_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A reading's advice is a warning annotation; the run still succeeds."""
+    content = broken_tree(tmp_path, CLAIM, (
+        "    fidelity:\n      quotation: exact\n      meaning: preserved\n      reason: The words "
+        "inside the quotation marks are the report's, as reported.\n"), "")
+    code = cli.main(["check", str(content), "--format", "github"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    warnings = [line for line in out.splitlines() if line.startswith("::warning ")]
+    assert warnings and warnings[0].startswith("::warning file=content/claims/capability.yaml,line="), out
+    assert not any(line.startswith("::error") for line in out.splitlines())
+
+
 def test_an_empty_entry_lists_each_missing_key_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     content = broken_tree(tmp_path, CLAIM, "", "")
     (content / CLAIM).write_text("", "utf-8")
