@@ -172,6 +172,13 @@ def chromium_browser() -> Iterator[Any]:
             browser.close()
 
 
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """One Chromium for a module's browser tests."""
+    with chromium_browser() as chromium:
+        yield chromium
+
+
 # Layout checks shared by the browser tests
 
 SIDEWAYS = """() => {

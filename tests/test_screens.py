@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import chromium_browser, page_paths, serve_directory, sideways
+from conftest import page_paths, serve_directory, sideways
 from test_site import build, make_project
 
 PAGES = [
@@ -45,12 +45,6 @@ def site_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(site_dir: Path) -> Iterator[str]:
     with serve_directory(site_dir) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium_browser() as chromium:
-        yield chromium
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from conftest import (
     RENDERING,
-    chromium_browser,
     copy_tree,
     page_paths,
     replace_in,
@@ -96,12 +95,6 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def base_url(site: Path) -> Iterator[str]:
     with serve_directory(site) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with chromium_browser() as chromium:
-        yield chromium
 
 
 def test_the_long_text_is_on_the_pages(site: Path) -> None:

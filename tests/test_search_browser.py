@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 import pytest
-from conftest import DEMO, chromium_browser, require_chromium, serve_directory
+from conftest import DEMO, require_chromium, serve_directory
 
 ROOT = Path(__file__).resolve().parent.parent
 SPECIAL_QUERIES = [
@@ -37,12 +37,6 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert done.returncode == 0, done.stdout + done.stderr
     with serve_directory(out) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(site_url: str) -> Iterator[Any]:
-    with chromium_browser() as chromium:
-        yield chromium
 
 
 class SearchPage:
