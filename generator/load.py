@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -159,6 +159,31 @@ class PageFile:
 
 
 @dataclass(frozen=True, slots=True)
+class Parsed:
+    """What one file that could be read holds: its record or page, and its problems."""
+
+    record: Record | None
+    page: PageFile | None
+    problems: tuple[Problem, ...]
+    unreadable: bool
+    """True when the file is there but holds no record: references to it are not reported
+    again."""
+
+
+class Reused(Protocol):
+    """Results of parsing kept from earlier runs, for files that have not changed."""
+
+    def get(self, rel_path: str, src_path: str, info: os.stat_result) -> Parsed | None:
+        """What parsing the file gave, if it is known to be unchanged since."""
+        ...
+
+    def put(self, rel_path: str, src_path: str, info: os.stat_result, data: bytes,
+            parsed: Parsed) -> None:
+        """What parsing these bytes of the file gave."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
 class Loaded:
     records: tuple[Record, ...]
     pages: tuple[PageFile, ...]
@@ -167,8 +192,9 @@ class Loaded:
     """(kind, id) of files that exist but could not be read or parsed."""
 
 
-def load_content(content_dir: Path) -> Loaded:
-    """Read every file of a content folder; problems are collected, never raised."""
+def load_content(content_dir: Path, reused: Reused | None = None) -> Loaded:
+    """Read every file of a content folder; problems are collected, never raised. `reused`
+    knows what files that have not changed since an earlier run held."""
     content_dir = Path(content_dir)
     records: list[Record] = []
     pages: list[PageFile] = []
@@ -198,27 +224,23 @@ def load_content(content_dir: Path) -> Loaded:
         if problem:
             problems.append(problem)
             continue
-        text, problem = _read_text(entry.src_path, rel_path)
-        if problem:
-            problems.append(problem)
-            unreadable.append((kind, record_id))
-            continue
-        assert text is not None
-        if kind == "page":
-            found = character_problems(text, rel_path)
-            problems.extend(found)
-            if any(p.is_error for p in found):
+        parsed = reused.get(rel_path, entry.src_path, entry.info) if reused else None
+        if parsed is None:
+            data, problem = _read_bytes(entry.src_path, rel_path)
+            if problem:
+                problems.append(problem)
+                unreadable.append((kind, record_id))
                 continue
-            pages.append(PageFile(record_id, rel_path, text))
-            continue
-        if kind == "article":
-            record, found = parse_article(text, rel_path, record_id)
-        else:
-            record, found = parse_yaml(text, rel_path, kind, record_id)
-        problems.extend(found)
-        if record:
-            records.append(record)
-        else:
+            assert data is not None
+            parsed = parse_file(kind, record_id, rel_path, data)
+            if reused:
+                reused.put(rel_path, entry.src_path, entry.info, data, parsed)
+        problems.extend(parsed.problems)
+        if parsed.record is not None:
+            records.append(parsed.record)
+        elif parsed.page is not None:
+            pages.append(parsed.page)
+        elif parsed.unreadable:
             unreadable.append((kind, record_id))
 
     if not any(r.kind == "site" for r in records) and not any(
@@ -235,6 +257,24 @@ def load_content(content_dir: Path) -> Loaded:
     return Loaded(tuple(records), tuple(pages), tuple(problems), tuple(unreadable))
 
 
+def parse_file(kind: str, record_id: str, rel_path: str, data: bytes) -> Parsed:
+    """The record (or page) of a file's bytes, and the problems in them."""
+    text, problem = _decode(data, rel_path)
+    if problem:
+        return Parsed(None, None, (problem,), True)
+    assert text is not None
+    if kind == "page":
+        found = character_problems(text, rel_path)
+        if any(p.is_error for p in found):
+            return Parsed(None, None, tuple(found), False)
+        return Parsed(None, PageFile(record_id, rel_path, text), tuple(found), False)
+    if kind == "article":
+        record, found = parse_article(text, rel_path, record_id)
+    else:
+        record, found = parse_yaml(text, rel_path, kind, record_id)
+    return Parsed(record, None, tuple(found), record is None)
+
+
 # Walking content/: regular files inside it, each read once, nothing else opened
 
 
@@ -247,6 +287,8 @@ class _Entry:
     """What is opened: the file itself, or the file inside content/ a symbolic link names."""
     identity: tuple[int, int]
     """(device, inode): a file reached twice is read once."""
+    info: os.stat_result
+    """What the walk found of the file (for a link, of its target)."""
 
 
 def _walk(
@@ -291,7 +333,7 @@ def _walk(
                 else:
                     visit(entry.path, here)
             elif stat.S_ISREG(info.st_mode):
-                files.append(_Entry(here, rel_path, entry.path, (info.st_dev, info.st_ino)))
+                files.append(_Entry(here, rel_path, entry.path, (info.st_dev, info.st_ino), info))
             elif stat.S_ISLNK(info.st_mode):
                 link(entry.path, here, rel_path)
             else:
@@ -343,7 +385,7 @@ def _walk(
             problems.append(_not_regular(rel_path, info.st_mode))
         else:
             skipped.pop()
-            links.append(_Entry(here, rel_path, target, (info.st_dev, info.st_ino)))
+            links.append(_Entry(here, rel_path, target, (info.st_dev, info.st_ino), info))
 
     visit(str(content_dir), ())
     reached = {entry.identity: entry for entry in files}
@@ -396,13 +438,6 @@ def _unreadable(rel_path: str, exc: OSError) -> Problem:
         return Problem(where, "cannot be read: permission denied",
                        "Make it readable by the user who runs the build (chmod u+r).")
     return Problem(where, f"cannot be read: {exc.strerror or exc}", "")
-
-
-def _read_text(src_path: str, rel_path: str) -> tuple[str | None, Problem | None]:
-    data, problem = _read_bytes(src_path, rel_path)
-    if data is None:
-        return None, problem
-    return _decode(data, rel_path)
 
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(

@@ -18,6 +18,7 @@ URLS: dict[str, Callable[..., str]] = {
     "search": lambda: "/search/",
     "feed": lambda: "/feed.xml",
     "api": lambda: "/api/claims.json",
+    "api-claim": lambda claim_id: f"/api/claims/{claim_id}.json",
     "not-found": lambda: "/404.html",
 }
 """kind -> the url path of the page of that kind (and id)."""

@@ -6,7 +6,7 @@ import difflib
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -34,13 +34,18 @@ class Validated:
     problems: tuple[Problem, ...]
 
 
-def validate(loaded: Loaded, base_url: str | None = None) -> Validated:
+def validate(
+    loaded: Loaded, base_url: str | None = None, *,
+    shape: Callable[[Record], Sequence[Problem]] | None = None,
+) -> Validated:
     """Every problem of the loaded content (the loader's own included), and what passed.
-    `base_url` is the one given on the command line, if any."""
+    `base_url` is the one given on the command line, if any; `shape` is `check_shape`, or
+    what stands for it (the build's cache of its results)."""
     problems: list[Problem] = list(loaded.problems)
     broken: set[str] = {p.location.rel_path for p in loaded.problems if p.is_error}
+    shape_of = shape or check_shape
     for record in loaded.records:
-        found = check_shape(record)
+        found = shape_of(record)
         problems.extend(found)
         if found:
             broken.add(record.rel_path)

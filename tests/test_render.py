@@ -91,6 +91,7 @@ def pages(rendered: dict[str, bytes]) -> list[str]:
 def test_every_page_and_file_is_rendered(rendered: dict[str, bytes]) -> None:
     expected = {
         "index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "api/claims.json",
+        "api/claims/isil-k-al-qaeda-capability.json", "api/claims/taliban-safe-haven.json",
         "claims/index.html", CLAIM, SUN_CLAIM,
         "outlets/index.html", "outlets/blitz/index.html", "outlets/redstate/index.html",
         "outlets/the-sun/index.html",
@@ -445,10 +446,18 @@ def test_sitemap_and_robots(rendered: dict[str, bytes]) -> None:
 
 
 def test_claims_api(rendered: dict[str, bytes]) -> None:
-    data = json.loads(rendered["api/claims.json"])
-    assert data["version"] == 1
-    assert [c["id"] for c in data["claims"]] == ["isil-k-al-qaeda-capability", "taliban-safe-haven"]
-    claim = data["claims"][0]
+    index = json.loads(rendered["api/claims.json"])
+    assert index["version"] == 2
+    assert [c["id"] for c in index["claims"]] == ["isil-k-al-qaeda-capability", "taliban-safe-haven"]
+    entry = index["claims"][0]
+    assert set(entry) == {"id", "url", "status", "finding", "updated", "record"}
+    assert entry["url"] == "https://factcheck.example/claims/isil-k-al-qaeda-capability/"
+    assert entry["record"] == "https://factcheck.example/api/claims/isil-k-al-qaeda-capability.json"
+    assert rendered["api/claims.json"].count(b"\n") == len(index["claims"]) + 2, "a claim a line"
+    claim = json.loads(rendered["api/claims/isil-k-al-qaeda-capability.json"])
+    assert claim["version"] == 2 and claim["id"] == entry["id"]
+    assert {k: claim[k] for k in ("url", "status", "finding", "updated")} == {
+        k: entry[k] for k in ("url", "status", "finding", "updated")}
     assert claim["status"] == "unchecked" and claim["source"]["symbol"] == "S/2022/419"
     assert claim["passage"]["checked"] is False
     blitz = claim["appearances"][1]

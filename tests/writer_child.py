@@ -76,8 +76,9 @@ def main(argv: list[str]) -> int:
         after, args = int(args[1]), args[2:]
         add = write.SiteWriter.add
 
-        def pausing_add(self: write.SiteWriter, out_path: str, data: bytes) -> None:
-            add(self, out_path, data)
+        def pausing_add(self: write.SiteWriter, out_path: str, data: bytes,
+                        *args: Any, **kwargs: Any) -> None:
+            add(self, out_path, data, *args, **kwargs)
             if self.count == after:
                 pause()
 

@@ -1,6 +1,8 @@
-"""SiteViews and a Theme -> every page and file the theme renders, as (out path, bytes).
+"""SiteViews and a Theme -> every page and file the theme renders, as jobs, and their bytes.
 
-One at a time: pages, feeds, sitemap, the claims export, the theme's static files, _headers."""
+`Renderer.jobs()` names every output (pages, feeds, sitemap, the claims export, the theme's
+static files, _headers) as a job that says what it is made of; `Renderer.run(job)` makes its
+bytes. The build runs jobs in worker processes and skips those whose inputs did not change."""
 
 from __future__ import annotations
 
@@ -50,6 +52,40 @@ SEARCH_MANIFEST = "/search/index.json"
 """Where the search page finds the index: the index stage writes it (see search.py)."""
 
 Output = Iterator[tuple[str, bytes]]
+
+
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """A page: a template rendered with a context (and the environment's globals)."""
+
+    out_path: str
+    template: str
+    context: tuple[tuple[str, Any], ...]
+    """The template's variables (`meta` first), in the order given."""
+
+    @property
+    def url_path(self) -> str:
+        return dict(self.context)["meta"].url_path  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class DataJob:
+    """A file made by a function of the site's values: `make(*args)` returns its bytes."""
+
+    out_path: str
+    make: Callable[..., bytes]
+    args: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FileJob:
+    """A file whose bytes are known as the job is made."""
+
+    out_path: str
+    data: bytes
+
+
+Job = PageJob | DataJob | FileJob
 
 
 def url(kind: str, *ids: str) -> str:
@@ -127,6 +163,9 @@ class _ThemeLoader(BaseLoader):
             raise TemplateNotFound(template) from None
         return source, str(self.theme.root / "templates" / template), lambda: True
 
+    def list_templates(self) -> list[str]:
+        return sorted(self.theme.templates)
+
 
 def make_environment(theme: Theme) -> Environment:
     env = Environment(
@@ -146,8 +185,14 @@ def make_environment(theme: Theme) -> Environment:
         month = months[date.month - 1] if len(months) == 12 else f"{date.month:02d}"
         return f"{month} {date.year}" if not date.day else f"{date.day} {month} {date.year}"
 
+    times: dict[PartialDate, Markup] = {}
+
     def time(date: PartialDate) -> Markup:
-        return Markup('<time datetime="{}">{}</time>').format(date.iso(), date_label(date))
+        found = times.get(date)
+        if found is None:
+            found = times[date] = Markup('<time datetime="{}">{}</time>').format(
+                date.iso(), date_label(date))
+        return found
 
     def cut(text: str, limit: int) -> str:
         """`text` (a template block's or a macro's output unescaped) cut at a word to `limit`
@@ -206,7 +251,9 @@ def template_problem(error: TemplateError, theme: Theme, url_path: str | None = 
 
 
 class Renderer:
-    """Renders one site's views with one theme; `render_site` is its only caller."""
+    """Renders one site's views with one theme: `jobs()` names every output, `run(job)` makes
+    one. Each `render_*` method yields the jobs of one kind of page; a new kind of page is
+    written the same way, with `page(...)`, `data(...)` or `file(...)`."""
 
     def __init__(self, views: SiteViews, theme: Theme, shipped: Shipped) -> None:
         site = views.site
@@ -241,7 +288,7 @@ class Renderer:
     def meta(self, url_path: str, **extra: Any) -> Meta:
         return Meta(url_path=url_path, canonical=feeds.absolute(self.site, url_path), **extra)
 
-    def file(self, out_path: str, data: bytes) -> tuple[str, bytes]:
+    def _claim_path(self, out_path: str) -> None:
         if out_path in self.written:
             raise ContentError([Problem(
                 Location("content/pages", 1, 1),
@@ -249,19 +296,43 @@ class Renderer:
                 "Rename the page.",
             )])
         self.written.add(out_path)
-        return out_path, data
+
+    def file(self, out_path: str, data: bytes) -> FileJob:
+        """A file of known bytes."""
+        self._claim_path(out_path)
+        return FileJob(out_path, data)
+
+    def data(self, out_path: str, make: Callable[..., bytes], *args: Any) -> DataJob:
+        """A file that `make(*args)` writes: a module-level function of values (the build
+        reuses the previous file when the values are the same)."""
+        self._claim_path(out_path)
+        return DataJob(out_path, make, args)
 
     def page(self, template: str, meta: Meta, lastmod: PartialDate | None = None,
-             in_sitemap: bool = True, **context: Any) -> tuple[str, bytes]:
-        try:
-            html = self.env.get_template(template).render(meta=meta, **context)
-        except TemplateError as error:
-            raise ContentError([template_problem(error, self.theme, meta.url_path)]) from None
+             in_sitemap: bool = True, **context: Any) -> PageJob:
+        """A page of `template` at `meta.url_path`, listed in the sitemap unless told not."""
+        out_path = out_path_of(meta.url_path)
+        self._claim_path(out_path)
         if in_sitemap:
             self.sitemap.append(feeds.SitemapEntry(meta.url_path, lastmod))
-        return self.file(out_path_of(meta.url_path), html.encode("utf-8"))
+        return PageJob(out_path, template, (("meta", meta), *context.items()))
 
-    def render(self) -> Output:
+    def run(self, job: Job) -> bytes:
+        """The bytes of one job; ContentError naming the template line of a template error."""
+        if isinstance(job, FileJob):
+            return job.data
+        if isinstance(job, DataJob):
+            return job.make(*job.args)
+        context = dict(job.context)
+        try:
+            html = self.env.get_template(job.template).render(context)
+        except TemplateError as error:
+            raise ContentError([template_problem(error, self.theme, job.url_path)]) from None
+        return html.encode("utf-8")
+
+    def jobs(self) -> Iterator[Job]:
+        """Every output of the site, in order; the sitemap and _headers come last, when every
+        other output is known."""
         site = self.site
         for static in self.theme.static.values():
             yield self.file(static.out_path, static.data)
@@ -278,10 +349,10 @@ class Renderer:
         yield self.page("search.html", self.meta(url("search")), in_sitemap=False)
         yield self.page("404.html", self.meta(url("not-found"), noindex=True), in_sitemap=False)
         yield self.page("feed.xml", self.meta(url("feed")), in_sitemap=False,
-                        claims=sorted(self.views.claims, key=_newest_first))
+                        claims=tuple(sorted(self.views.claims, key=_newest_first)))
+        yield from self.render_api()
         yield self.file("sitemap.xml", feeds.render_sitemap(site, self.sitemap))
         yield self.file("robots.txt", feeds.render_robots(site))
-        yield self.file("api/claims.json", feeds.render_api(self.views, self.theme.labels))
         yield self.file("_headers", headers.netlify_headers([*self.written, urls.MARKER], CSP))
 
     def page_body(self, body: str, title: str) -> Markup:
@@ -301,7 +372,7 @@ class Renderer:
         parts.append(render_markdown(body[at:], drop_title=None if parts else title, min_level=2))
         return Markup("").join(parts)
 
-    def render_claims(self) -> Output:
+    def render_claims(self) -> Iterator[Job]:
         yield self.page("claims.html", self.meta(url("claims")), lastmod=self.site.build_date)
         for view in self.views.claims:
             meta = self.meta(url("claim", view.claim.id), og_type="article")
@@ -309,7 +380,7 @@ class Renderer:
             yield self.page("claim.html", meta, lastmod=view.updated, view=view,
                             claim=view.claim, jsonld=jsonld.script_json(review))
 
-    def render_outlets(self) -> Output:
+    def render_outlets(self) -> Iterator[Job]:
         for outlet_view in self.views.outlets:
             said = outlet_view.by_claim
             for pager in pagers(len(said), url("outlet", outlet_view.outlet.id)):
@@ -318,7 +389,7 @@ class Renderer:
                                 by_claim=said[pager.start : pager.stop], pager=pager)
         yield self.page("outlets.html", self.meta(url("outlets")))
 
-    def render_sources(self) -> Output:
+    def render_sources(self) -> Iterator[Job]:
         for source_view in self.views.sources:
             source = source_view.source
             claims = source_view.claims
@@ -334,11 +405,23 @@ class Renderer:
                 )
         yield self.page("sources.html", self.meta(url("sources")))
 
-    def render_articles(self) -> Output:
+    def render_articles(self) -> Iterator[Job]:
         for article in self.site.articles:
             marks = self.views.marks.get(article.id, ())
             yield self.page("article.html", self.meta(url("article", article.id)),
                             article=article, paragraphs=article_paragraphs(article.text, marks))
+
+    def render_api(self) -> Iterator[Job]:
+        """The claims export: an index of every claim, and each claim's full record."""
+        site = self.site
+        api = feeds.ApiSite.of(site)
+        labels = {status: self.theme.labels["status"][status]["label"]
+                  for status in sorted(self.theme.labels["status"])}
+        yield self.data(out_path_of(url("api")), feeds.render_api_index, api,
+                        tuple(feeds.ApiEntry.of(view) for view in self.views.claims))
+        for view in self.views.claims:
+            yield self.data(out_path_of(url("api-claim", view.claim.id)), feeds.render_api_claim,
+                            api, view, labels[view.claim.status.value])
 
 
 def _newest_first(view: ClaimView) -> tuple[tuple[int, int, int], str]:
@@ -378,7 +461,9 @@ def render_site(views: SiteViews, theme: Theme, shipped: Shipped) -> Output:
     """Every output file of the theme, one at a time (out path POSIX, relative to the site
     root): the theme's static files and lunr.js, pages, the feed, the sitemap, robots.txt,
     the claims export, and the _headers file that carries the site's Content-Security-Policy."""
-    return Renderer(views, theme, shipped).render()
+    renderer = Renderer(views, theme, shipped)
+    for job in renderer.jobs():
+        yield job.out_path, renderer.run(job)
 
 
 

@@ -51,6 +51,25 @@ class Context:
 
 
 @dataclass(frozen=True, slots=True)
+class Placed:
+    """Where a quoted span sits, for readers: in its sentence, and at the end of a link."""
+
+    context: Context
+    link: str | None
+    """The original article, opened at the span with a text fragment (None without a url)."""
+
+
+def place(article: Article, span: Span) -> Placed:
+    """The span's sentence and its text fragment link: the per-appearance work of the views
+    that reads the article's text (done once per appearance, and reused while the text, the
+    url and the span are the same)."""
+    return Placed(
+        sentence_context(article.text, span.start, span.end),
+        fragment_url(article.url, article.text, span.start, span.end) if article.url else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class EvidenceOp:
     """One piece of the evidence a reader sees: the outlet's words against the passage."""
 
@@ -188,9 +207,12 @@ class SiteViews:
 def build_views(
     site: Site, spans: Mapping[AppearanceKey, Span],
     comparisons: Mapping[AppearanceKey, Comparison],
+    placed: Mapping[AppearanceKey, Placed] | None = None,
 ) -> SiteViews:
+    """The views of the site; `placed` holds `place(...)` of appearances already worked out."""
     articles = {article.id: article for article in site.articles}
-    claims = tuple(_claim_view(c, spans, comparisons, articles) for c in site.claims)
+    claims = tuple(_claim_view(c, spans, comparisons, articles, placed or {})
+                   for c in site.claims)
     newest = sorted(claims, key=lambda c: c.claim.id)
     newest.sort(key=lambda c: c.updated.sort_key(), reverse=True)
     repeated = sorted(claims, key=lambda c: c.claim.id)
@@ -226,24 +248,27 @@ def _claim_view(
     spans: Mapping[AppearanceKey, Span],
     comparisons: Mapping[AppearanceKey, Comparison],
     articles: Mapping[str, Article],
+    placed: Mapping[AppearanceKey, Placed],
 ) -> ClaimView:
-    placed = [(a, spans[(claim.id, a.index)]) for a in claim.appearances if (claim.id, a.index) in spans]
-    placed.sort(key=lambda pair: _appearance_order(pair[0], pair[1]))
+    spanned = [(a, spans[(claim.id, a.index)]) for a in claim.appearances
+               if (claim.id, a.index) in spans]
+    spanned.sort(key=lambda pair: _appearance_order(pair[0], pair[1]))
     named: dict[str, set[str]] = {}
-    near = {a.index: propagation.named_near(a, span) for a, span in placed}
-    for appearance, _span in placed:
+    near = {a.index: propagation.named_near(a, span) for a, span in spanned}
+    for appearance, _span in spanned:
         named.setdefault(appearance.article.id, set()).update(near[appearance.index])
     views = []
-    for number, (appearance, span) in enumerate(placed, 1):
+    for number, (appearance, span) in enumerate(spanned, 1):
         article = appearance.article
+        where = placed.get((claim.id, appearance.index)) or place(article, span)
         views.append(AppearanceView(
             appearance=appearance,
             claim=claim,
             number=number,
             anchor=f"appearance-{number}",
             span=span,
-            context=sentence_context(article.text, span.start, span.end),
-            link=fragment_url(article.url, article.text, span.start, span.end) if article.url else None,
+            context=where.context,
+            link=where.link,
             chains=propagation.chains(claim, appearance, articles, named[article.id],
                                       near[appearance.index]),
             comparison=comparisons.get((claim.id, appearance.index)),
