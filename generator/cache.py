@@ -50,6 +50,8 @@ RACY_NANOSECONDS = 2_000_000_000
 time alone cannot show an edit made within the same tick of the file system's clock."""
 BATCH = 500
 """Keys looked up in one query."""
+FLUSH_BYTES = 16 * 1024 * 1024
+"""Stored values are written once this much is waiting (a build's memory stays bounded)."""
 CHECKSUM_BYTES = 8
 LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "lunr", "PyYAML", "jsonschema", "rapidfuzz")
 """The libraries whose versions change what a build makes: part of the generator's digest."""
@@ -129,6 +131,7 @@ class Store:
         self._files: dict[str, tuple[tuple[int, int, int, int, int], bytes, bool]] | None = None
         self._new_files: dict[str, tuple[tuple[int, int, int, int, int], bytes, bool]] = {}
         self._pending: list[tuple[str, bytes, bytes]] = []
+        self._pending_bytes = 0
         self._open()
 
     # opening, checking, resetting
@@ -247,12 +250,33 @@ class Store:
         return self.get_many(kind, (key,)).get(key)
 
     def put(self, kind: str, key: bytes, value: Any) -> None:
-        """Keep `value` under `key` (written when the build is done)."""
-        self._pending.append((kind, key, _packed(value)))
+        """Keep `value` under `key`."""
+        self.put_pickled(kind, key, pickle.dumps(value, protocol=PROTOCOL))
 
-    def put_many(self, kind: str, items: Iterable[tuple[bytes, Any]]) -> None:
-        for key, value in items:
-            self.put(kind, key, value)
+    def put_pickled(self, kind: str, key: bytes, payload: bytes) -> None:
+        """Keep the value that pickled to `payload` (pickle.dumps(value, PROTOCOL)) under
+        `key`."""
+        self._pending.append((kind, key, _checked(payload)))
+        self._pending_bytes += len(payload)
+        if self._pending_bytes > FLUSH_BYTES:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Write the values waiting (each is right whatever the build's outcome: its key is
+        its inputs)."""
+        pending, self._pending, self._pending_bytes = self._pending, [], 0
+        if self._db is None or not pending:
+            return
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            self._db.executemany(
+                "INSERT OR REPLACE INTO entries (kind, key, value, used) VALUES (?, ?, ?, ?)",
+                ((kind, key, value, self.build) for kind, key, value in pending),
+            )
+            self._db.execute("COMMIT")
+        except sqlite3.Error as error:
+            self._rollback()
+            self._guard(error)
 
     # input files
 
@@ -318,15 +342,12 @@ class Store:
                finished: Finished | None = None) -> None:
         """Write what this build found (and, after a successful build, what the output folder
         now holds); drop entries that the last KEEP_BUILDS builds did not use."""
+        self._flush()
         if self._db is None:
             return
         try:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
-            db.executemany(
-                "INSERT OR REPLACE INTO entries (kind, key, value, used) VALUES (?, ?, ?, ?)",
-                ((kind, key, value, self.build) for kind, key, value in self._pending),
-            )
             for kind, keys in self._used.items():
                 db.executemany("UPDATE entries SET used = ? WHERE kind = ? AND key = ?",
                                ((self.build, kind, key) for key in keys))
@@ -350,19 +371,21 @@ class Store:
                        (str(self.build).encode(),))
             db.execute("COMMIT")
         except sqlite3.Error as error:
-            try:
-                if self._db is not None:
-                    self._db.execute("ROLLBACK")
-            except sqlite3.Error:
-                pass
+            self._rollback()
             self._guard(error)
             return
-        self._pending = []
         self._used = {}
         if self._files is not None:
             self._files.update(self._new_files)
         self._new_files = {}
         self.build += 1
+
+    def _rollback(self) -> None:
+        try:
+            if self._db is not None and self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
     def forget_state(self) -> None:
         """The output folder is no longer what the cache says (a build is about to replace
@@ -376,10 +399,15 @@ class Store:
 
 
 _BROKEN = object()
+PROTOCOL = 5
+"""The pickle protocol of stored values."""
 
 
 def _packed(value: Any) -> bytes:
-    payload = pickle.dumps(value, protocol=5)
+    return _checked(pickle.dumps(value, protocol=PROTOCOL))
+
+
+def _checked(payload: bytes) -> bytes:
     return hashlib.blake2b(payload, digest_size=CHECKSUM_BYTES).digest() + payload
 
 

@@ -167,8 +167,7 @@ def check(
             site_theme, theme_problems = _load_theme(content_dir, loaded)
         _Collector.set_aside()
         with stages.stage("validate"):
-            shape = (reuse.shapes(reusing, files, loaded.records, validate.check_shape)
-                     if reusing.keyed else None)
+            shape = reuse.shapes(reusing, files, loaded.records, validate.check_shape)
             validated = validate.validate(loaded, base_url, shape=shape)
         with stages.stage("assemble"):
             theme_dir = site_theme.root.resolve().as_posix() if site_theme else ""
@@ -325,6 +324,7 @@ def _unchanged(
     with write.SiteWriter(out_dir, content_dir, themes, waiting=waiting, previous=previous,
                           folder=finished.folder) as out:
         if not out.intact():
+            out.discard()
             return None
         for out_path in sorted(previous):
             out.keep(out_path)

@@ -25,6 +25,7 @@ Every key also holds the generator's own digest (cache.generator_digest).
 from __future__ import annotations
 
 import os
+import pickle
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -148,9 +149,13 @@ class Reuse:
                     self.memory.results.put(key, value)
         return found
 
-    def put(self, kind: str, key: bytes, value: Any) -> None:
+    def put(self, kind: str, key: bytes, value: Any, pickled: bytes | None = None) -> None:
+        """Keep `value` under `key`; `pickled` is its pickle (cache.PROTOCOL), if made."""
         if self.store is not None:
-            self.store.put(kind, key, value)
+            if pickled is None:
+                self.store.put(kind, key, value)
+            else:
+                self.store.put_pickled(kind, key, pickled)
         if self.memory is not None:
             self.memory.results.put(key, value)
 
@@ -227,12 +232,34 @@ class Files:
         self._found(parsed, key)
 
 
+@dataclass(frozen=True, slots=True)
+class _Shaping:
+    records: Sequence[Record]
+    check: Callable[[Record], Sequence[Problem]]
+
+
+def _shape_chunk(state: _Shaping, chunk: tuple[int, int]) -> list[tuple[int, tuple[Problem, ...]]]:
+    return [(i, tuple(state.check(state.records[i]))) for i in range(*chunk)]
+
+
 def shapes(reuse: Reuse, files: Files, records: Sequence[Record],
            check: Callable[[Record], Sequence[Problem]]) -> Callable[[Record], Sequence[Problem]]:
-    """`check` (validate.check_shape) for `records`, from the cache where their files are
-    unchanged."""
+    """`check` (validate.check_shape, a module-level function) for `records`: from the cache
+    where their files are unchanged, the others checked ahead on every core."""
     keys = {id(r): combine("shape", files.keys[id(r)]) for r in records if id(r) in files.keys}
     known = reuse.get_many("shape", list(keys.values()))
+    memory = reuse.memory
+    todo = [r for r in records if keys.get(id(r)) not in known and not (
+        memory is not None and _remembered(memory, r))]
+    made: dict[int, tuple[Problem, ...]] = {}
+    count = reuse.parallel(len(todo))
+    if count > 1:
+        state = _Shaping(todo, check)
+        with pool.Workers(state, count) as workers:
+            size = pool.chunk_size(len(todo), count, PAGES_PER_TASK)
+            for results in workers.map(_shape_chunk, pool.chunks(len(todo), size)):
+                for i, problems in results:
+                    made[id(todo[i])] = problems
 
     def shape(record: Record) -> Sequence[Problem]:
         memory = reuse.memory
@@ -241,7 +268,11 @@ def shapes(reuse: Reuse, files: Files, records: Sequence[Record],
             if not isinstance(found, _Missing) and found[0] is record:
                 return found[1]
         key = keys.get(id(record))
-        result = known.get(key) if key is not None else None
+        result = known.get(key) if key is not None else made.get(id(record))
+        if result is None and id(record) in made:
+            result = made[id(record)]
+            if key is not None:
+                reuse.put("shape", key, result)
         if result is None:
             result = tuple(check(record))
             if key is not None:
@@ -251,6 +282,11 @@ def shapes(reuse: Reuse, files: Files, records: Sequence[Record],
         return tuple(result)
 
     return shape
+
+
+def _remembered(memory: Memory, record: Record) -> bool:
+    found = memory.shapes.get(id(record))
+    return not isinstance(found, _Missing) and found[0] is record
 
 
 # anchor, compare and the views' placements
@@ -287,12 +323,14 @@ class _Comparing:
     entities: Any
 
 
-def _compare_chunk(state: _Comparing, chunk: tuple[int, int]) -> list[tuple[int, Comparison]]:
+def _compare_chunk(state: _Comparing, chunk: tuple[int, int]) -> list[tuple[int, bytes]]:
+    """Comparisons made in a worker, pickled there (the cache keeps them as they come)."""
     out = []
     for i in range(*chunk):
         r = state.requests[i]
-        out.append((i, compare.compare(r.text, r.start, r.end, r.passage, state.spellings,
-                                       state.entities)))
+        found = compare.compare(r.text, r.start, r.end, r.passage, state.spellings,
+                                state.entities)
+        out.append((i, pickle.dumps(found, protocol=cache.PROTOCOL)))
     return out
 
 
@@ -319,10 +357,10 @@ def compare_site(site: Site, spans: Mapping[AppearanceKey, Span], reuse: Reuse
     with pool.Workers(state, count) as workers:
         size = pool.chunk_size(len(missing), count, PAGES_PER_TASK)
         for results in workers.map(_compare_chunk, pool.chunks(len(missing), size)):
-            for j, comparison in results:
-                request = missing[j]
-                made[request.key] = comparison
-                reuse.put("compare", keys[todo[j]], comparison)
+            for j, pickled in results:
+                comparison = pickle.loads(pickled)
+                made[missing[j].key] = comparison
+                reuse.put("compare", keys[todo[j]], comparison, pickled)
     reuse.count("compare made", len(missing))
     return compare.compare_site(site, spans, made)
 

@@ -272,6 +272,7 @@ class SiteWriter:
         """The previous build's files that are still as it left them."""
         self._kept: list[str] = []
         """Files kept while there is no staging folder yet."""
+        self._discarded = False
 
     def __enter__(self) -> Self:
         real = check_out_dir(self.out_dir, self.content_dir, self.theme_dirs)
@@ -321,6 +322,10 @@ class SiteWriter:
     def reusable_files(self) -> Mapping[str, Kept]:
         """Every file the previous build wrote that is still there as it left it."""
         return self._old
+
+    def discard(self) -> None:
+        """Leave the output folder as it is: nothing is put in place when the block ends."""
+        self._discarded = True
 
     def intact(self) -> bool:
         """Whether the output folder is still exactly what `previous` describes."""
@@ -419,7 +424,7 @@ class SiteWriter:
         tb: TracebackType | None,
     ) -> None:
         try:
-            if exc_type is None:
+            if exc_type is None and not self._discarded:
                 self.warnings += self._commit()
         finally:
             self._abandon()
