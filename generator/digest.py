@@ -33,6 +33,7 @@ SHARED_TYPES: tuple[type, ...] = (
     model.Site, model.Source, model.Passage, model.Article, model.Outlet, model.Claim,
     model.Page, model.Entities,
     views.SiteViews, views.ClaimView, views.AppearanceView, views.OutletView, views.SourceView,
+    views.OutletRecord,
 )
 """Frozen types whose objects are shared between pages: each object is digested once (they
 are immutable) and written into its container as its digest."""
@@ -84,6 +85,9 @@ class _Reducers(dict[type, Callable[[Any], Any]]):
         elif isinstance(cls, type) and issubclass(cls, enum.Enum):
             def reducer(obj: Any) -> Any:
                 return cls, (obj._value_,)
+        elif isinstance(cls, type) and issubclass(cls, str) and not hasattr(cls, "__dict__"):
+            def reducer(obj: Any) -> Any:  # Markup and the like: its class and its text
+                return cls, (str(obj),)
         else:
             raise KeyError(cls)  # pickle's own reduction for everything else
         self[cls] = reducer

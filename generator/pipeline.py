@@ -66,7 +66,11 @@ class _Collector:
 
     @classmethod
     @contextmanager
-    def run(cls) -> Iterator[None]:
+    def run(cls, lasting: bool = False) -> Iterator[None]:
+        """With `lasting` (a preview server's runs, whose results live on in its memory),
+        what the run made stays set aside when it ends: the collector never looks at it
+        again, and the server collects what became garbage of it now and then
+        (`collect_lasting`)."""
         if cls.depth:
             cls.depth += 1
             try:
@@ -82,7 +86,17 @@ class _Collector:
         finally:
             cls.depth = 0
             gc.set_threshold(*saved)
-            gc.unfreeze()  # what the run set aside can be collected once it is garbage
+            if lasting:
+                gc.freeze()
+            else:
+                gc.unfreeze()  # what the run set aside can be collected once it is garbage
+
+    @staticmethod
+    def collect_lasting() -> None:
+        """Collect the garbage among what lasting runs set aside."""
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
 
     @classmethod
     def set_aside(cls) -> None:
@@ -160,18 +174,36 @@ def check(
     says what may be taken from a cache (by default nothing; comparisons on every core)."""
     content_dir = Path(content_dir)
     reusing = reusing or Reuse(workers=pool.cores())
-    with _Collector.run():
+    memory = reusing.memory
+    if memory is not None:
+        memory.turn()
+    with _Collector.run(lasting=memory is not None):
         files = reuse.Files(reusing)
         with stages.stage("load"):
-            loaded = load.load_content(content_dir, files if reusing.keyed else None)
+            walked = before = None
+            if memory is not None and memory.loaded is not None and memory.modified is not None:
+                before = memory.loaded
+                walked = before.walk.again(memory.modified) if before.walk else None
+            loaded = load.load_content(content_dir, files if reusing.keyed else None, walked,
+                                       before if walked is not None else None,
+                                       memory.modified if memory is not None else None)
+            if memory is not None:
+                memory.trust(walked is not None and _only_claims(content_dir, memory.modified))
+                memory.loaded, memory.modified = loaded, None
             site_theme, theme_problems = _load_theme(content_dir, loaded)
+            if memory is not None and site_theme is not None:
+                if site_theme == memory.theme:
+                    site_theme = memory.theme  # the same object: what was made of it holds
+                memory.theme = site_theme
         _Collector.set_aside()
         with stages.stage("validate"):
             shape = reuse.shapes(reusing, files, loaded.records, validate.check_shape)
-            validated = validate.validate(loaded, base_url, shape=shape)
+            validated = validate.validate(loaded, base_url, shape=shape,
+                                          made=memory.referenced if memory is not None else None)
         with stages.stage("assemble"):
             theme_dir = site_theme.root.resolve().as_posix() if site_theme else ""
-            site = assemble.assemble(validated.records, validated.pages, theme_dir, base_url)
+            site = assemble.assemble(validated.records, validated.pages, theme_dir, base_url,
+                                     memory.assembled if memory is not None else None)
         with stages.stage("anchor"):
             anchored = reuse.anchor_site(site, reusing)
         with stages.stage("compare"):
@@ -181,6 +213,15 @@ def check(
     if site_theme is None or any(p.is_error or strict for p in problems):
         raise ContentError(problems)
     return Checked(site, site_theme, anchored.spans, compared.comparisons, tuple(problems))
+
+
+def _only_claims(content_dir: Path, modified: frozenset[str] | None) -> bool:
+    """Whether the files that changed are claims alone: what is made of each other claim,
+    and of everything else, then still holds (a claim's results depend on no other claim)."""
+    if not modified:
+        return modified is not None
+    claims = str((content_dir / "claims").resolve()) + "/"
+    return all(path.startswith(claims) and "/" not in path[len(claims):] for path in modified)
 
 
 def _load_theme(
@@ -222,8 +263,10 @@ def build(
     named = _named_theme(content_dir)
     if named is not None:  # before the cache beside the output folder is made
         write.check_out_dir(out_dir, content_dir, (*themes, named))
-    with _Collector.run():
-        store = cache.Store(cache.cache_dir(out_dir)) if cache_results else None
+    with _Collector.run(lasting=memory is not None):
+        kept = memory is not None and memory.store is not None
+        store = (memory.store if memory is not None and memory.store is not None
+                 else cache.Store(cache.cache_dir(out_dir)) if cache_results else None)
         try:
             reusing = Reuse(store, memory, workers or pool.cores(),
                             always_parallel=workers is not None and workers > 1)
@@ -231,14 +274,14 @@ def build(
             if store is not None:
                 with stages.stage("load"):
                     inputs = _inputs(store, content_dir, base_url)
-                    done = _unchanged(store, inputs, out_dir, content_dir, themes, strict,
-                                      waiting)
+                    done = (_unchanged(store, inputs, out_dir, content_dir, themes, strict,
+                                       waiting) if memory is None else None)
                 if done is not None:
                     return done
             built = _build(content_dir, out_dir, base_url, strict, stages, waiting, reusing,
                            themes, inputs)
         finally:
-            if store is not None:
+            if store is not None and not kept:
                 store.close()
     return built
 
@@ -251,10 +294,7 @@ def _build(
     checked = check(content_dir, base_url, strict=strict, stages=stages, reusing=reusing)
     with stages.stage("load"):
         shipped = theme.load_shipped(content_dir.resolve().parent)
-    with stages.stage("views"):
-        placed = reuse.placements(checked.site, checked.spans, reusing)
-        site_views = views.build_views(checked.site, checked.spans, checked.comparisons, placed)
-    _Collector.set_aside()
+    site_views = _views(checked, reusing, stages)
     store = reusing.store
     finished = store.finished() if store is not None else None
     previous = ({path: write.Kept(*_kept_fields(entry)) for path, entry in
@@ -267,6 +307,8 @@ def _build(
             store.forget_state()  # from here the output folder may change
         reuse.write_site(site_views, checked.theme, shipped, out, reusing, stages.stage)
     summary = summarise(checked)
+    if reusing.memory is not None:
+        reusing.memory.disk = (dict(out.written), out.folder)
     if store is not None:
         with stages.stage("write"):
             outputs = {path: cache.Output(k.key, k.digest, k.size, k.mtime_ns, k.ino)
@@ -275,6 +317,53 @@ def _build(
                                                  summary) if inputs and out.folder else None)
     return Built(checked, out.count, out.warnings, summary, checked.warnings,
                  unchanged=out.unchanged, counts=tuple(sorted(reusing.counts.items())))
+
+
+def _views(checked: Checked, reusing: Reuse, stages: Stages) -> views.SiteViews:
+    with stages.stage("views"):
+        placed = reuse.placements(checked.site, checked.spans, reusing)
+        memory = reusing.memory
+        site_views = views.build_views(checked.site, checked.spans, checked.comparisons, placed,
+                                       memory.viewed if memory is not None else None)
+    _Collector.set_aside()
+    return site_views
+
+
+@dataclass(frozen=True, slots=True)
+class Previewed:
+    """A preview server's site after a change (see `preview`)."""
+
+    checked: Checked
+    site: reuse.Preview
+    summary: Summary
+
+
+def preview(
+    content_dir: Path, out_dir: Path, base_url: str | None = None, *, memory: Memory,
+    strict: bool = False, stages: Stages = UNWATCHED,
+) -> Previewed:
+    """check -> views -> render, for a preview server after a change: only what depends on
+    what changed is made again (`memory` holds the last run's results), and only the pages
+    whose inputs changed are rendered, into memory; `site.finish()` makes the rest and the
+    server writes the output folder behind. After a first `build(..., memory=memory)`."""
+    content_dir = Path(content_dir)
+    store = memory.store
+    reusing = Reuse(store, memory, pool.cores())
+    with _Collector.run(lasting=True):
+        checked = check(content_dir, base_url, strict=strict, stages=stages, reusing=reusing)
+        with stages.stage("load"):
+            shipped = theme.load_shipped(content_dir.resolve().parent)
+        site_views = _views(checked, reusing, stages)
+        site = reuse.preview_site(site_views, checked.theme, shipped, reusing, stages.stage)
+    if store is not None:
+        store.commit()
+    return Previewed(checked, site, summarise(checked))
+
+
+def collect_garbage() -> None:
+    """Collect what a preview server's runs left that is garbage now (they are set aside from
+    the collector as they end: see `preview`)."""
+    _Collector.collect_lasting()
 
 
 def _kept_fields(entry: cache.Output) -> tuple[bytes, bytes, int, int, int]:

@@ -24,19 +24,24 @@ Every key also holds the generator's own digest (cache.generator_digest).
 
 from __future__ import annotations
 
+import dataclasses
+import operator
 import os
 import pickle
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from jinja2 import Environment, TemplateError, nodes
+from markupsafe import Markup
 
 from generator import anchor, cache, compare, digest, pool, render, search, views
 from generator.cache import Store
 from generator.digest import Digests, Undigestible, combine
 from generator.errors import ContentError, Problem
 from generator.load import Parsed, Record
+from generator.memo import Made, alike
 from generator.model import AppearanceKey, Comparison, Site, Span
 from generator.theme import Shipped, Theme
 from generator.write import SiteWriter, file_digest
@@ -95,12 +100,55 @@ class Memory:
     """id(text) -> (the text, its digest)."""
     digests: Digests | None = None
     """The last run's digests of shared objects."""
-    outputs: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)
-    """out path -> (job key, bytes): the site as the last run made it."""
+    loaded: Any = None
+    """The last run's load.Loaded."""
+    theme: Theme | None = None
+    """The last run's theme."""
+    modified: frozenset[str] | None = None
+    """The files whose bytes alone changed since the last run, when the server knows (else
+    content/ is walked again)."""
+    referenced: Made = field(default_factory=Made)
+    assembled: Made = field(default_factory=Made)
+    anchored: Made = field(default_factory=Made)
+    compared: Made = field(default_factory=Made)
+    placed: Made = field(default_factory=Made)
+    viewed: Made = field(default_factory=Made)
+    keys: dict[str, bytes] = field(default_factory=dict)
+    """out path -> the key of the job that made the file the site now has there."""
+    search: bytes = b""
+    """The key of the search files the site now has."""
+    search_files: tuple[str, ...] = ()
+    """Their out paths."""
+    compiled: render.CompiledTemplates = field(default_factory=render.CompiledTemplates)
+    """The theme's templates, compiled once."""
+    store: Store | None = None
+    """The output folder's cache, kept open by the server."""
+    jobs: dict[str, render.Job] = field(default_factory=dict)
+    """out path -> the job of the file the site now has there."""
+    templates: dict[str, bytes] = field(default_factory=dict)
+    """template -> the digest of its sources and of the globals it reads, as last used."""
+    renderer: render.Renderer | None = None
+    """What made the jobs."""
+    globals: dict[tuple[str, ...], tuple[Any, bytes]] = field(default_factory=dict)
+    """The values of the environment's globals that the templates read, with their digests."""
+    disk: tuple[dict[str, Any], tuple[int, int] | None] | None = None
+    """What the output folder holds (write.Kept by out path) and its device and inode, as
+    the last write of it left it."""
+    costs: dict[str, float] = field(default_factory=dict)
+    """out path -> the seconds its job took the last time it was made."""
+
+    def trust(self, only_claims: bool) -> None:
+        """Whether only claim files changed since the last run: what was made of the other
+        claims is then taken without looking again at what it was made from."""
+        for made in (self.referenced, self.assembled, self.anchored, self.compared,
+                     self.placed, self.viewed):
+            made.trusting = only_claims
 
     def turn(self) -> None:
         for memo in (self.parsed, self.shapes, self.results, self.texts):
             memo.turn()
+        for made in (self.anchored, self.compared, self.placed):
+            made.turn()
 
 
 @dataclass
@@ -293,7 +341,23 @@ def _remembered(memory: Memory, record: Record) -> bool:
 
 
 def anchor_site(site: Site, reuse: Reuse) -> anchor.Anchored:
-    """anchor.anchor_site, with the quotes already placed taken from the cache."""
+    """anchor.anchor_site, with the quotes already placed taken from the cache (and, in a
+    preview server, each claim's spans and problems from the last run while the claim is the
+    same object: they depend on nothing else)."""
+    memory = reuse.memory
+    if memory is None:
+        return _anchor_site(site, reuse)
+    spans: dict[AppearanceKey, Span] = {}
+    problems: list[Problem] = []
+    for claim in site.claims:
+        one = memory.anchored.make(
+            claim, lambda c: _anchor_site(dataclasses.replace(site, claims=(c,)), reuse))
+        spans.update(one.spans)
+        problems.extend(one.problems)
+    return anchor.Anchored(spans, tuple(problems))
+
+
+def _anchor_site(site: Site, reuse: Reuse) -> anchor.Anchored:
     keys: dict[tuple[int, str, str | None, str | None], bytes] = {}
     for claim in site.claims:
         for a in claim.appearances:
@@ -337,7 +401,29 @@ def _compare_chunk(state: _Comparing, chunk: tuple[int, int]) -> list[tuple[int,
 def compare_site(site: Site, spans: Mapping[AppearanceKey, Span], reuse: Reuse
                  ) -> compare.Compared:
     """compare.compare_site, with the comparisons already made taken from the cache and the
-    others made on every core."""
+    others made on every core (and, in a preview server, each claim's results from the last
+    run while the claim, its spans, the spellings and the entities are the same objects)."""
+    memory = reuse.memory
+    if memory is None:
+        return _compare_site(site, spans, reuse)
+    comparisons: dict[AppearanceKey, Comparison] = {}
+    not_comparable: set[AppearanceKey] = set()
+    problems: list[Problem] = []
+
+    def one(claim: Any, spellings: Any, entities: Any, spanned: Mapping[AppearanceKey, Span]
+            ) -> compare.Compared:
+        return _compare_site(dataclasses.replace(site, claims=(claim,)), spanned, reuse)
+
+    for claim in site.claims:
+        found = memory.compared.make(claim, one, spans, args=(site.spellings, site.entities))
+        comparisons.update(found.comparisons)
+        not_comparable.update(found.not_comparable)
+        problems.extend(found.problems)
+    return compare.Compared(comparisons, frozenset(not_comparable), tuple(problems))
+
+
+def _compare_site(site: Site, spans: Mapping[AppearanceKey, Span], reuse: Reuse
+                  ) -> compare.Compared:
     requests = compare.compare_requests(site, spans)
     tables = combine("tables", _digest_of(site.spellings), _digest_of(site.entities))
     keys = [combine("compare", reuse.text_digest(r.text), str(r.start), str(r.end),
@@ -383,7 +469,25 @@ def _place_chunk(state: _Placing, chunk: tuple[int, int]) -> list[tuple[int, vie
 
 def placements(site: Site, spans: Mapping[AppearanceKey, Span], reuse: Reuse
                ) -> dict[AppearanceKey, views.Placed]:
-    """views.place of every placed appearance, from the cache or made on every core."""
+    """views.place of every placed appearance, from the cache or made on every core (in a
+    preview server, each claim's from the last run while the claim and its spans are the same
+    objects)."""
+    memory = reuse.memory
+    if memory is None:
+        return _placements(site, spans, reuse)
+    placed: dict[AppearanceKey, views.Placed] = {}
+
+    def one(claim: Any, spanned: Mapping[AppearanceKey, Span]
+            ) -> dict[AppearanceKey, views.Placed]:
+        return _placements(dataclasses.replace(site, claims=(claim,)), spanned, reuse)
+
+    for claim in site.claims:
+        placed.update(memory.placed.make(claim, one, spans))
+    return placed
+
+
+def _placements(site: Site, spans: Mapping[AppearanceKey, Span], reuse: Reuse
+                ) -> dict[AppearanceKey, views.Placed]:
     wanted: list[tuple[AppearanceKey, Any, Span, bytes]] = []
     for claim in site.claims:
         for a in claim.appearances:
@@ -480,10 +584,26 @@ def theme_digest(theme: Theme, shipped: Shipped) -> bytes:
     return combine(*parts)
 
 
+_READS: dict[tuple[str, bytes], frozenset[tuple[str, ...]]] = {}
+"""template_reads by (template name, theme digest)."""
+
+
 def template_reads(env: Environment, name: str) -> frozenset[tuple[str, ...]]:
     """The globals of `env` that the template `name` (with every template it extends,
     includes or imports) reads: `("site", "title")` for `site.title`, `("views",)` for
     `views` used whole. Worked out from the templates' source, over-approximately."""
+    loader = env.loader
+    assert loader is not None
+    sources = combine(*(part for template in loader.list_templates()
+                        for part in (template, loader.get_source(env, template)[0])),
+                      *sorted(env.globals))
+    found = _READS.get((name, sources))
+    if found is None:
+        found = _READS[(name, sources)] = _template_reads(env, name)
+    return found
+
+
+def _template_reads(env: Environment, name: str) -> frozenset[tuple[str, ...]]:
     found: set[tuple[str, ...]] = set()
     seen: set[str] = set()
     names = [name]
@@ -535,37 +655,58 @@ def _resolve(env: Environment, path: tuple[str, ...]) -> Any:
 class Keys:
     """The key of every job of one build."""
 
-    def __init__(self, renderer: render.Renderer, digests: Digests, base: bytes) -> None:
+    def __init__(self, renderer: render.Renderer, digests: Digests, base: bytes,
+                 earlier: dict[tuple[str, ...], tuple[Any, bytes]] | None = None) -> None:
+        """`earlier` holds the values of globals the last run digested, with their digests
+        (a preview server's): a value made of the same objects is not digested again."""
         self.renderer = renderer
         self.digests = digests
         self.base = base
         self._templates: dict[str, bytes] = {}
         self._globals: dict[tuple[str, ...], bytes] = {}
+        self.earlier = earlier if earlier is not None else {}
+        self.values: dict[tuple[str, ...], tuple[Any, bytes]] = {}
+        """The globals digested in this run, for the next."""
 
     def _global(self, path: tuple[str, ...]) -> bytes:
         found = self._globals.get(path)
         if found is None:
             env = self.renderer.env
             value = _resolve(env, path)
+            before = self.earlier.get(path)
             if callable(value) and not hasattr(value, "__html__"):
                 found = combine("code", *path)  # a function: the generator's and theme's own
+            elif before is not None and alike(before[0], value):
+                found = before[1]
             else:
                 found = self.digests.of(value)
             self._globals[path] = found
+            self.values[path] = (value, found)
         return found
+
+    def template(self, name: str) -> bytes:
+        """The digest of the theme (its templates' sources, labels and files) and of the
+        globals the template reads."""
+        return self._template(name)
+
+    def templates(self) -> dict[str, bytes]:
+        """`template(name)` of every template worked out so far."""
+        return dict(self._templates)
 
     def _template(self, name: str) -> bytes:
         found = self._templates.get(name)
         if found is None:
             reads = sorted(template_reads(self.renderer.env, name))
-            found = combine(name, *(part for path in reads
-                                    for part in ("/".join(path), self._global(path))))
+            found = combine(self.base, name, *(part for path in reads
+                                               for part in ("/".join(path), self._global(path))))
             self._templates[name] = found
         return found
 
     def of(self, job: render.Job) -> bytes:
-        """The job's key; empty for a file of known bytes, or when a value cannot be digested
-        (the job is then always made)."""
+        """The job's key (for a file of known bytes, the digest of its bytes); empty when a
+        value cannot be digested (the job is then always made)."""
+        if isinstance(job, render.FileJob):
+            return combine("file", file_digest(job.data))
         try:
             if isinstance(job, render.PageJob):
                 return combine("page", self.base, self._template(job.template),
@@ -599,7 +740,8 @@ def write_site(
     """Every output of the site into `out`: the theme's jobs, the search files and the
     shipped files, each kept when its key (or its bytes) is the same as the file the last
     build left, else made (on every core) and written."""
-    renderer = render.Renderer(site_views, theme, shipped)
+    renderer = render.Renderer(site_views, theme, shipped,
+                               reuse.memory.compiled if reuse.memory is not None else None)
     with timed("render"):
         jobs = list(renderer.jobs())
         for name in sorted({job.template for job in jobs if isinstance(job, render.PageJob)}):
@@ -634,13 +776,6 @@ def write_site(
                     out.keep(job.out_path)
                 reuse.count("page kept")
                 continue
-            if memory is not None and keys[i]:
-                known = memory.outputs.get(job.out_path)
-                if known is not None and known[0] == keys[i]:
-                    with timed("write"):
-                        out.add(job.out_path, known[1], key=keys[i])
-                    reuse.count("page kept")
-                    continue
             todo.append(i)
         reuse.count("page made", len(todo))
         index_files = _kept_index(out, reuse, search_key) if reuse.keyed else None
@@ -657,6 +792,13 @@ def write_site(
             out.add(out_path, data)
     if memory is not None:
         memory.digests = digests
+        memory.keys = {job.out_path: key for job, key in zip(jobs, keys, strict=True)}
+        memory.jobs = {job.out_path: job for job in jobs}
+        memory.templates = job_keys.templates() if reuse.keyed else {}
+        memory.renderer = renderer
+        memory.globals = job_keys.values if reuse.keyed else {}
+        memory.search = search_key
+        memory.search_files = tuple(_index_paths(out))
 
 
 def _index_paths(out: SiteWriter) -> list[str]:
@@ -719,8 +861,6 @@ def _make(
             job = jobs[item.index]
             with timed("write"):
                 out.add(job.out_path, item.data, key=keys[item.index], digest=item.digest)
-            if memory is not None:
-                memory.outputs[job.out_path] = (keys[item.index], item.data)
         if broken:
             break
     if broken:
@@ -741,3 +881,142 @@ def _results(workers: pool.Workers[_Rendering], tasks: list[tuple[str, Any]]
              ) -> Iterator[tuple[str, Any]]:
     yield from workers.map(_task, tasks)
 
+
+
+# A preview server's site
+
+
+@dataclass
+class Preview:
+    """The site after a change, as a preview server serves it: every file's job and key, the
+    bytes of the files made now; `finish()` makes the rest (the slow jobs, the search files)."""
+
+    renderer: render.Renderer
+    jobs: dict[str, render.Job]
+    """out path -> its job, for every file but the search files."""
+    keys: dict[str, bytes]
+    made: dict[str, bytes]
+    """The bytes of the files whose keys changed, made now."""
+    later: list[str]
+    """Files whose keys changed, to be made by `finish()` (those that took long last time)."""
+    memory: Memory
+    site_views: views.SiteViews
+    base: bytes
+
+    def finish(self) -> dict[str, bytes]:
+        """The bytes of the files left for later, and of the search files when they changed
+        (the search files of the site are then these, and no others)."""
+        files = {}
+        for out_path in self.later:
+            files[out_path] = _timed_run(self.renderer, self.jobs[out_path], out_path,
+                                         self.memory)
+        digests = Digests(previous=self.memory.digests)
+        key = combine("search", self.base, digests.of(self.site_views),
+                      str(search.POSTINGS_PER_SHARD))
+        if key != self.memory.search:
+            index = search.build_search(self.site_views, self.renderer.theme.labels)
+            files.update(index)
+            self.memory.search = key
+            self.memory.search_files = tuple(sorted(index))
+        return files
+
+
+_SMALL = frozenset({str, int, float, bool, type(None), bytes, Markup})
+_SHARED = frozenset(digest.SHARED_TYPES)
+
+
+def _same(a: Any, b: Any, depth: int = 8) -> bool:
+    """Whether two jobs (or values of their contexts) are made of the same values without
+    digesting them: the objects the model and the views share must be the very same
+    objects (they are frozen), other values equal, part by part."""
+    if a is b:
+        return True
+    kind = type(a)
+    if kind is not type(b) or kind in _SHARED or depth == 0:
+        return False
+    if kind in _SMALL:
+        return bool(a == b)
+    if kind is tuple or kind is list:
+        if len(a) != len(b):
+            return False
+        if all(map(operator.is_, a, b)):
+            return True
+        return all(_same(x, y, depth - 1) for x, y in zip(a, b, strict=True))
+    if kind is dict:
+        return a.keys() == b.keys() and all(_same(a[k], b[k], depth - 1) for k in a)
+    getter = _FIELDS.get(kind)
+    if getter is None:
+        if not dataclasses.is_dataclass(kind):
+            return False
+        names = [f.name for f in dataclasses.fields(kind)]
+        getter = _FIELDS[kind] = (operator.attrgetter(*names) if len(names) > 1
+                                  else lambda obj: (getattr(obj, names[0]),) if names else ())
+    return _same(getter(a), getter(b), depth)
+
+
+_FIELDS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _timed_run(renderer: render.Renderer, job: render.Job, out_path: str, memory: Memory
+               ) -> bytes:
+    started = time.perf_counter()
+    data = renderer.run(job)
+    memory.costs[out_path] = time.perf_counter() - started
+    return data
+
+
+SLOW_JOB_SECONDS = 0.05
+"""A job that took longer than this the last time is made after the page of a change is
+shown (the feed of every claim, say), with the search files."""
+FOREGROUND_PAGES = 64
+"""Pages a change makes before the browser is told: more (after a theme edit) are made after,
+and a page asked for meanwhile is made when it is asked for."""
+
+
+def preview_site(
+    site_views: views.SiteViews, theme: Theme, shipped: Shipped, reuse: Reuse,
+    timed: Callable[[str], Any],
+) -> Preview:
+    """The jobs of the site and the bytes of those whose keys changed since the last run of
+    the preview server (`reuse.memory`), made in this process."""
+    memory = reuse.memory
+    assert memory is not None
+    with timed("render"):
+        renderer = render.Renderer(site_views, theme, shipped, memory.compiled, memory.jobs)
+        jobs = list(renderer.jobs())
+        digests = Digests(previous=memory.digests)
+        job_keys = Keys(renderer, digests, theme_digest(theme, shipped), memory.globals)
+        templates = {name: job_keys.template(name) for name in sorted(
+            {job.template for job in jobs if isinstance(job, render.PageJob)})}
+        keys = {}
+        for job in jobs:
+            before = memory.jobs.get(job.out_path)
+            known = memory.keys.get(job.out_path)
+            if known and before is not None and (before is job or _same(before, job)) and (
+                    not isinstance(job, render.PageJob)
+                    or memory.templates.get(job.template) == templates[job.template]):
+                keys[job.out_path] = known
+            else:
+                keys[job.out_path] = job_keys.of(job)
+    made: dict[str, bytes] = {}
+    later: list[str] = []
+    for job in jobs:
+        key = keys[job.out_path]
+        if key and memory.keys.get(job.out_path) == key:
+            continue
+        if memory.costs.get(job.out_path, 0.0) > SLOW_JOB_SECONDS or len(
+                made) >= FOREGROUND_PAGES:
+            later.append(job.out_path)
+            continue
+        with timed("render"):
+            made[job.out_path] = _timed_run(renderer, job, job.out_path, memory)
+    reuse.count("page made", len(made) + len(later))
+    reuse.count("page kept", len(jobs) - len(made) - len(later))
+    memory.digests = digests
+    memory.keys = keys
+    memory.jobs = {job.out_path: job for job in jobs}
+    memory.templates = templates
+    memory.renderer = renderer
+    memory.globals = job_keys.values
+    return Preview(renderer, {job.out_path: job for job in jobs}, keys, made, later, memory,
+                   site_views, job_keys.base)

@@ -6,14 +6,16 @@ bytes. The build runs jobs in worker processes and skips those whose inputs did 
 
 from __future__ import annotations
 
+import functools
 import re
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import (
     BaseLoader,
+    BytecodeCache,
     Environment,
     StrictUndefined,
     TemplateError,
@@ -88,6 +90,38 @@ class FileJob:
 Job = PageJob | DataJob | FileJob
 
 
+@dataclass(frozen=True, slots=True)
+class Later:
+    """A value of a page's context worked out only when the page is rendered: `make(*args)`
+    (a module-level function of values). A job that is not rendered costs nothing of it."""
+
+    make: Callable[..., Any]
+    args: tuple[Any, ...]
+
+    def value(self) -> Any:
+        return self.make(*self.args)
+
+
+def _identical(a: Any, b: Any) -> bool:
+    """The same object, equal strings, numbers or pagers, or tuples of (or Later values made
+    of) such."""
+    if a is b:
+        return True
+    kind = type(a)
+    if kind is not type(b):
+        return False
+    if kind in _EQUAL:
+        return bool(a == b)
+    if kind is tuple:
+        return len(a) == len(b) and all(_identical(x, y) for x, y in zip(a, b, strict=True))
+    if kind is Later:
+        return bool(a.make is b.make and _identical(a.args, b.args))
+    return False
+
+
+_EQUAL: frozenset[type] = frozenset({str, int, bool, type(None), Markup})
+
+
 def url(kind: str, *ids: str) -> str:
     """`urls.url` for templates: an unknown kind is a template error."""
     try:
@@ -111,6 +145,9 @@ class Pager:
     start: int
     """Index of the page's first item in the whole list."""
     stop: int
+
+
+_EQUAL = _EQUAL | {Pager}
 
 
 def pagers(total: int, base_url: str, size: int = PAGE_SIZE) -> list[Pager]:
@@ -147,6 +184,13 @@ class Meta:
     noindex: bool = False
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def _meta(base_url: str, url_path: str, extra: tuple[tuple[str, Any], ...]) -> Meta:
+    """One Meta object for each page (a preview server's builds share them)."""
+    return Meta(url_path=url_path, canonical=base_url.rstrip("/") + "/" + url_path.lstrip("/"),
+                **dict(extra))
+
+
 # The environment
 
 
@@ -167,9 +211,26 @@ class _ThemeLoader(BaseLoader):
         return sorted(self.theme.templates)
 
 
-def make_environment(theme: Theme) -> Environment:
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once for every environment of a process (a preview server makes
+    one per build): Jinja keys them by name and checks them against their source."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Any) -> None:
+        data = self.compiled.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+def make_environment(theme: Theme, compiled: CompiledTemplates | None = None) -> Environment:
     env = Environment(
         loader=_ThemeLoader(theme),
+        bytecode_cache=compiled,
         autoescape=select_autoescape(["html", "htm", "xml"]),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -255,13 +316,18 @@ class Renderer:
     one. Each `render_*` method yields the jobs of one kind of page; a new kind of page is
     written the same way, with `page(...)`, `data(...)` or `file(...)`."""
 
-    def __init__(self, views: SiteViews, theme: Theme, shipped: Shipped) -> None:
+    def __init__(self, views: SiteViews, theme: Theme, shipped: Shipped,
+                 compiled: CompiledTemplates | None = None,
+                 previous: Mapping[str, Job] | None = None) -> None:
+        """`previous` is the last build's jobs by out path (a preview server's): a job made of
+        the same objects is that job again, so that telling it unchanged costs nothing."""
+        self.previous = previous or {}
         site = views.site
         self.views = views
         self.site = site
         self.theme = theme
         self.shipped = shipped
-        self.env = make_environment(theme)
+        self.env = make_environment(theme, compiled)
         self.env.globals.update(
             site=site,
             views=views,
@@ -286,7 +352,7 @@ class Renderer:
             ) from None
 
     def meta(self, url_path: str, **extra: Any) -> Meta:
-        return Meta(url_path=url_path, canonical=feeds.absolute(self.site, url_path), **extra)
+        return _meta(self.site.base_url, url_path, tuple(sorted(extra.items())))
 
     def _claim_path(self, out_path: str) -> None:
         if out_path in self.written:
@@ -306,6 +372,10 @@ class Renderer:
         """A file that `make(*args)` writes: a module-level function of values (the build
         reuses the previous file when the values are the same)."""
         self._claim_path(out_path)
+        before = self.previous.get(out_path)
+        if (isinstance(before, DataJob) and before.make is make
+                and _identical(before.args, args)):
+            return before
         return DataJob(out_path, make, args)
 
     def page(self, template: str, meta: Meta, lastmod: PartialDate | None = None,
@@ -315,7 +385,14 @@ class Renderer:
         self._claim_path(out_path)
         if in_sitemap:
             self.sitemap.append(feeds.SitemapEntry(meta.url_path, lastmod))
-        return PageJob(out_path, template, (("meta", meta), *context.items()))
+        items = (("meta", meta), *context.items())
+        before = self.previous.get(out_path)
+        if (isinstance(before, PageJob) and before.template == template
+                and len(before.context) == len(items)
+                and all(a[0] == b[0] and _identical(a[1], b[1])
+                        for a, b in zip(before.context, items, strict=True))):
+            return before
+        return PageJob(out_path, template, items)
 
     def run(self, job: Job) -> bytes:
         """The bytes of one job; ContentError naming the template line of a template error."""
@@ -323,7 +400,8 @@ class Renderer:
             return job.data
         if isinstance(job, DataJob):
             return job.make(*job.args)
-        context = dict(job.context)
+        context = {name: value.value() if isinstance(value, Later) else value
+                   for name, value in job.context}
         try:
             html = self.env.get_template(job.template).render(context)
         except TemplateError as error:
@@ -376,9 +454,10 @@ class Renderer:
         yield self.page("claims.html", self.meta(url("claims")), lastmod=self.site.build_date)
         for view in self.views.claims:
             meta = self.meta(url("claim", view.claim.id), og_type="article")
-            review = jsonld.claim_review(self.site, view, meta.canonical, self.theme.labels)
             yield self.page("claim.html", meta, lastmod=view.updated, view=view,
-                            claim=view.claim, jsonld=jsonld.script_json(review))
+                            claim=view.claim, jsonld=Later(jsonld.claim_script, (
+                                self.site.publisher, view, meta.canonical,
+                                self.theme.labels["status"][view.claim.status.value])))
 
     def render_outlets(self) -> Iterator[Job]:
         for outlet_view in self.views.outlets:

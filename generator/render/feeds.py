@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -168,8 +169,8 @@ class ApiSite:
 
     @classmethod
     def of(cls, site: Site) -> ApiSite:
-        return cls(site.title, site.base_url, site.language, site.publisher.name,
-                   site.publisher.url, site.build_date.iso())
+        return _api_site(site.title, site.base_url, site.language, site.publisher.name,
+                         site.publisher.url, site.build_date.iso())
 
     def record(self) -> dict[str, Any]:
         return {
@@ -184,6 +185,12 @@ class ApiSite:
         return self.url.rstrip("/") + "/" + url_path.lstrip("/")
 
 
+@functools.lru_cache(maxsize=64)
+def _api_site(*fields: str) -> ApiSite:
+    """One ApiSite object for the same values (a preview server's builds share them)."""
+    return ApiSite(*fields)
+
+
 @dataclass(frozen=True, slots=True)
 class ApiEntry:
     """A claim as the export's index lists it."""
@@ -196,7 +203,13 @@ class ApiEntry:
     @classmethod
     def of(cls, view: ClaimView) -> ApiEntry:
         claim = view.claim
-        return cls(claim.id, claim.status.value, claim.finding, view.updated.iso())
+        return _api_entry(claim.id, claim.status.value, claim.finding, view.updated.iso())
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _api_entry(claim_id: str, status: str, finding: str | None, updated: str) -> ApiEntry:
+    """One ApiEntry object for the same values (a preview server's builds share them)."""
+    return ApiEntry(claim_id, status, finding, updated)
 
 
 def render_api_index(api: ApiSite, claims: tuple[ApiEntry, ...]) -> bytes:

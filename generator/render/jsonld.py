@@ -8,7 +8,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.model import Appearance, PartialDate, Site
+from generator.model import Appearance, PartialDate, Publisher
 from generator.views import ClaimView
 
 
@@ -38,11 +38,18 @@ def _creative_work(appearance: Appearance) -> dict[str, Any]:
     return work
 
 
+def claim_script(
+    publisher: Publisher, view: ClaimView, url: str, rating: Mapping[str, Any]
+) -> Markup:
+    """The claim's ClaimReview as the page's script block holds it."""
+    return script_json(claim_review(publisher, view, url, rating))
+
+
 def claim_review(
-    site: Site, view: ClaimView, url: str, labels: Mapping[str, Any]
+    publisher: Publisher, view: ClaimView, url: str, rating: Mapping[str, Any]
 ) -> dict[str, Any]:
     """The ClaimReview of a claim, published at the absolute `url`; its rating in the
-    theme's words."""
+    theme's words (`rating`: the theme's label and description of the claim's status)."""
     claim = view.claim
     seen: set[str] = set()
     appearances: list[Appearance] = []
@@ -62,13 +69,13 @@ def claim_review(
         "claimReviewed": claim.claim,
         "reviewRating": {
             "@type": "Rating",
-            "alternateName": labels["status"][claim.status.value]["label"],
-            "ratingExplanation": labels["status"][claim.status.value]["description"],
+            "alternateName": rating["label"],
+            "ratingExplanation": rating["description"],
         },
         "author": {
             "@type": "Organization",
-            "name": site.publisher.name,
-            "url": site.publisher.url,
+            "name": publisher.name,
+            "url": publisher.url,
         },
         "datePublished": claim.reviewed.iso(),
         "url": url,

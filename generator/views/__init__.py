@@ -5,9 +5,11 @@ Display order, contexts, links, propagation chains, article groups, outlet recor
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from generator.memo import Made, plain
 from generator.model import (
     Appearance,
     AppearanceKey,
@@ -208,10 +210,16 @@ def build_views(
     site: Site, spans: Mapping[AppearanceKey, Span],
     comparisons: Mapping[AppearanceKey, Comparison],
     placed: Mapping[AppearanceKey, Placed] | None = None,
+    made: Made | None = None,
 ) -> SiteViews:
-    """The views of the site; `placed` holds `place(...)` of appearances already worked out."""
+    """The views of the site; `placed` holds `place(...)` of appearances already worked out,
+    `made` what earlier runs made (in a preview server: a claim's view is made again only
+    when the claim, its spans, comparisons or the articles it reads are other objects)."""
     articles = {article.id: article for article in site.articles}
-    claims = tuple(_claim_view(c, spans, comparisons, articles, placed or {})
+    if made is not None:
+        made.turn()
+    reuse = made.make if made is not None else plain
+    claims = tuple(reuse(c, _claim_view, spans, comparisons, articles, placed or {})
                    for c in site.claims)
     newest = sorted(claims, key=lambda c: c.claim.id)
     newest.sort(key=lambda c: c.updated.sort_key(), reverse=True)
@@ -225,22 +233,50 @@ def build_views(
         for status in Status
         if (group := tuple(c for c in claims if c.claim.status is status))
     )
-    marked: dict[str, list[tuple[int, int]]] = {}
-    for view in claims:
-        for appearance_view in view.views:
-            span = appearance_view.span
-            marked.setdefault(appearance_view.appearance.article.id, []).append((span.start, span.end))
     return SiteViews(
         site=site,
         claims=claims,
-        outlets=tuple(_outlet_views(site, claims)),
-        sources=tuple(_source_views(site, claims)),
+        outlets=tuple(_outlet_views(site, claims, reuse)),
+        sources=tuple(_source_views(site, claims, reuse)),
         newest=tuple(newest[:HOME_LIST]),
         repeated=tuple([c for c in repeated if c.views][:HOME_LIST]),
         by_status=by_status,
         counts=counts,
-        marks={article_id: tuple(merged(found)) for article_id, found in sorted(marked.items())},
+        marks=Marks(claims),
     )
+
+
+class Marks(Mapping[str, tuple[tuple[int, int], ...]]):
+    """Article id -> the spans of its text that claims quote, merged, in order: worked out
+    when first read (only pages of whole article texts need them)."""
+
+    def __init__(self, claims: tuple[ClaimView, ...]) -> None:
+        self._claims = claims
+        self._marks: dict[str, tuple[tuple[int, int], ...]] | None = None
+
+    def _all(self) -> dict[str, tuple[tuple[int, int], ...]]:
+        if self._marks is None:
+            marked: dict[str, list[tuple[int, int]]] = {}
+            for view in self._claims:
+                for appearance_view in view.views:
+                    span = appearance_view.span
+                    marked.setdefault(appearance_view.appearance.article.id, []).append(
+                        (span.start, span.end))
+            self._marks = {article_id: tuple(merged(found))
+                           for article_id, found in sorted(marked.items())}
+        return self._marks
+
+    def __getitem__(self, article_id: str) -> tuple[tuple[int, int], ...]:
+        return self._all()[article_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return dict, (self._all(),)
 
 
 def _claim_view(
@@ -400,46 +436,66 @@ def record_of(views: Iterable[AppearanceView]) -> OutletRecord:
                         quotation_changed)
 
 
-def _outlet_views(site: Site, claims: tuple[ClaimView, ...]) -> list[OutletView]:
+def _outlet_views(site: Site, claims: tuple[ClaimView, ...], reuse: Any) -> list[OutletView]:
     by_outlet: dict[str, list[tuple[ClaimView, AppearanceView]]] = {}
     for claim_view in claims:
         for view in claim_view.views:
             by_outlet.setdefault(view.appearance.article.outlet.id, []).append((claim_view, view))
     out = []
     for outlet in sorted(site.outlets, key=lambda o: (o.name.casefold(), o.id)):
-        found = by_outlet.get(outlet.id, [])
-        found.sort(key=lambda pair: (
-            (0, *pair[1].appearance.article.date.sort_key()) if pair[1].appearance.article.date
-            else (1, 0, 0, 0),
-            pair[0].claim.id,
-            pair[1].number,
-        ))
-        grouped: dict[str, tuple[ClaimView, list[AppearanceView]]] = {}
-        for claim_view, view in found:
-            grouped.setdefault(claim_view.claim.id, (claim_view, []))[1].append(view)
-        out.append(OutletView(
-            outlet=outlet,
-            record=record_of(view for _c, view in found),
-            by_claim=tuple((c, tuple(vs)) for c, vs in grouped.values()),
-        ))
+        made = reuse(outlet, _outlet_view, args=(tuple(by_outlet.get(outlet.id, ())),))
+        # the record object of the run before while it says the same (a preview server then
+        # sees the outlet's pages that do not show what changed as unchanged)
+        r = made.record
+        record = reuse(outlet, _record, args=(r.total, r.reviewed, r.changed, r.preserved,
+                                              r.not_comparable, r.quotation_changed))
+        out.append(made if record is r else OutletView(made.outlet, record, made.by_claim))
     return out
 
 
-def _source_views(site: Site, claims: tuple[ClaimView, ...]) -> list[SourceView]:
-    out = []
-    for source in sorted(site.sources, key=lambda s: (s.title.casefold(), s.id)):
-        citing = sorted(
-            (a for a in site.articles
-             if any(c.kind is CiteKind.SOURCE and c.ref == source.id for c in a.cites)),
-            key=lambda a: (a.outlet.name.casefold(), a.id),
-        )
-        out.append(SourceView(
-            source=source,
-            claims=tuple(c for c in claims if c.claim.source is not None
-                         and c.claim.source.id == source.id),
-            citing=tuple(citing),
-        ))
-    return out
+def _record(outlet: Outlet, *fields: Any) -> OutletRecord:
+    return OutletRecord(*fields)
+
+
+def _outlet_view(outlet: Outlet, said: tuple[tuple[ClaimView, AppearanceView], ...]
+                 ) -> OutletView:
+    found = sorted(said, key=lambda pair: (
+        (0, *pair[1].appearance.article.date.sort_key()) if pair[1].appearance.article.date
+        else (1, 0, 0, 0),
+        pair[0].claim.id,
+        pair[1].number,
+    ))
+    grouped: dict[str, tuple[ClaimView, list[AppearanceView]]] = {}
+    for claim_view, view in found:
+        grouped.setdefault(claim_view.claim.id, (claim_view, []))[1].append(view)
+    return OutletView(
+        outlet=outlet,
+        record=record_of(view for _c, view in found),
+        by_claim=tuple((c, tuple(vs)) for c, vs in grouped.values()),
+    )
+
+
+def _source_views(site: Site, claims: tuple[ClaimView, ...], reuse: Any) -> list[SourceView]:
+    cited: dict[str, list[Article]] = {}
+    for article in site.articles:
+        for source_id in dict.fromkeys(c.ref for c in article.cites if c.kind is CiteKind.SOURCE):
+            cited.setdefault(source_id, []).append(article)
+    said: dict[str, list[ClaimView]] = {}
+    for view in claims:
+        if view.claim.source is not None:
+            said.setdefault(view.claim.source.id, []).append(view)
+    return [reuse(source, _source_view, args=(tuple(cited.get(source.id, ())),
+                                              tuple(said.get(source.id, ()))))
+            for source in sorted(site.sources, key=lambda s: (s.title.casefold(), s.id))]
+
+
+def _source_view(source: Source, citing: tuple[Article, ...], claims: tuple[ClaimView, ...]
+                 ) -> SourceView:
+    return SourceView(
+        source=source,
+        claims=claims,
+        citing=tuple(sorted(citing, key=lambda a: (a.outlet.name.casefold(), a.id))),
+    )
 
 
 # Context around a span
