@@ -24,8 +24,12 @@ tick could otherwise go unseen). Entries that the last builds did not use are dr
 
 from __future__ import annotations
 
+import copyreg
+import dataclasses
 import hashlib
 import importlib.metadata
+import io
+import operator
 import os
 import pickle
 import sqlite3
@@ -43,8 +47,9 @@ from generator import digest
 SCHEMA_VERSION = 1
 """The layout of the cache file; a file of another version is emptied."""
 FILE_NAME = "cache.sqlite"
-KEEP_BUILDS = 3
-"""Entries that none of the last this many builds used are dropped."""
+SWEEP_EVERY = 8
+"""Every this many builds, the entries that build did not use are dropped (marking every
+entry a build uses costs as much as a small build)."""
 RACY_NANOSECONDS = 2_000_000_000
 """A file modified less than this long before it was hashed is hashed again next time: its
 time alone cannot show an edit made within the same tick of the file system's clock."""
@@ -251,11 +256,10 @@ class Store:
 
     def put(self, kind: str, key: bytes, value: Any) -> None:
         """Keep `value` under `key`."""
-        self.put_pickled(kind, key, pickle.dumps(value, protocol=PROTOCOL))
+        self.put_pickled(kind, key, dumps(value))
 
     def put_pickled(self, kind: str, key: bytes, payload: bytes) -> None:
-        """Keep the value that pickled to `payload` (pickle.dumps(value, PROTOCOL)) under
-        `key`."""
+        """Keep the value that pickled to `payload` (`dumps(value)`) under `key`."""
         self._pending.append((kind, key, _checked(payload)))
         self._pending_bytes += len(payload)
         if self._pending_bytes > FLUSH_BYTES:
@@ -341,17 +345,18 @@ class Store:
     def commit(self, outputs: Mapping[str, Output] | None = None,
                finished: Finished | None = None) -> None:
         """Write what this build found (and, after a successful build, what the output folder
-        now holds); drop entries that the last KEEP_BUILDS builds did not use."""
+        now holds); every SWEEP_EVERY builds, drop the entries the build did not use."""
         self._flush()
         if self._db is None:
             return
         try:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
-            for kind, keys in self._used.items():
-                db.executemany("UPDATE entries SET used = ? WHERE kind = ? AND key = ?",
-                               ((self.build, kind, key) for key in keys))
-            db.execute("DELETE FROM entries WHERE used <= ?", (self.build - KEEP_BUILDS,))
+            if self.build % SWEEP_EVERY == 0:
+                for kind, keys in self._used.items():
+                    db.executemany("UPDATE entries SET used = ? WHERE kind = ? AND key = ?",
+                                   ((self.build, kind, key) for key in keys))
+                db.execute("DELETE FROM entries WHERE used < ?", (self.build,))
             db.executemany(
                 "INSERT OR REPLACE INTO files (path, stat, digest, racy) VALUES (?, ?, ?, ?)",
                 ((path, pickle.dumps(key), file_digest, int(racy))
@@ -403,8 +408,37 @@ PROTOCOL = 5
 """The pickle protocol of stored values."""
 
 
+class _Reducers(dict[type, Any]):
+    """pickle's dispatch table with each dataclass written as its class and field values
+    (loaded by calling the class: faster than the state a frozen dataclass pickles by)."""
+
+    def __missing__(self, cls: type) -> Any:
+        if not dataclasses.is_dataclass(cls) or not all(f.init for f in dataclasses.fields(cls)):
+            raise KeyError(cls)
+        names = [f.name for f in dataclasses.fields(cls)]
+        get = operator.attrgetter(*names) if len(names) > 1 else None
+
+        def reducer(obj: Any) -> tuple[Any, tuple[Any, ...]]:
+            return cls, get(obj) if get is not None else tuple(getattr(obj, n) for n in names)
+
+        self[cls] = reducer
+        return reducer
+
+
+_REDUCERS = _Reducers(copyreg.dispatch_table)
+
+
+def dumps(value: Any) -> bytes:
+    """The pickle of a value as the cache stores it."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=PROTOCOL)
+    pickler.dispatch_table = _REDUCERS
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
 def _packed(value: Any) -> bytes:
-    return _checked(pickle.dumps(value, protocol=PROTOCOL))
+    return _checked(dumps(value))
 
 
 def _checked(payload: bytes) -> bytes:

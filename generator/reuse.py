@@ -198,7 +198,7 @@ class Reuse:
         return found
 
     def put(self, kind: str, key: bytes, value: Any, pickled: bytes | None = None) -> None:
-        """Keep `value` under `key`; `pickled` is its pickle (cache.PROTOCOL), if made."""
+        """Keep `value` under `key`; `pickled` is `cache.dumps(value)`, if made."""
         if self.store is not None:
             if pickled is None:
                 self.store.put(kind, key, value)
@@ -394,7 +394,7 @@ def _compare_chunk(state: _Comparing, chunk: tuple[int, int]) -> list[tuple[int,
         r = state.requests[i]
         found = compare.compare(r.text, r.start, r.end, r.passage, state.spellings,
                                 state.entities)
-        out.append((i, pickle.dumps(found, protocol=cache.PROTOCOL)))
+        out.append((i, cache.dumps(found)))
     return out
 
 
@@ -721,15 +721,14 @@ class Keys:
 
 
 def shared_roots(site_views: views.SiteViews) -> list[Any]:
-    """The shared objects whose digests most jobs need: each claim's view, its claim and its
-    appearances' views, and each outlet's and source's view."""
+    """The shared objects whose digests most jobs need, claim by claim: its view, its claim
+    and its appearances' views (the digests of what holds them, the outlets' and sources'
+    views, are quick to work out from these)."""
     roots: list[Any] = []
     for view in site_views.claims:
         roots.append(view)
         roots.append(view.claim)
         roots.extend(view.views)
-    roots.extend(site_views.outlets)
-    roots.extend(site_views.sources)
     return roots
 
 
