@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -192,14 +193,18 @@ class Anchored:
     """One for each quote that could not be placed (not found, or found more than once)."""
 
 
-def anchor_site(site: Site) -> Anchored:
+Finder = Callable[[str, str, str | None, str | None], "Found | Ambiguous | NotFound"]
+"""`find_span`, or what stands for it (the build's cache of its results)."""
+
+
+def anchor_site(site: Site, find: Finder = find_span) -> Anchored:
     """Place every appearance's quote in its article's text."""
     spans: dict[AppearanceKey, Span] = {}
     problems: list[Problem] = []
     for claim in site.claims:
         for appearance in claim.appearances:
             article = appearance.article
-            found = find_span(article.text, appearance.quote, appearance.prefix, appearance.suffix)
+            found = find(article.text, appearance.quote, appearance.prefix, appearance.suffix)
             if isinstance(found, Found):
                 spans[(claim.id, appearance.index)] = Span(
                     found.start, found.end, article.line_of(found.start), found.exact

@@ -6,7 +6,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from generator.load import PageFile, Record
+from generator.memo import Made, plain
 from generator.model import (
+    NO_ENTITIES,
     Appearance,
     Archived,
     Article,
@@ -46,7 +48,7 @@ NO_SETTINGS: dict[str, Any] = {
 
 def assemble(
     records: Iterable[Record], page_files: Iterable[PageFile], theme_dir: str,
-    base_url: str | None = None,
+    base_url: str | None = None, made: Made | None = None,
 ) -> Site:
     """The site of `records`: those that passed validation on their own. A reference to a
     record that did not (its problem is reported already) leaves out what depends on it: an
@@ -54,35 +56,38 @@ def assemble(
     missing article, so that the rest can still be anchored and compared and every problem
     of a run is found at once. Without valid site settings the Site carries NO_SETTINGS;
     the pipeline renders nothing then. `base_url` overrides site.yaml's; `theme_dir` is the
-    theme's absolute POSIX path."""
+    theme's absolute POSIX path. `made` is what earlier assemblies made (in a preview server)."""
     by_kind: dict[str, dict[str, Record]] = {}
     for record in records:
         by_kind.setdefault(record.kind, {})[record.id] = record
+    if made is not None:
+        made.turn()
+    reuse = made.make if made is not None else plain
 
-    outlets = {rid: _outlet(r) for rid, r in sorted(by_kind.get("outlet", {}).items())}
-    sources = {rid: _source(r) for rid, r in sorted(by_kind.get("source", {}).items())}
+    outlets = {rid: reuse(r, _outlet) for rid, r in sorted(by_kind.get("outlet", {}).items())}
+    sources = {rid: reuse(r, _source) for rid, r in sorted(by_kind.get("source", {}).items())}
     articles = {
-        rid: _article(r, outlets[rid.split("/")[0]])
+        rid: reuse(r, _article, {"outlet": outlets[rid.split("/")[0]]})
         for rid, r in sorted(by_kind.get("article", {}).items())
         if rid.split("/")[0] in outlets
     }
     entities_record = by_kind.get("entities", {}).get("entities")
-    entities = _entities(entities_record.data if entities_record is not None else None)
+    entities = (reuse(entities_record, _entities_of) if entities_record is not None
+                else _entities(None))
     spellings_record = by_kind.get("spellings", {}).get("spellings")
     spellings: tuple[tuple[str, ...], ...] = ()
     if spellings_record is not None:
-        spellings = tuple(tuple(group) for group in spellings_record.data.get("groups", []))
-    pages = tuple(_page(page_file) for page_file in sorted(page_files, key=lambda p: p.id))
+        spellings = reuse(spellings_record, _spellings)
+    pages = tuple(reuse(page_file, _page)
+                  for page_file in sorted(page_files, key=lambda p: p.id))
 
     site_record = by_kind.get("site", {}).get("site")
     data = site_record.data if site_record is not None else NO_SETTINGS
-    editors = {
-        e["id"]: Editor(e["id"], e["name"], e.get("url")) for e in data.get("editors", [])
-    }
+    editors = reuse(site_record, _editors) if site_record is not None else _editors(None)
     claims = tuple(
         claim
         for _rid, record in sorted(by_kind.get("claim", {}).items())
-        if (claim := _claim(record, sources, articles, editors)) is not None
+        if (claim := reuse(record, _claim, sources, articles, editors)) is not None
     )
     url = base_url or data["base_url"]
     dates = [c.reviewed for c in claims] + [u.date for c in claims for u in c.updates]
@@ -91,13 +96,8 @@ def assemble(
         base_url=url if url.endswith("/") else url + "/",
         language=data["language"],
         description=data.get("description", ""),
-        publisher=Publisher(
-            name=data["publisher"]["name"],
-            url=data["publisher"]["url"],
-            contact=data["publisher"].get("contact"),
-            owner=data["publisher"].get("owner"),
-            funding=data["publisher"].get("funding"),
-        ),
+        publisher=(reuse(site_record, _publisher) if site_record is not None
+                   else _publisher(None)),
         repository=data.get("repository"),
         editors=tuple(editors.values()),
         theme=theme_dir,
@@ -113,9 +113,33 @@ def assemble(
     )
 
 
+def _publisher(record: Record | None) -> Publisher:
+    data = (record.data if record is not None else NO_SETTINGS)["publisher"]
+    return Publisher(
+        name=data["name"],
+        url=data["url"],
+        contact=data.get("contact"),
+        owner=data.get("owner"),
+        funding=data.get("funding"),
+    )
+
+
+def _editors(record: Record | None) -> dict[str, Editor]:
+    data = record.data if record is not None else NO_SETTINGS
+    return {e["id"]: Editor(e["id"], e["name"], e.get("url")) for e in data.get("editors", [])}
+
+
+def _entities_of(record: Record) -> Entities:
+    return _entities(record.data)
+
+
+def _spellings(record: Record) -> tuple[tuple[str, ...], ...]:
+    return tuple(tuple(group) for group in record.data.get("groups", []))
+
+
 def _entities(data: Mapping[str, Any] | None) -> Entities:
     if not data:
-        return Entities()
+        return NO_ENTITIES
     return Entities(tuple(
         Entity(
             id=e["id"], name=e["name"], aliases=tuple(e.get("aliases", ())),
@@ -176,8 +200,9 @@ def _cite(entry: Mapping[str, str]) -> Cite:
     return Cite(CiteKind(kind), value)
 
 
-def _article(record: Record, outlet: Outlet) -> Article:
+def _article(record: Record, outlets: Mapping[str, Outlet]) -> Article:
     d = record.data
+    outlet = outlets["outlet"]
     return Article(
         id=record.id,
         outlet=outlet,

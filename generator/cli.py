@@ -65,6 +65,9 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "github"), default="text",
         help="github also prints each problem as a GitHub Actions annotation",
     )
+    build.add_argument("--no-cache", action="store_true",
+                       help="build everything anew: neither read nor write the cache that "
+                       "builds keep beside the output folder (.OUT.cache/)")
     _stage_options(build)
 
     new = commands.add_parser(
@@ -233,17 +236,25 @@ def _build(args: argparse.Namespace) -> int:
     try:
         built = pipeline.build(Path(args.content), Path(args.out), base_url=args.base_url,
                                strict=args.strict, stages=args.stages, waiting=_waiting,
-                               production=args.production)
+                               production=args.production,
+                               cache_results=not args.no_cache)
     except (KeyboardInterrupt, Terminated):
         if write.commits > commits:  # it landed after the new site was put in place
             print(f"built into {out}/ (interrupted while finishing up)", file=sys.stderr)
             return 0
         print(f"interrupted: {out}/ is as it was", file=sys.stderr)
         raise
-    _print_problems(built.checked.warnings, args.format)
+    _print_problems(built.content_warnings, args.format)
     for problem in built.leftovers:
         _print_error(problem.message, problem.hint, label="warning")
-    print(f"built {built.files} files into {out}/: {pipeline.summarise(built.checked).line()}")
+    if built.unchanged:
+        print(f"nothing changed: {out}/ already holds these {built.files} files: "
+              f"{built.summary.line()}")
+    else:
+        print(f"built {built.files} files into {out}/: {built.summary.line()}")
+    if args.timings:
+        print("reused and made: " + ", ".join(f"{name} {number}" for name, number in
+                                               built.counts), file=sys.stderr)
     return 0
 
 

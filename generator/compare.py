@@ -13,7 +13,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import pairwise
@@ -24,6 +24,7 @@ from rapidfuzz.distance import LCSseq, Levenshtein
 from generator.errors import Location, Problem, warning
 from generator.model import (
     NO_ENTITIES,
+    Appearance,
     AppearanceKey,
     Change,
     ChangeKind,
@@ -32,6 +33,7 @@ from generator.model import (
     Entities,
     Entity,
     Meaning,
+    Passage,
     QuotationKind,
     QuoteEdit,
     Reading,
@@ -2315,7 +2317,44 @@ class Compared:
     not yet reviewed."""
 
 
-def compare_site(site: Site, spans: Mapping[AppearanceKey, Span]) -> Compared:
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One comparison that the stage makes: `compare(text, start, end, passage, spellings,
+    entities)` for the appearance `key`."""
+
+    key: AppearanceKey
+    text: str
+    start: int
+    end: int
+    passage: str
+
+
+def compare_requests(site: Site, spans: Mapping[AppearanceKey, Span]) -> list[Request]:
+    """The comparisons `compare_site` makes, in its order (to make them ahead, elsewhere)."""
+    return [Request(key, appearance.article.text, span.start, span.end, passage.text)
+            for key, appearance, span, passage in _compared(site, spans)]
+
+
+def _compared(
+    site: Site, spans: Mapping[AppearanceKey, Span]
+) -> Iterator[tuple[AppearanceKey, Appearance, Span, Passage]]:
+    for claim in site.claims:
+        passage = claim.passage
+        if passage is None:
+            continue
+        for appearance in claim.appearances:
+            key = (claim.id, appearance.index)
+            span = spans.get(key)
+            if span is not None and appearance.article.outlet.id not in passage.rests_on:
+                yield key, appearance, span, passage
+
+
+def compare_site(
+    site: Site, spans: Mapping[AppearanceKey, Span],
+    made: Mapping[AppearanceKey, Comparison] | None = None,
+) -> Compared:
+    """Every placed appearance against its claim's passage, and the advice for the editor.
+    `made` holds comparisons already made (see `compare_requests`); the rest are made here."""
     comparisons: dict[AppearanceKey, Comparison] = {}
     not_comparable: set[AppearanceKey] = set()
     problems: list[Problem] = []
@@ -2344,8 +2383,10 @@ def compare_site(site: Site, spans: Mapping[AppearanceKey, Span]) -> Compared:
                         "write `meaning: not-comparable`.",
                     ))
                 continue
-            found = compare(appearance.article.text, span.start, span.end, passage.text,
-                            site.spellings, site.entities)
+            found = made.get(key) if made is not None else None
+            if found is None:
+                found = compare(appearance.article.text, span.start, span.end, passage.text,
+                                site.spellings, site.entities)
             comparisons[key] = found
             problems.extend(_advice(appearance.index, appearance.at, appearance.reading_at,
                                     appearance.reading, found))

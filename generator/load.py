@@ -9,10 +9,11 @@ import re
 import stat
 import sys
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 
@@ -162,16 +163,91 @@ class PageFile:
 
 
 @dataclass(frozen=True, slots=True)
+class Parsed:
+    """What one file that could be read holds: its record or page, and its problems."""
+
+    record: Record | None
+    page: PageFile | None
+    problems: tuple[Problem, ...]
+    unreadable: bool
+    """True when the file is there but holds no record: references to it are not reported
+    again."""
+
+
+class Reused(Protocol):
+    """Results of parsing kept from earlier runs, for files that have not changed."""
+
+    def get(self, rel_path: str, src_path: str, info: os.stat_result) -> Parsed | None:
+        """What parsing the file gave, if it is known to be unchanged since."""
+        ...
+
+    def put(self, rel_path: str, src_path: str, info: os.stat_result, data: bytes,
+            parsed: Parsed) -> None:
+        """What parsing these bytes of the file gave."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """What walking content/ found: the files to read, with what the walk saw of each, the
+    problems, and the files that are there but are not read."""
+
+    root: str
+    entries: tuple[_Entry, ...]
+    problems: tuple[Problem, ...]
+    skipped: tuple[tuple[str, ...], ...]
+
+    def again(self, modified: Collection[str]) -> Walk | None:
+        """The walk after the files `modified` (absolute paths, all of them files this walk
+        found) changed their bytes and nothing else: a new stat of each; None when one is no
+        longer a regular file."""
+        entries = []
+        wanted = {os.path.abspath(path) for path in modified}
+        seen = 0
+        for entry in self.entries:
+            if os.path.abspath(entry.src_path) in wanted:
+                seen += 1
+                try:
+                    info = os.stat(entry.src_path, follow_symlinks=False)
+                except OSError:
+                    return None
+                if not stat.S_ISREG(info.st_mode) or (info.st_dev, info.st_ino) != entry.identity:
+                    return None
+                entry = _Entry(entry.parts, entry.rel_path, entry.src_path, entry.identity, info)
+            entries.append(entry)
+        if seen != len(wanted):
+            return None  # a file the walk did not read: walk again
+        return Walk(self.root, tuple(entries), self.problems, self.skipped)
+
+
+@dataclass(frozen=True, slots=True)
 class Loaded:
     records: tuple[Record, ...]
     pages: tuple[PageFile, ...]
     problems: tuple[Problem, ...]
     unreadable: tuple[tuple[str, str], ...] = ()
     """(kind, id) of files that exist but could not be read or parsed."""
+    walk: Walk | None = None
+    """What walking content/ found (a preview server walks it again only when files were
+    added or removed)."""
+    outcomes: tuple[Outcome, ...] = ()
+    """What each file of the walk gave, in its order."""
 
 
-def load_content(content_dir: Path) -> Loaded:
-    """Read every file of a content folder; problems are collected, never raised."""
+Outcome = tuple[tuple[Problem, ...], "Record | PageFile | None", "tuple[str, str] | None"]
+"""What one walked file gave: its problems, its record or page, and (kind, id) when it is
+there but holds nothing that can be read."""
+
+
+def load_content(
+    content_dir: Path, reused: Reused | None = None, walked: Walk | None = None,
+    before: Loaded | None = None, modified: Collection[str] | None = None,
+) -> Loaded:
+    """Read every file of a content folder; problems are collected, never raised. `reused`
+    knows what files that have not changed since an earlier run held; `walked` is the walk of
+    the folder when it is known (see Walk.again), else the folder is walked. With `before`
+    (the load that `walked` comes from, walked again after the files `modified` changed), the
+    other files' outcomes are taken from it."""
     content_dir = Path(content_dir)
     records: list[Record] = []
     pages: list[PageFile] = []
@@ -189,40 +265,35 @@ def load_content(content_dir: Path) -> Loaded:
         return Loaded((), (), tuple(problems))
     prefix = content_dir.resolve().name
 
-    entries, found, skipped = _walk(content_dir, prefix)
+    root = os.path.realpath(content_dir)
+    if walked is None or walked.root != root:
+        entries, found, skipped = _walk(content_dir, prefix)
+        walked = Walk(root, tuple(entries), tuple(found), tuple(skipped))
+    entries, found, skipped = list(walked.entries), list(walked.problems), list(walked.skipped)
     problems.extend(found)
     for parts in skipped:  # files that exist but are not read: no reference to them dangles
         kind, record_id, problem = _classify(parts, "")
         if problem is None:
             unreadable.append((kind, record_id))
-    for entry in entries:
-        rel_path = entry.rel_path
-        kind, record_id, problem = _classify(entry.parts, rel_path)
-        if problem:
-            problems.append(problem)
-            continue
-        text, problem = _read_text(entry.src_path, rel_path)
-        if problem:
-            problems.append(problem)
-            unreadable.append((kind, record_id))
-            continue
-        assert text is not None
-        if kind == "page":
-            found = character_problems(text, rel_path)
-            problems.extend(found)
-            if any(p.is_error for p in found):
-                continue
-            pages.append(PageFile(record_id, rel_path, text))
-            continue
-        if kind == "article":
-            record, found = parse_article(text, rel_path, record_id)
+    earlier = (before.outcomes if before is not None and modified is not None
+               and before.walk is not None and len(before.outcomes) == len(entries) else None)
+    changed = {os.path.abspath(path) for path in modified} if earlier is not None and (
+        modified is not None) else set()
+    outcomes: list[Outcome] = []
+    for i, entry in enumerate(entries):
+        if earlier is not None and os.path.abspath(entry.src_path) not in changed:
+            outcome = earlier[i]
         else:
-            record, found = parse_yaml(text, rel_path, kind, record_id)
-        problems.extend(found)
-        if record:
-            records.append(record)
-        else:
-            unreadable.append((kind, record_id))
+            outcome = _load_entry(entry, reused)
+        outcomes.append(outcome)
+        found_problems, held, nothing = outcome
+        problems.extend(found_problems)
+        if isinstance(held, Record):
+            records.append(held)
+        elif held is not None:
+            pages.append(held)
+        if nothing is not None:
+            unreadable.append(nothing)
 
     if not any(r.kind == "site" for r in records) and not any(
         p.is_error and p.location.rel_path.endswith("site.yaml") for p in problems
@@ -235,7 +306,45 @@ def load_content(content_dir: Path) -> Loaded:
                 "and publisher (see docs/format.md).",
             )
         )
-    return Loaded(tuple(records), tuple(pages), tuple(problems), tuple(unreadable))
+    return Loaded(tuple(records), tuple(pages), tuple(problems), tuple(unreadable), walked,
+                  tuple(outcomes))
+
+
+def _load_entry(entry: _Entry, reused: Reused | None) -> Outcome:
+    """What reading one walked file gives."""
+    rel_path = entry.rel_path
+    kind, record_id, problem = _classify(entry.parts, rel_path)
+    if problem:
+        return (problem,), None, None
+    parsed = reused.get(rel_path, entry.src_path, entry.info) if reused else None
+    if parsed is None:
+        data, problem = _read_bytes(entry.src_path, rel_path)
+        if problem:
+            return (problem,), None, (kind, record_id)
+        assert data is not None
+        parsed = parse_file(kind, record_id, rel_path, data)
+        if reused:
+            reused.put(rel_path, entry.src_path, entry.info, data, parsed)
+    held = parsed.record if parsed.record is not None else parsed.page
+    return parsed.problems, held, (kind, record_id) if parsed.unreadable else None
+
+
+def parse_file(kind: str, record_id: str, rel_path: str, data: bytes) -> Parsed:
+    """The record (or page) of a file's bytes, and the problems in them."""
+    text, problem = _decode(data, rel_path)
+    if problem:
+        return Parsed(None, None, (problem,), True)
+    assert text is not None
+    if kind == "page":
+        found = character_problems(text, rel_path)
+        if any(p.is_error for p in found):
+            return Parsed(None, None, tuple(found), False)
+        return Parsed(None, PageFile(record_id, rel_path, text), tuple(found), False)
+    if kind == "article":
+        record, found = parse_article(text, rel_path, record_id)
+    else:
+        record, found = parse_yaml(text, rel_path, kind, record_id)
+    return Parsed(record, None, tuple(found), record is None)
 
 
 # Walking content/: regular files inside it, each read once, nothing else opened
@@ -250,6 +359,8 @@ class _Entry:
     """What is opened: the file itself, or the file inside content/ a symbolic link names."""
     identity: tuple[int, int]
     """(device, inode): a file reached twice is read once."""
+    info: os.stat_result
+    """What the walk found of the file (for a link, of its target)."""
 
 
 def _walk(
@@ -294,7 +405,7 @@ def _walk(
                 else:
                     visit(entry.path, here)
             elif stat.S_ISREG(info.st_mode):
-                files.append(_Entry(here, rel_path, entry.path, (info.st_dev, info.st_ino)))
+                files.append(_Entry(here, rel_path, entry.path, (info.st_dev, info.st_ino), info))
             elif stat.S_ISLNK(info.st_mode):
                 link(entry.path, here, rel_path)
             else:
@@ -346,7 +457,7 @@ def _walk(
             problems.append(_not_regular(rel_path, info.st_mode))
         else:
             skipped.pop()
-            links.append(_Entry(here, rel_path, target, (info.st_dev, info.st_ino)))
+            links.append(_Entry(here, rel_path, target, (info.st_dev, info.st_ino), info))
 
     visit(str(content_dir), ())
     reached = {entry.identity: entry for entry in files}
@@ -399,13 +510,6 @@ def _unreadable(rel_path: str, exc: OSError) -> Problem:
         return Problem(where, "cannot be read: permission denied",
                        "Make it readable by the user who runs the build (chmod u+r).")
     return Problem(where, f"cannot be read: {exc.strerror or exc}", "")
-
-
-def _read_text(src_path: str, rel_path: str) -> tuple[str | None, Problem | None]:
-    data, problem = _read_bytes(src_path, rel_path)
-    if data is None:
-        return None, problem
-    return _decode(data, rel_path)
 
 
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(

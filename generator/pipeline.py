@@ -12,23 +12,37 @@
 
 `check` runs load to compare and writes nothing, so `check` and `build` can never disagree.
 Each stage runs inside `stages.stage(name)`, which the command line uses to time it.
+
+A build keeps a cache beside its output (`site/` -> `.site.cache/`, see cache.py): results
+whose inputs are unchanged are taken from it rather than made again (reuse.py), pages whose
+inputs are unchanged are kept in the output folder rather than rendered and written again,
+and a build whose inputs are all unchanged since the last one does nothing at all. What is
+made is made on every core (pool.py). The output is the same, byte for byte, either way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from generator import anchor, assemble, compare, load, render, search, theme, validate, views, write
+from generator import assemble, cache, load, pool, reuse, theme, validate, views, write
 from generator.errors import ContentError, Location, Problem
 from generator.model import AppearanceKey, Comparison, Site, Span
+from generator.reuse import Memory, Reuse
 
 STAGES = ("load", "validate", "assemble", "anchor", "compare", "views", "render", "index", "write")
 """The stages in the order they run (render, index and write overlap: files are written as
 they are made, and each stage's time counts only its own work)."""
+
+GC_THRESHOLDS = (50_000, 50, 100)
+"""The garbage collector's thresholds during a run. What a run makes lives until its end, so
+looking for garbage every 700 new objects (Python's default) only costs time: seconds of
+pauses on a 10,000-claim build. What is loaded is also set aside from the collector
+(`gc.freeze`) once it is made."""
 
 
 class Stages(Protocol):
@@ -45,6 +59,52 @@ class _Unwatched:
 UNWATCHED: Stages = _Unwatched()
 
 
+class _Collector:
+    """The collector's settings for a run, restored when the outermost run ends."""
+
+    depth = 0
+
+    @classmethod
+    @contextmanager
+    def run(cls, lasting: bool = False) -> Iterator[None]:
+        """With `lasting` (a preview server's runs, whose results live on in its memory),
+        what the run made stays set aside when it ends: the collector never looks at it
+        again, and the server collects what became garbage of it now and then
+        (`collect_lasting`)."""
+        if cls.depth:
+            cls.depth += 1
+            try:
+                yield
+            finally:
+                cls.depth -= 1
+            return
+        saved = gc.get_threshold()
+        gc.set_threshold(*GC_THRESHOLDS)
+        cls.depth = 1
+        try:
+            yield
+        finally:
+            cls.depth = 0
+            gc.set_threshold(*saved)
+            if lasting:
+                gc.freeze()
+            else:
+                gc.unfreeze()  # what the run set aside can be collected once it is garbage
+
+    @staticmethod
+    def collect_lasting() -> None:
+        """Collect the garbage among what lasting runs set aside."""
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+
+    @classmethod
+    def set_aside(cls) -> None:
+        """What exists now lives until the run ends: the collector need not look at it."""
+        if cls.depth:
+            gc.freeze()
+
+
 @dataclass(frozen=True, slots=True)
 class Checked:
     """Content that passed every check."""
@@ -55,19 +115,6 @@ class Checked:
     comparisons: dict[AppearanceKey, Comparison]
     warnings: tuple[Problem, ...]
     """Advice the editor may overrule (errors would have stopped the run)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Built:
-    checked: Checked
-    files: int
-    """How many files the build wrote."""
-    leftovers: tuple[Problem, ...]
-    """What the writer could not clean up once the new site was in place (warnings)."""
-
-    @property
-    def warnings(self) -> tuple[Problem, ...]:
-        return (*self.checked.warnings, *self.leftovers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +132,28 @@ class Summary:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class Built:
+    checked: Checked | None
+    """The checked content; None when nothing had changed since the last build, which was
+    then neither loaded nor checked again (its warnings and summary are the last build's)."""
+    files: int
+    """How many files the site holds."""
+    leftovers: tuple[Problem, ...]
+    """What the writer could not clean up once the new site was in place (warnings)."""
+    summary: Summary
+    content_warnings: tuple[Problem, ...]
+    """The content's warnings (errors would have stopped the build)."""
+    unchanged: bool = False
+    """Nothing was written: the output folder already held this site."""
+    counts: tuple[tuple[str, int], ...] = ()
+    """What was made and what was reused, by kind (for --timings)."""
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return (*self.content_warnings, *self.leftovers)
+
+
 def summarise(checked: Checked) -> Summary:
     site = checked.site
     return Summary(
@@ -98,25 +167,51 @@ def summarise(checked: Checked) -> Summary:
 
 def check(
     content_dir: Path, base_url: str | None = None, *, strict: bool = False,
-    stages: Stages = UNWATCHED, production: bool = False,
+    stages: Stages = UNWATCHED, reusing: Reuse | None = None, production: bool = False,
 ) -> Checked:
     """load -> validate -> assemble -> anchor -> compare. Raises ContentError with every
-    problem of the run when there is an error (or, with `strict`, a warning). `production`
-    also requires what a public site needs (validate.production_problems)."""
+    problem of the run when there is an error (or, with `strict`, a warning). `reusing`
+    says what may be taken from a cache (by default nothing; comparisons on every core).
+    `production` also requires what a public site needs (validate.production_problems)."""
     content_dir = Path(content_dir)
-    with stages.stage("load"):
-        loaded = load.load_content(content_dir)
-        site_theme, theme_problems = _load_theme(content_dir, loaded)
-    with stages.stage("validate"):
-        validated = validate.validate(loaded, base_url, production=production,
-                                      read_text=_reader(content_dir))
-    with stages.stage("assemble"):
-        theme_dir = site_theme.root.resolve().as_posix() if site_theme else ""
-        site = assemble.assemble(validated.records, validated.pages, theme_dir, base_url)
-    with stages.stage("anchor"):
-        anchored = anchor.anchor_site(site)
-    with stages.stage("compare"):
-        compared = compare.compare_site(site, anchored.spans)
+    reusing = reusing or Reuse(workers=pool.cores())
+    memory = reusing.memory
+    if memory is not None:
+        memory.turn()
+    with _Collector.run(lasting=memory is not None):
+        files = reuse.Files(reusing)
+        with stages.stage("load"):
+            walked = before = None
+            if memory is not None and memory.loaded is not None and memory.modified is not None:
+                before = memory.loaded
+                walked = before.walk.again(memory.modified) if before.walk else None
+            loaded = load.load_content(content_dir, files if reusing.keyed else None, walked,
+                                       before if walked is not None else None,
+                                       memory.modified if memory is not None else None)
+            if memory is not None:
+                memory.trust(walked is not None and _only_claims(content_dir, memory.modified))
+                memory.loaded, memory.modified = loaded, None
+            site_theme, theme_problems = _load_theme(content_dir, loaded)
+            if memory is not None and site_theme is not None:
+                if site_theme == memory.theme:
+                    site_theme = memory.theme  # the same object: what was made of it holds
+                memory.theme = site_theme
+        _Collector.set_aside()
+        with stages.stage("validate"):
+            shape = reuse.shapes(reusing, files, loaded.records, validate.check_shape)
+            validated = validate.validate(loaded, base_url, shape=shape,
+                                          made=memory.referenced if memory is not None else None,
+                                          production=production,
+                                          read_text=_reader(content_dir))
+        with stages.stage("assemble"):
+            theme_dir = site_theme.root.resolve().as_posix() if site_theme else ""
+            site = assemble.assemble(validated.records, validated.pages, theme_dir, base_url,
+                                     memory.assembled if memory is not None else None)
+        with stages.stage("anchor"):
+            anchored = reuse.anchor_site(site, reusing)
+        with stages.stage("compare"):
+            compared = reuse.compare_site(site, anchored.spans, reusing)
+        _Collector.set_aside()
     problems = (*validated.problems, *theme_problems, *anchored.problems, *compared.problems)
     if site_theme is None or any(p.is_error or strict for p in problems):
         raise ContentError(problems)
@@ -134,6 +229,15 @@ def _reader(content_dir: Path) -> Callable[[str], str | None]:
             return None
 
     return read_text
+
+
+def _only_claims(content_dir: Path, modified: frozenset[str] | None) -> bool:
+    """Whether the files that changed are claims alone: what is made of each other claim,
+    and of everything else, then still holds (a claim's results depend on no other claim)."""
+    if not modified:
+        return modified is not None
+    claims = str((content_dir / "claims").resolve()) + "/"
+    return all(path.startswith(claims) and "/" not in path[len(claims):] for path in modified)
 
 
 def _load_theme(
@@ -156,45 +260,187 @@ def _load_theme(
 
 def build(
     content_dir: Path, out_dir: Path, base_url: str | None = None, *, strict: bool = False,
-    stages: Stages = UNWATCHED, waiting: write.Waiting | None = None, production: bool = False,
+    stages: Stages = UNWATCHED, waiting: write.Waiting | None = None, cache_results: bool = True,
+    workers: int | None = None, memory: Memory | None = None, production: bool = False,
 ) -> Built:
     """check -> views -> render -> index -> write. The output folder is checked before
     anything is loaded; files are written as they are rendered, into a staging folder that
     replaces the output folder whole only when every stage has succeeded. `waiting` is told
-    when another build into the same folder makes this one wait."""
+    when another build into the same folder makes this one wait.
+
+    With `cache_results` (the default) the build keeps its cache in `.<out>.cache/` beside
+    the output folder and reuses what did not change. `workers` is how many processes make
+    pages and comparisons (by default one per core, and none for little work; a number above
+    one starts them whatever the work). `memory` is what a preview server keeps between
+    builds. `production` also requires what a public site needs."""
     check_out_dir(content_dir, out_dir)
-    checked = check(content_dir, base_url, strict=strict, stages=stages, production=production)
+    content_dir = Path(content_dir)
+    themes = theme_dirs(content_dir)
+    named = _named_theme(content_dir)
+    if named is not None:  # before the cache beside the output folder is made
+        write.check_out_dir(out_dir, content_dir, (*themes, named))
+    with _Collector.run(lasting=memory is not None):
+        kept = memory is not None and memory.store is not None
+        store = (memory.store if memory is not None and memory.store is not None
+                 else cache.Store(cache.cache_dir(out_dir)) if cache_results else None)
+        try:
+            reusing = Reuse(store, memory, workers or pool.cores(),
+                            always_parallel=workers is not None and workers > 1)
+            inputs = None
+            if store is not None:
+                with stages.stage("load"):
+                    inputs = _inputs(store, content_dir, base_url, production)
+                    done = (_unchanged(store, inputs, out_dir, content_dir, themes, strict,
+                                       waiting) if memory is None else None)
+                if done is not None:
+                    return done
+            built = _build(content_dir, out_dir, base_url, strict, stages, waiting, reusing,
+                           themes, inputs, production)
+        finally:
+            if store is not None and not kept:
+                store.close()
+    return built
+
+
+def _build(
+    content_dir: Path, out_dir: Path, base_url: str | None, strict: bool, stages: Stages,
+    waiting: write.Waiting | None, reusing: Reuse, themes: tuple[Path, ...],
+    inputs: bytes | None, production: bool,
+) -> Built:
+    checked = check(content_dir, base_url, strict=strict, stages=stages, reusing=reusing,
+                    production=production)
     with stages.stage("load"):
-        shipped = theme.load_shipped(Path(content_dir).resolve().parent)
-    with stages.stage("views"):
-        site_views = views.build_views(checked.site, checked.spans, checked.comparisons)
-    themes = (*theme_dirs(content_dir), checked.theme.root)
-    with write.SiteWriter(out_dir, content_dir, themes, waiting=waiting) as out:
-        _stream(render.render_site(site_views, checked.theme, shipped), out, stages, "render")
-        _stream(_index(site_views, checked, shipped), out, stages, "index")
-    return Built(checked, out.count, out.warnings)
-
-
-def _index(
-    site_views: views.SiteViews, checked: Checked, shipped: theme.Shipped
-) -> Iterator[tuple[str, bytes]]:
-    yield from search.build_search(site_views, checked.theme.labels).items()
-    yield from shipped.admin.items()
-
-
-def _stream(
-    files: Iterable[tuple[str, bytes]], out: write.SiteWriter, stages: Stages, stage: str
-) -> None:
-    """Hand each file to the writer as `stage` makes it, timing the making and the writing
-    apart."""
-    made = iter(files)
-    while True:
-        with stages.stage(stage):
-            item = next(made, None)
-        if item is None:
-            return
+        shipped = theme.load_shipped(content_dir.resolve().parent)
+    site_views = _views(checked, reusing, stages)
+    store = reusing.store
+    finished = store.finished() if store is not None else None
+    previous = ({path: write.Kept(*_kept_fields(entry)) for path, entry in
+                 store.outputs().items()} if store is not None and finished is not None
+                else None)
+    with write.SiteWriter(out_dir, content_dir, (*themes, checked.theme.root), waiting=waiting,
+                          previous=previous,
+                          folder=finished.folder if finished is not None else None) as out:
+        if store is not None:
+            store.forget_state()  # from here the output folder may change
+        reuse.write_site(site_views, checked.theme, shipped, out, reusing, stages.stage)
+    summary = summarise(checked)
+    if reusing.memory is not None:
+        reusing.memory.disk = (dict(out.written), out.folder)
+    if store is not None:
         with stages.stage("write"):
-            out.add(*item)
+            outputs = {path: cache.Output(k.key, k.digest, k.size, k.mtime_ns, k.ino)
+                       for path, k in out.written.items()}
+            store.commit(outputs, cache.Finished(inputs, out.folder, out.count, checked.warnings,
+                                                 summary) if inputs and out.folder else None)
+    return Built(checked, out.count, out.warnings, summary, checked.warnings,
+                 unchanged=out.unchanged, counts=tuple(sorted(reusing.counts.items())))
+
+
+def _views(checked: Checked, reusing: Reuse, stages: Stages) -> views.SiteViews:
+    with stages.stage("views"):
+        placed = reuse.placements(checked.site, checked.spans, reusing)
+        memory = reusing.memory
+        site_views = views.build_views(checked.site, checked.spans, checked.comparisons, placed,
+                                       memory.viewed if memory is not None else None)
+    _Collector.set_aside()
+    return site_views
+
+
+@dataclass(frozen=True, slots=True)
+class Previewed:
+    """A preview server's site after a change (see `preview`)."""
+
+    checked: Checked
+    site: reuse.Preview
+    summary: Summary
+
+
+def preview(
+    content_dir: Path, out_dir: Path, base_url: str | None = None, *, memory: Memory,
+    strict: bool = False, stages: Stages = UNWATCHED,
+) -> Previewed:
+    """check -> views -> render, for a preview server after a change: only what depends on
+    what changed is made again (`memory` holds the last run's results), and only the pages
+    whose inputs changed are rendered, into memory; `site.finish()` makes the rest and the
+    server writes the output folder behind. After a first `build(..., memory=memory)`."""
+    content_dir = Path(content_dir)
+    store = memory.store
+    reusing = Reuse(store, memory, pool.cores())
+    with _Collector.run(lasting=True):
+        checked = check(content_dir, base_url, strict=strict, stages=stages, reusing=reusing)
+        with stages.stage("load"):
+            shipped = theme.load_shipped(content_dir.resolve().parent)
+        site_views = _views(checked, reusing, stages)
+        site = reuse.preview_site(site_views, checked.theme, shipped, reusing, stages.stage)
+    if store is not None:
+        store.commit()
+    return Previewed(checked, site, summarise(checked))
+
+
+def collect_garbage() -> None:
+    """Collect what a preview server's runs left that is garbage now (they are set aside from
+    the collector as they end: see `preview`)."""
+    _Collector.collect_lasting()
+
+
+def _kept_fields(entry: cache.Output) -> tuple[bytes, bytes, int, int, int]:
+    return entry.key, entry.digest, entry.size, entry.mtime_ns, entry.ino
+
+
+def _inputs(
+    store: cache.Store, content_dir: Path, base_url: str | None, production: bool
+) -> bytes | None:
+    """The digest of everything a build of `content_dir` reads: the content, the themes,
+    lunr.js and the browser editor's files, and the options."""
+    root = content_dir.resolve().parent
+    roots = [("content", content_dir)]
+    roots += [(f"themes-{i}", folder) for i, folder in enumerate(theme_dirs(content_dir))]
+    named = _named_theme(content_dir)
+    if named is not None:
+        roots.append(("theme", named))
+    npm_root = root if (root / "node_modules").is_dir() else theme.GENERATOR_ROOT
+    roots.append(("lunr", npm_root / theme.LUNR_JS))
+    roots.append(("admin", root / "admin"))
+    return cache.inputs_digest(store, roots, [f"base_url={base_url!r}",
+                                                 f"production={production}"])
+
+
+def _named_theme(content_dir: Path) -> Path | None:
+    """The theme folder site.yaml names, when it names one (read leniently: a site.yaml that
+    does not parse is the build's to report)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load((content_dir / "site.yaml").read_text("utf-8"))
+    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        return None
+    name = data.get("theme") if isinstance(data, dict) else None
+    return theme.theme_dir_for(content_dir, name) if isinstance(name, str) else None
+
+
+def _unchanged(
+    store: cache.Store, inputs: bytes | None, out_dir: Path, content_dir: Path,
+    themes: tuple[Path, ...], strict: bool, waiting: write.Waiting | None,
+) -> Built | None:
+    """The last build, when nothing it read has changed and its output folder is still as
+    it left it; None when the site must be built."""
+    finished = store.finished()
+    if inputs is None or finished is None or finished.inputs != inputs:
+        return None
+    if strict and finished.problems:
+        raise ContentError(finished.problems)
+    previous = {path: write.Kept(*_kept_fields(entry)) for path, entry in store.outputs().items()}
+    with write.SiteWriter(out_dir, content_dir, themes, waiting=waiting, previous=previous,
+                          folder=finished.folder) as out:
+        if not out.intact():
+            out.discard()
+            return None
+        for out_path in sorted(previous):
+            out.keep(out_path)
+    if not out.unchanged:
+        return None
+    return Built(None, out.count, out.warnings, finished.summary, tuple(finished.problems),
+                 unchanged=True, counts=(("nothing changed", 1),))
 
 
 def theme_dirs(content_dir: Path) -> tuple[Path, ...]:
@@ -206,4 +452,3 @@ def theme_dirs(content_dir: Path) -> tuple[Path, ...]:
 def check_out_dir(content_dir: Path, out_dir: Path) -> None:
     """UserError, before anything is loaded, when a build must not replace `out_dir`."""
     write.check_out_dir(out_dir, content_dir, theme_dirs(content_dir))
-

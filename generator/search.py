@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import pairwise
 from typing import Any
 
 from lunr import __TARGET_JS_VERSION__ as LUNR_TARGET_JS_VERSION
-from lunr.builder import Builder
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 from lunr.token import Token
 
@@ -427,16 +427,6 @@ def search_documents(
 # ---------------------------------------------------------------- index and store
 
 
-def _builder() -> Builder:
-    builder = Builder()
-    builder.pipeline.add(trimmer, stop_word_filter, stemmer)
-    builder.search_pipeline.add(stemmer)
-    builder.ref("ref")
-    for name, boost in FIELDS:
-        builder.field(name, boost=boost)
-    return builder
-
-
 def _utf16_key(term: str) -> bytes:
     """lunr.js compares terms as UTF-16 code units; its TokenSet.Builder needs that order."""
     return term.encode("utf-16-be", "surrogatepass")
@@ -447,40 +437,92 @@ def _round(value: float) -> float | int:
     return int(rounded) if rounded == int(rounded) else rounded
 
 
+K1 = 1.2
+"""lunr's term frequency saturation (Builder.k1), as lunr.py and lunr.js default it."""
+B = 0.75
+"""lunr's field length normalisation (Builder.b), as lunr.py and lunr.js default it."""
+
+
+def _term(word: str) -> str | None:
+    """The term lunr.py's builder indexes for one token of a field given as a list of words
+    (its tokenizer lower-cases each word again), or None when the pipeline drops it."""
+    trimmed = trim(word.lower())
+    if not trimmed or trimmed in STOP_WORDS:
+        return None
+    return stem(trimmed)
+
+
 def build_index(documents: Sequence[SearchDocument]) -> dict[str, Any]:
-    """The lunr.js 2.3.9 serialised index of `documents`, built with lunr.py.
+    """The lunr.js 2.3.9 serialised index of `documents`: what lunr.py's Builder (with the
+    trimmer, stopWordFilter and stemmer above, default k1 and b) serialises, computed the
+    same way without its per-token objects and copies.
 
     Terms are listed, and numbered (`_index`), in lunr.js's string order, so that a range
     of terms and the matching slice of every field vector can be cut out as a shard.
     Field vectors of empty fields are left out, and scores are rounded.
     """
-    builder = _builder()
+    fields = [name for name, _boost in FIELDS]
+    index: dict[str, Any] = {
+        "version": LUNR_TARGET_JS_VERSION,
+        "fields": fields,
+        "pipeline": [stemmer.label],  # type: ignore[attr-defined]
+        "invertedIndex": [],
+        "fieldVectors": [],
+    }
     if not documents:
-        return {
-            "version": LUNR_TARGET_JS_VERSION,
-            "fields": [name for name, _boost in FIELDS],
-            "pipeline": builder.search_pipeline.serialize(),
-            "invertedIndex": [],
-            "fieldVectors": [],
-        }
+        return index
+    terms_of: dict[str, str | None] = {}
+    postings: dict[str, dict[str, dict[str, dict[str, Any]]]] = {}
+    counted: list[tuple[str, str, int, dict[str, int]]] = []
+    total_length = dict.fromkeys(fields, 0)
     for document in documents:
-        builder.add({"ref": document.ref, **{k: list(v) for k, v in document.fields.items()}})
-    serialized: dict[str, Any] = builder.build().serialize()
-    inverted = sorted(serialized["invertedIndex"], key=lambda pair: _utf16_key(pair[0]))
-    renumber = {}
-    for position, (_term, posting) in enumerate(inverted):
-        renumber[posting["_index"]] = position
-        posting["_index"] = position
+        ref = str(document.ref)
+        for field_name in fields:
+            frequencies: dict[str, int] = {}
+            length = 0
+            for word in document.fields[field_name]:
+                if word in terms_of:
+                    term = terms_of[word]
+                else:
+                    term = terms_of[word] = _term(word) if word else None
+                if term is None:
+                    continue
+                length += 1
+                frequencies[term] = frequencies.get(term, 0) + 1
+            for term in frequencies:
+                posting = postings.get(term)
+                if posting is None:
+                    posting = postings[term] = {name: {} for name in fields}
+                posting[field_name][ref] = {}
+            counted.append((field_name + "/" + ref, field_name, length, frequencies))
+            total_length[field_name] += length
+    average = {field_name: total_length[field_name] / len(documents) for field_name in fields}
+    inverted = sorted(postings.items(), key=lambda pair: _utf16_key(pair[0]))
+    position_of: dict[str, int] = {}
+    idf_of: dict[str, float] = {}
+    count = len(documents)
+    for position, (term, posting) in enumerate(inverted):
+        position_of[term] = position
+        with_term = sum(len(docs) for docs in posting.values())
+        idf_of[term] = math.log(1 + abs((count - with_term + 0.5) / (with_term + 0.5)))
+        posting["_index"] = position  # type: ignore[assignment]
+    boosts = dict(FIELDS)
     vectors = []
-    for field_ref, elements in serialized["fieldVectors"]:
-        pairs = sorted(
-            (renumber[elements[i]], _round(elements[i + 1])) for i in range(0, len(elements), 2)
-        )
-        if pairs:
-            vectors.append([field_ref, [x for pair in pairs for x in pair]])
-    serialized["invertedIndex"] = inverted
-    serialized["fieldVectors"] = vectors
-    return serialized
+    for field_ref, field_name, length, frequencies in counted:
+        if not frequencies:
+            continue
+        boost = boosts[field_name]
+        norm = K1 * (1 - B + B * (length / average[field_name]))
+        pairs = []
+        for term, tf in frequencies.items():
+            score = idf_of[term] * ((K1 + 1) * tf) / (norm + tf)
+            score *= boost
+            pairs.append((position_of[term], _round(round(score, 3))))
+        pairs.sort()
+        vectors.append([field_ref, [x for pair in pairs for x in pair]])
+    index["invertedIndex"] = [[term, posting] for term, posting in inverted]
+    index["fieldVectors"] = vectors
+    return index
 
 
 def split_index(index: dict[str, Any], postings_per_shard: int) -> list[tuple[str, dict[str, Any]]]:
@@ -502,18 +544,15 @@ def split_index(index: dict[str, Any], postings_per_shard: int) -> list[tuple[st
             count = 0
         count += size
     bounds.append(len(inverted))
-    shard_of = [0] * len(inverted)
-    for number, (low, high) in enumerate(pairwise(bounds)):
-        shard_of[low:high] = [number] * (high - low)
     vectors: list[list[list[Any]]] = [[] for _ in bounds[1:]]
+    last = len(bounds) - 2
     for field_ref, elements in index["fieldVectors"]:
+        terms = elements[0::2]
         start = 0
-        while start < len(elements):
-            number = shard_of[elements[start]]
-            end = start + 2
-            while end < len(elements) and shard_of[elements[end]] == number:
-                end += 2
-            vectors[number].append([field_ref, elements[start:end]])
+        while start < len(terms):
+            number = bisect_right(bounds, terms[start], 0, last + 1) - 1
+            end = len(terms) if number == last else bisect_left(terms, bounds[number + 1], start)
+            vectors[number].append([field_ref, elements[2 * start : 2 * end]])
             start = end
     shards = []
     for number, low in enumerate(bounds[:-1]):

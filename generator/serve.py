@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import html
+import mimetypes
 import re
 import threading
 import time
@@ -12,13 +13,14 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from generator import pipeline
+from generator import cache, pipeline, render, write
 from generator.errors import ContentError, Location, Problem, UserError
+from generator.reuse import Memory
 from generator.theme import BUILTIN_THEMES
 
 HOST = "127.0.0.1"
@@ -46,12 +48,55 @@ class BuildState:
     problems: tuple[Problem, ...]
     """The last build's problems; empty when it succeeded."""
     has_site: bool
-    """Whether the output folder holds a site to serve (the last good build)."""
+    """Whether there is a site to serve (the last good build)."""
+
+
+COLLECT_EVERY = 20
+"""Builds after which what the earlier ones left as garbage is collected (once the site is
+written: it holds up the server for a moment on a large site)."""
+
+
+class Served:
+    """The site the server serves: the last good build's every file, by out path. A file's
+    bytes come from memory when the build made it since the output folder was last written,
+    else from the output folder; a file missing there is made again from its job."""
+
+    def __init__(self, memory: Memory, out_dir: Path) -> None:
+        assert memory.renderer is not None
+        self.out_dir = out_dir
+        self.renderer = memory.renderer
+        self.jobs: dict[str, render.Job] = dict(memory.jobs)
+        self.keys = dict(memory.keys)
+        self.paths = set(self.jobs) | set(memory.search_files)
+        self.overlay: dict[str, bytes] = {}
+        """Bytes the output folder may not hold yet."""
+        self.pending: set[str] = set()
+        """Files whose bytes are still being made."""
+
+    def get(self, out_path: str) -> bytes | None:
+        """The file's bytes, or None when the site has no such file."""
+        if out_path not in self.paths:
+            return None
+        found = self.overlay.get(out_path)
+        if found is not None:
+            return found
+        job = self.jobs.get(out_path)
+        if out_path not in self.pending:
+            try:
+                return (self.out_dir / out_path).read_bytes()
+            except OSError:
+                pass  # deleted or unreadable: made again from its job
+        if job is None:
+            return None
+        data = self.renderer.run(job)
+        self.overlay.setdefault(out_path, data)
+        return data
 
 
 class DevSite:
-    """What the watcher and the HTTP handlers share: the output folder and the state of
-    the last build."""
+    """What the watcher and the HTTP handlers share: the site being served, the state of
+    the last build, and the memory of the builds that lets the next one make only what
+    changed. The output folder is written behind, after the browser was told."""
 
     def __init__(
         self, content_dir: Path, out_dir: Path, base_url: str, stop: threading.Event,
@@ -63,31 +108,62 @@ class DevSite:
         self.base_url = base_url
         self.stop = stop
         self.deploy_headers = load_headers(self.content_dir.resolve().parent / "netlify.toml")
+        self.memory = Memory()
+        self.site: Served | None = None
         self._changed = threading.Condition()
+        self._lock = threading.RLock()
+        """Guards `site` and what it holds."""
         self._session = f"{time.monotonic_ns():x}"
         self._count = 0
         self._problems: tuple[Problem, ...] = ()
+        self._behind: threading.Thread | None = None
+        self._written_lock = threading.Lock()
+        self._runs = 0
 
     @property
     def headers(self) -> tuple[tuple[re.Pattern[str], dict[str, str]], ...]:
         """netlify.toml's rules, then the built site's _headers (which carries the CSP)."""
-        return self.deploy_headers + load_headers_file(self.out_dir / "_headers")
+        data = self.file("_headers")
+        rules = parse_headers(data.decode("utf-8", "replace")) if data is not None else ()
+        return self.deploy_headers + rules
+
+    def file(self, out_path: str) -> bytes | None:
+        """A file of the site being served, or None."""
+        with self._lock:
+            site = self.site
+            return site.get(out_path) if site is not None else None
+
+    def exists(self, out_path: str) -> bool:
+        with self._lock:
+            return self.site is not None and out_path in self.site.paths
 
     def state(self) -> BuildState:
         with self._changed:
-            return BuildState(
-                f"{self._session}.{self._count}", self._problems,
-                (self.out_dir / "index.html").is_file(),
-            )
+            return BuildState(f"{self._session}.{self._count}", self._problems,
+                              self.site is not None)
 
-    def rebuild(self) -> tuple[Problem, ...]:
-        """Build content/ into the output folder; on failure the previous site stays."""
+    def rebuild(self, modified: frozenset[str] | None = None) -> tuple[Problem, ...]:
+        """Build what changed (`modified`: the files whose bytes alone changed, when that is
+        all that changed); on failure the previous site stays served."""
+        finish: Callable[[], None] | None = None
+        self.memory.modified = modified
         try:
-            built = pipeline.build(self.content_dir, self.out_dir, base_url=self.base_url,
-                                   waiting=self._waiting)
+            if self.memory.store is None:
+                self.memory.store = cache.Store(cache.cache_dir(self.out_dir))
+            if self.site is None:
+                built = pipeline.build(self.content_dir, self.out_dir, base_url=self.base_url,
+                                       waiting=self._waiting, memory=self.memory)
+                warnings = built.warnings
+                with self._lock:
+                    self.site = Served(self.memory, self.out_dir)
+            else:
+                previewed = pipeline.preview(self.content_dir, self.out_dir, self.base_url,
+                                             memory=self.memory)
+                warnings = previewed.checked.warnings
+                finish = self._take(previewed)
             problems: tuple[Problem, ...] = ()
             if self.report is not None:
-                for warning in built.warnings:
+                for warning in warnings:
                     self.report(f"warning: {warning.message}", True)
         except ContentError as exc:
             problems = exc.problems
@@ -105,7 +181,102 @@ class DevSite:
             self._count += 1
             self._problems = problems
             self._changed.notify_all()
+        if finish is not None:
+            self._behind_do(finish)
         return problems
+
+    def _take(self, previewed: pipeline.Previewed) -> Callable[[], None]:
+        """Serve the site a preview made; what is left to make, to do behind."""
+        preview = previewed.site
+        with self._lock:
+            old = self.site
+            site = Served(self.memory, self.out_dir)
+            assert old is not None
+            site.overlay = {path: data for path, data in old.overlay.items()
+                            if path in site.paths and old.keys.get(path) == site.keys.get(path)}
+            site.overlay.update(preview.made)
+            site.pending = set(preview.later)
+            self.site = site
+
+        def finish() -> None:
+            made = preview.finish()
+            with self._lock:
+                if self.site is site:
+                    site.overlay.update(made)
+                    site.paths = set(site.jobs) | set(self.memory.search_files)
+                    site.pending.clear()
+
+        return finish
+
+    def _behind_do(self, finish: Callable[[], None]) -> None:
+        """Make what is left and write the output folder, in a thread of its own (one at a
+        time: a change while it runs is written after it)."""
+        def run() -> None:
+            try:
+                finish()
+            except Exception as exc:  # noqa: BLE001 - reported, the preview goes on
+                self._tell(f"could not finish the build: {type(exc).__name__}: {exc}")
+            self.write_behind()
+            self._runs += 1
+            if self._runs % COLLECT_EVERY == 0:
+                pipeline.collect_garbage()
+
+        with self._written_lock:
+            thread = threading.Thread(target=run, name="preview-behind", daemon=True)
+            previous, self._behind = self._behind, thread
+        if previous is not None:
+            previous.join()
+        thread.start()
+
+    def wait_behind(self) -> None:
+        """Wait until what is left of the last build is made and written."""
+        with self._written_lock:
+            thread = self._behind
+        if thread is not None:
+            thread.join()
+
+    def write_behind(self) -> None:
+        """Write the site being served into the output folder (only what changed)."""
+        with self._lock:
+            site = self.site
+            if site is None:
+                return
+            paths = sorted(site.paths)
+            overlay = dict(site.overlay)
+            keys = dict(site.keys)
+        disk = self.memory.disk
+        previous, folder = (disk if disk is not None else (None, None))
+        try:
+            themes = (*pipeline.theme_dirs(self.content_dir), site.renderer.theme.root)
+            with write.SiteWriter(self.out_dir, self.content_dir, themes, waiting=self._waiting,
+                                  previous=previous, folder=folder) as out:
+                for out_path in paths:
+                    key = keys.get(out_path, b"")
+                    data = overlay.get(out_path)
+                    if data is None and not out.keep(out_path, key or None):
+                        data = site.get(out_path)
+                    if data is not None:
+                        out.add(out_path, data, key=key)
+        except (UserError, OSError, ValueError) as exc:
+            self._tell(f"could not write {self.out_dir}: {exc}")
+            return
+        self.memory.disk = (dict(out.written), out.folder)
+        with self._lock:
+            for out_path, data in overlay.items():
+                if site.overlay.get(out_path) is data:
+                    del site.overlay[out_path]
+
+    def _tell(self, line: str) -> None:
+        if self.report is not None:
+            self.report(line, True)
+
+    def close(self) -> None:
+        """Finish writing, and close the cache."""
+        self.wait_behind()
+        store = self.memory.store
+        if store is not None:
+            store.close()
+            self.memory.store = None
 
     def _waiting(self, out: str) -> None:
         if self.report is not None:
@@ -140,11 +311,15 @@ def load_headers(netlify_toml: Path) -> tuple[tuple[re.Pattern[str], dict[str, s
 def load_headers_file(headers_file: Path) -> tuple[tuple[re.Pattern[str], dict[str, str]], ...]:
     """A Netlify _headers file (a path, then indented `Name: value` lines) as rules."""
     try:
-        lines = headers_file.read_text("utf-8").splitlines()
+        return parse_headers(headers_file.read_text("utf-8"))
     except OSError:
         return ()
+
+
+def parse_headers(text: str) -> tuple[tuple[re.Pattern[str], dict[str, str]], ...]:
+    """The rules of a Netlify _headers file's text."""
     rules: list[tuple[re.Pattern[str], dict[str, str]]] = []
-    for line in lines:
+    for line in text.splitlines():
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         if not line[0].isspace():
@@ -279,22 +454,36 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
 
-class _Handler(SimpleHTTPRequestHandler):
+class _Handler(BaseHTTPRequestHandler):
     dev: DevSite
-    extensions_map = {  # noqa: RUF012 - the base class's mapping, extended
-        **SimpleHTTPRequestHandler.extensions_map,
+    protocol_version = "HTTP/1.0"
+    extensions_map = {  # noqa: RUF012 - what the site's files are, by their extension
+        ".html": "text/html; charset=utf-8",
+        ".css": "text/css; charset=utf-8",
+        ".js": "text/javascript; charset=utf-8",
+        ".json": "application/json",
+        ".svg": "image/svg+xml",
+        ".png": "image/png",
+        ".jpg": "image/jpeg",
+        ".ico": "image/vnd.microsoft.icon",
+        ".woff2": "font/woff2",
         ".yml": "text/yaml; charset=utf-8",
         ".txt": "text/plain; charset=utf-8",
         ".xml": "application/xml; charset=utf-8",
-        ".json": "application/json",
     }
 
     def __init__(self, *args: Any, dev: DevSite, **kwargs: Any) -> None:
         self.dev = dev
-        super().__init__(*args, directory=str(dev.out_dir), **kwargs)
+        super().__init__(*args, **kwargs)
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the browser went away mid-answer (a reload, a closed tab): not an error
 
     def end_headers(self) -> None:
         url_path = urlsplit(self.path).path
@@ -318,7 +507,8 @@ class _Handler(SimpleHTTPRequestHandler):
             self.wfile.write(body)
 
     def _respond(self, head_only: bool) -> None:
-        url_path = urlsplit(self.path).path
+        split = urlsplit(self.path)
+        url_path = split.path
         if url_path == RELOAD_URL:
             return self._send(200, "text/javascript; charset=utf-8", RELOAD_JS.encode(), head_only)
         if url_path == STYLE_URL:
@@ -330,33 +520,30 @@ class _Handler(SimpleHTTPRequestHandler):
             status = 200 if url_path.startswith(ERRORS_URL) else HTTPStatus.SERVICE_UNAVAILABLE
             page = render_error_page(state).encode("utf-8")
             return self._send(status, "text/html; charset=utf-8", page, head_only)
-        fs_path = Path(self.translate_path(url_path))
-        if fs_path.is_dir():
-            if not url_path.endswith("/"):
-                query = urlsplit(self.path).query
-                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-                self.send_header("Location", url_path + "/" + (f"?{query}" if query else ""))
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return None
-            fs_path = fs_path / "index.html"
-        if fs_path.is_file() and fs_path.suffix == ".html":
-            return self._page(fs_path, 200, state, head_only)
-        if fs_path.is_file():
-            return super().do_HEAD() if head_only else super().do_GET()
-        not_found = self.dev.out_dir / "404.html"
-        if not_found.is_file():
-            return self._page(not_found, 404, state, head_only)
-        self.send_error(HTTPStatus.NOT_FOUND)
-        return None
-
-    def _page(self, fs_path: Path, status: int, state: BuildState, head_only: bool) -> None:
-        try:
-            page = fs_path.read_text("utf-8")
-        except OSError:  # a rebuild swapped the folder between the check and the read
-            time.sleep(0.05)
-            page = fs_path.read_text("utf-8")
-        self._send(status, "text/html; charset=utf-8", inject(page, state).encode("utf-8"), head_only)
+        out_path = unquote(url_path).lstrip("/")
+        if out_path == "" or out_path.endswith("/"):
+            out_path += "index.html"
+        elif not self.dev.exists(out_path) and self.dev.exists(out_path + "/index.html"):
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", url_path + "/" + (f"?{split.query}" if split.query
+                                                           else ""))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        data = self.dev.file(out_path)
+        status = 200
+        if data is None:
+            status, out_path = 404, "404.html"
+            data = self.dev.file(out_path)
+            if data is None:
+                return self._send(404, "text/plain; charset=utf-8", b"Not found\n", head_only)
+        suffix = Path(out_path).suffix.lower()
+        if suffix == ".html":
+            page = inject(data.decode("utf-8"), state).encode("utf-8")
+            return self._send(status, "text/html; charset=utf-8", page, head_only)
+        content_type = self.extensions_map.get(suffix) or (
+            mimetypes.guess_type(out_path)[0] or "application/octet-stream")
+        return self._send(status, content_type, data, head_only)
 
     def _events(self, head_only: bool) -> None:
         self.send_response(200)
@@ -385,7 +572,7 @@ def bind(port: int | None, report: Report) -> ThreadingHTTPServer:
     """A server on 127.0.0.1: `port` exactly (0 picks a free one), or DEFAULT_PORT and a
     free port when that one is taken."""
     try:
-        return _Server((HOST, DEFAULT_PORT if port is None else port), SimpleHTTPRequestHandler)
+        return _Server((HOST, DEFAULT_PORT if port is None else port), BaseHTTPRequestHandler)
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
             raise UserError(f"cannot listen on {HOST}:{port}: {exc.strerror}") from None
@@ -394,7 +581,7 @@ def bind(port: int | None, report: Report) -> ThreadingHTTPServer:
                 f"port {port} is already in use",
                 "Choose another with --port N, or leave --port out to use a free port.",
             ) from None
-    server = _Server((HOST, 0), SimpleHTTPRequestHandler)
+    server = _Server((HOST, 0), BaseHTTPRequestHandler)
     report(f"port {DEFAULT_PORT} is in use; using port {server.server_address[1]} instead", False)
     return server
 
@@ -449,7 +636,7 @@ def serve(
                 continue
             names = sorted({_shown(Path(path)) for _, path in changes})
             report("changed: " + ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else ""), False)
-            _build_and_report(dev, report, "rebuilt")
+            _build_and_report(dev, report, "rebuilt", _modified(changes, content_dir))
     except KeyboardInterrupt:
         pass
     finally:
@@ -457,13 +644,29 @@ def serve(
         if thread.is_alive():
             server.shutdown()
         server.server_close()
+        dev.close()
     report("stopped", False)
     return 0
 
 
-def _build_and_report(dev: DevSite, report: Report, verb: str) -> None:
+def _modified(changes: Iterable[tuple[Any, str]], content_dir: Path) -> frozenset[str] | None:
+    """The content files whose bytes alone changed, when nothing else did (no file added or
+    removed, nothing outside content/): the server then need not walk content/ again."""
+    import watchfiles
+
+    root = str(Path(content_dir).resolve())
+    paths = set()
+    for change, path in changes:
+        if change != watchfiles.Change.modified or not path.startswith(root + "/"):
+            return None
+        paths.add(path)
+    return frozenset(paths)
+
+
+def _build_and_report(dev: DevSite, report: Report, verb: str,
+                      modified: frozenset[str] | None = None) -> None:
     started = time.monotonic()
-    problems = dev.rebuild()
+    problems = dev.rebuild(modified)
     if not problems:
         report(f"{verb} in {time.monotonic() - started:.1f} s", False)
         return

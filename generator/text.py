@@ -128,7 +128,7 @@ def normalise(
     return Normalised("".join(out), tuple(starts), tuple(origins), len(text))
 
 
-_LONG_SPACE = re.compile(r"\s{2,}|[^\S ]")
+LONG_SPACE = re.compile(r"\s{2,}|[^\S ]")
 """The white space that folding changes: runs, and single characters other than a space."""
 
 
@@ -141,7 +141,7 @@ def _fold_space_case(text: str, space: bool, case: bool) -> Normalised:
     parts: list[str] = []
     starts, origins = [0], [0]
     at = size = 0
-    for run in _LONG_SPACE.finditer(text):
+    for run in LONG_SPACE.finditer(text):
         parts.append(text[at : run.start()])
         parts.append(" ")
         size += run.start() - at + 1

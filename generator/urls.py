@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 
@@ -22,6 +23,7 @@ URLS: dict[str, Callable[..., str]] = {
     "search": lambda: "/search/",
     "feed": lambda: "/feed.xml",
     "api": lambda: "/api/claims.json",
+    "api-claim": lambda claim_id: f"/api/claims/{claim_id}.json",
     "not-found": lambda: "/404.html",
 }
 """kind -> the url path of the page of that kind (and id)."""
@@ -31,11 +33,13 @@ MARKER = ".generator-site"
 """The file that marks a folder as a build's output (write.py writes it; _headers covers it)."""
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def url(kind: str, *ids: str) -> str:
     """The url path of a page: `url("claim", "x")` is `/claims/x/`. KeyError for an unknown kind."""
     return URLS[kind](*ids)
 
 
+@functools.lru_cache(maxsize=1 << 18)
 def out_path_of(url_path: str) -> str:
     """`claims/x/index.html` for `/claims/x/`; `404.html` for `/404.html`."""
     path = url_path.lstrip("/")

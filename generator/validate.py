@@ -6,7 +6,7 @@ import difflib
 import json
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -17,6 +17,7 @@ import jsonschema
 from generator import archives, editorial
 from generator.errors import Location, Problem
 from generator.load import JsonPath, Loaded, PageFile, Record
+from generator.memo import Made, plain
 from generator.model import GLOSSARY_RE, VOCABULARIES, PartialDate
 from generator.schema import load_schema
 from generator.text import ID_PATTERN, normalise, suggest_id
@@ -35,21 +36,24 @@ class Validated:
 
 
 def validate(
-    loaded: Loaded, base_url: str | None = None, *, production: bool = False,
-    read_text: editorial.ReadText | None = None,
+    loaded: Loaded, base_url: str | None = None, *,
+    shape: Callable[[Record], Sequence[Problem]] | None = None, made: Made | None = None,
+    production: bool = False, read_text: editorial.ReadText | None = None,
 ) -> Validated:
     """Every problem of the loaded content (the loader's own included), and what passed.
-    `base_url` is the one given on the command line, if any; `production` adds what a
-    site needs before it goes public (see production_problems); `read_text` gives the text
-    of a content file, to locate a warning inside a long value."""
+    `base_url` is the one given on the command line, if any; `shape` is `check_shape`, or
+    what stands for it (the build's cache of its results); `production` adds what a site
+    needs before it goes public (see production_problems); `read_text` gives the text of a
+    content file, to locate a warning inside a long value."""
     problems: list[Problem] = list(loaded.problems)
     broken: set[str] = {p.location.rel_path for p in loaded.problems if p.is_error}
+    shape_of = shape or check_shape
     for record in loaded.records:
-        found = check_shape(record)
+        found = shape_of(record)
         problems.extend(found)
         if found:
             broken.add(record.rel_path)
-    problems.extend(check_references(loaded.records, loaded.unreadable))
+    problems.extend(check_references(loaded.records, loaded.unreadable, made))
     for record in loaded.records:
         if record.kind == "article" and isinstance(record.data, dict):
             problems.extend(archives.archived_problems(
@@ -559,11 +563,13 @@ _TRANSLATIONS: dict[str, Callable[[_Error], list[Problem]]] = {
 
 
 def check_references(
-    records: Iterable[Record], unreadable: Iterable[tuple[str, str]] = ()
+    records: Iterable[Record], unreadable: Iterable[tuple[str, str]] = (),
+    made: Made | None = None,
 ) -> list[Problem]:
     """Every reference between files resolves, and cross-file rules hold. `unreadable`
     names (kind, id) of files that exist but could not be parsed: references to them are
-    not reported again."""
+    not reported again. `made` is what earlier checks found (in a preview server: a claim's
+    references are checked again only when the claim or a record it names changed)."""
     by_kind: dict[str, dict[str, Any]] = {}
     for record in records:
         by_kind.setdefault(record.kind, {})[record.id] = record
@@ -573,136 +579,182 @@ def check_references(
     sources = by_kind.get("source", {})
     articles = by_kind.get("article", {})
     problems: list[Problem] = []
-
-    def nearest(word: str, options: Iterable[str]) -> str:
-        close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.75)
-        return f"Did you mean {close[0]!r}? " if close else ""
-
-    def dangling(
-        record: Record, path: JsonPath, what: str, value: Any, known: Mapping[str, Any], hint: str
-    ) -> bool:
-        """Report a reference to a `what` that does not exist; True when it was reported."""
-        if not isinstance(value, str) or value in known:
-            return False
-        problems.append(
-            Problem(
-                record.where(path),
-                f"{_path_label(path)}: no {what} {value!r}",
-                nearest(value, known) + hint,
-            )
-        )
-        return True
-
-    in_sources = "Use the name of a file in sources/ without .yaml."
-    in_articles = "Use outlet/slug: the path under articles/ without .txt."
+    if made is not None:
+        made.turn()
+    reuse = made.make if made is not None else plain
 
     passages: dict[str, dict[str, Mapping[str, Any]]] = {}
     for source in sources.values():
         if source is None:
             continue
-        seen: dict[str, int] = {}
-        for i, passage in enumerate(_list(source.data, "passages")):
-            if not isinstance(passage, dict) or not isinstance(passage.get("id"), str):
-                continue
-            pid = passage["id"]
-            if pid in seen:
-                problems.append(
-                    Problem(
-                        source.where(("passages", i, "id")),
-                        f"passages[{i}].id: duplicate passage id {pid!r} (also passages[{seen[pid]}])",
-                        "Give each passage of a source its own id.",
-                    )
-                )
-                continue
-            seen[pid] = i
-            passages.setdefault(source.id, {})[pid] = passage
-            for j, outlet in enumerate(_list(passage, "rests_on")):
-                dangling(source, ("passages", i, "rests_on", j), "outlet", outlet, outlets,
-                         "rests_on lists ids of files in outlets/.")
+        found, source_problems = reuse(source, _source_passages, outlets)
+        problems.extend(source_problems)
+        if found:
+            passages[source.id] = found
 
     for article in articles.values():
         if article is None:
             continue
-        outlet_id = article.id.split("/")[0]
-        if outlet_id not in outlets:
-            problems.append(
-                Problem(
-                    article.where(),
-                    f"article folder {outlet_id!r} names no outlet",
-                    nearest(outlet_id, outlets)
-                    + f"Create outlets/{outlet_id}.yaml or move the article into an existing outlet's folder.",
-                )
-            )
-        for i, cite in enumerate(_list(article.data, "cites")):
-            if isinstance(cite, dict):
-                dangling(article, ("cites", i, "source"), "source", cite.get("source"), sources,
-                         in_sources)
-                dangling(article, ("cites", i, "article"), "article", cite.get("article"),
-                         articles, in_articles)
+        problems.extend(reuse(article, _article_references, outlets, sources, articles))
 
     entities = by_kind.get("entities", {}).get("entities")
     if entities is not None:
         problems.extend(_entity_rules(entities))
-    editors = _editor_ids(by_kind.get("site", {}).get("site"))
+    site = by_kind.get("site", {}).get("site")
+    editors = reuse(site, _editor_ids) if site is not None else None
     for claim in by_kind.get("claim", {}).values():
         if claim is None:
             continue
-        data = claim.data if isinstance(claim.data, dict) else {}
-        primary = data.get("primary")
-        cited: Mapping[str, Any] | None = None
-        source_id = primary.get("source") if isinstance(primary, dict) else None
-        if isinstance(source_id, str):
-            missing = dangling(claim, ("primary", "source"), "source", source_id, sources,
-                               in_sources)
-            pid = primary.get("passage") if isinstance(primary, dict) else None
-            if not missing and isinstance(pid, str) and sources[source_id] is not None:
-                known = passages.get(source_id, {})
-                if pid not in known:
-                    listed = ", ".join(sorted(known)) or "none"
-                    problems.append(
-                        Problem(
-                            claim.where(("primary", "passage")),
-                            f"primary.passage: source {source_id!r} has no passage {pid!r}",
-                            nearest(pid, known) + f"Its passages: {listed}.",
-                        )
-                    )
-                else:
-                    cited = known[pid]
-        problems.extend(_status_rules(claim, data, cited, sources))
-        superseding = data.get("superseded_by")
-        if not dangling(claim, ("superseded_by",), "source", superseding, sources,
-                        in_sources) and isinstance(superseding, str) and superseding == source_id:
-                problems.append(Problem(
-                    claim.where(("superseded_by",)),
-                    "superseded_by: names the claim's own primary source",
-                    "Name the later source that supersedes it.",
-                ))
-        for j, editor in enumerate(_list(data, "reviewed_by")):
-            if editors is not None:
-                dangling(claim, ("reviewed_by", j), "editor", editor, editors,
-                         "List the editor under site.yaml's editors (id and name).")
-        problems.extend(_update_rules(claim, data))
-        seen_quotes: dict[tuple[str, str, str, str], int] = {}
-        for i, appearance in enumerate(_list(data, "appearances")):
-            if not isinstance(appearance, dict):
-                continue
-            article_id = appearance.get("article")
-            dangling(claim, ("appearances", i, "article"), "article", article_id, articles,
-                     in_articles)
-            problems.extend(_credit_rules(claim, i, appearance, source_id, dangling, sources,
-                                          articles, outlets))
-            key = (str(article_id), str(appearance.get("quote")), str(appearance.get("prefix")),
-                   str(appearance.get("suffix")))
-            if key in seen_quotes:
+        problems.extend(reuse(claim, _claim_references, sources, passages, articles, outlets,
+                              args=(editors,)))
+    return problems
+
+
+IN_SOURCES = "Use the name of a file in sources/ without .yaml."
+IN_ARTICLES = "Use outlet/slug: the path under articles/ without .txt."
+
+
+def _nearest(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, sorted(options), n=1, cutoff=0.75)
+    return f"Did you mean {close[0]!r}? " if close else ""
+
+
+def _dangling(
+    problems: list[Problem], record: Record, path: JsonPath, what: str, value: Any,
+    known: Mapping[str, Any], hint: str,
+) -> bool:
+    """Report a reference to a `what` that does not exist; True when it was reported."""
+    if not isinstance(value, str) or value in known:
+        return False
+    problems.append(
+        Problem(
+            record.where(path),
+            f"{_path_label(path)}: no {what} {value!r}",
+            _nearest(value, known) + hint,
+        )
+    )
+    return True
+
+
+def _source_passages(
+    source: Record, outlets: Mapping[str, Any]
+) -> tuple[dict[str, Mapping[str, Any]], tuple[Problem, ...]]:
+    """A source's passages by id, and the problems of their ids and of what they rest on."""
+    problems: list[Problem] = []
+    found: dict[str, Mapping[str, Any]] = {}
+    seen: dict[str, int] = {}
+    for i, passage in enumerate(_list(source.data, "passages")):
+        if not isinstance(passage, dict) or not isinstance(passage.get("id"), str):
+            continue
+        pid = passage["id"]
+        if pid in seen:
+            problems.append(
+                Problem(
+                    source.where(("passages", i, "id")),
+                    f"passages[{i}].id: duplicate passage id {pid!r} (also passages[{seen[pid]}])",
+                    "Give each passage of a source its own id.",
+                )
+            )
+            continue
+        seen[pid] = i
+        found[pid] = passage
+        for j, outlet in enumerate(_list(passage, "rests_on")):
+            _dangling(problems, source, ("passages", i, "rests_on", j), "outlet", outlet,
+                      outlets, "rests_on lists ids of files in outlets/.")
+    return found, tuple(problems)
+
+
+def _article_references(
+    article: Record, outlets: Mapping[str, Any], sources: Mapping[str, Any],
+    articles: Mapping[str, Any],
+) -> tuple[Problem, ...]:
+    problems: list[Problem] = []
+    outlet_id = article.id.split("/")[0]
+    if outlet_id not in outlets:
+        problems.append(
+            Problem(
+                article.where(),
+                f"article folder {outlet_id!r} names no outlet",
+                _nearest(outlet_id, outlets)
+                + f"Create outlets/{outlet_id}.yaml or move the article into an existing outlet's folder.",
+            )
+        )
+    for i, cite in enumerate(_list(article.data, "cites")):
+        if isinstance(cite, dict):
+            _dangling(problems, article, ("cites", i, "source"), "source", cite.get("source"),
+                      sources, IN_SOURCES)
+            _dangling(problems, article, ("cites", i, "article"), "article",
+                      cite.get("article"), articles, IN_ARTICLES)
+    return tuple(problems)
+
+
+def _claim_references(
+    claim: Record, editors: Mapping[str, Any] | None, sources: Mapping[str, Any],
+    passages: Mapping[str, Mapping[str, Mapping[str, Any]]], articles: Mapping[str, Any],
+    outlets: Mapping[str, Any],
+) -> tuple[Problem, ...]:
+    problems: list[Problem] = []
+
+    def dangling(record: Record, path: JsonPath, what: str, value: Any,
+                 known: Mapping[str, Any], hint: str) -> bool:
+        return _dangling(problems, record, path, what, value, known, hint)
+
+    data = claim.data if isinstance(claim.data, dict) else {}
+    primary = data.get("primary")
+    cited: Mapping[str, Any] | None = None
+    source_id = primary.get("source") if isinstance(primary, dict) else None
+    if isinstance(source_id, str):
+        missing = dangling(claim, ("primary", "source"), "source", source_id, sources,
+                           IN_SOURCES)
+        pid = primary.get("passage") if isinstance(primary, dict) else None
+        if not missing and isinstance(pid, str) and sources[source_id] is not None:
+            known = passages.get(source_id, {})
+            if pid not in known:
+                listed = ", ".join(sorted(known)) or "none"
                 problems.append(
                     Problem(
-                        claim.where(("appearances", i)),
-                        f"appearances[{i}]: the same span as appearances[{seen_quotes[key]}]",
-                        "Remove the repeated appearance.",
+                        claim.where(("primary", "passage")),
+                        f"primary.passage: source {source_id!r} has no passage {pid!r}",
+                        _nearest(pid, known) + f"Its passages: {listed}.",
                     )
                 )
-            seen_quotes.setdefault(key, i)
-    return problems
+            else:
+                cited = known[pid]
+    problems.extend(_status_rules(claim, data, cited, sources))
+    superseding = data.get("superseded_by")
+    if not dangling(claim, ("superseded_by",), "source", superseding, sources,
+                    IN_SOURCES) and isinstance(superseding, str) and superseding == source_id:
+        problems.append(Problem(
+            claim.where(("superseded_by",)),
+            "superseded_by: names the claim's own primary source",
+            "Name the later source that supersedes it.",
+        ))
+    for j, editor in enumerate(_list(data, "reviewed_by")):
+        if editors is not None:
+            dangling(claim, ("reviewed_by", j), "editor", editor, editors,
+                     "List the editor under site.yaml's editors (id and name).")
+    problems.extend(_update_rules(claim, data))
+    seen_quotes: dict[tuple[str, str, str, str], int] = {}
+    for i, appearance in enumerate(_list(data, "appearances")):
+        if not isinstance(appearance, dict):
+            continue
+        article_id = appearance.get("article")
+        dangling(claim, ("appearances", i, "article"), "article", article_id, articles,
+                 IN_ARTICLES)
+        problems.extend(_credit_rules(claim, i, appearance, source_id, dangling, sources,
+                                      articles, outlets))
+        key = (str(article_id), str(appearance.get("quote")), str(appearance.get("prefix")),
+               str(appearance.get("suffix")))
+        if key in seen_quotes:
+            problems.append(
+                Problem(
+                    claim.where(("appearances", i)),
+                    f"appearances[{i}]: the same span as appearances[{seen_quotes[key]}]",
+                    "Remove the repeated appearance.",
+                )
+            )
+        seen_quotes.setdefault(key, i)
+    return tuple(problems)
 
 
 # Editorial rules

@@ -56,6 +56,7 @@ import ctypes
 import errno
 import fcntl
 import functools
+import hashlib
 import json
 import os
 import re
@@ -66,6 +67,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType, TracebackType
 from typing import Any, Self
@@ -191,6 +193,25 @@ def is_build_output(folder: Path) -> bool:
     return isinstance(data, dict) and data.get("generator") == GENERATOR_NAME
 
 
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A file of the output folder as a build left it: enough to tell, without reading it,
+    that it is still there unchanged."""
+
+    key: bytes
+    """The key of the job that made it (empty when none was given)."""
+    digest: bytes
+    """Of its bytes (see `file_digest`)."""
+    size: int
+    mtime_ns: int
+    ino: int
+
+
+def file_digest(data: bytes) -> bytes:
+    """The digest of a file's bytes, as Kept records it."""
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
 class SiteWriter:
     """Writes a site into a staging folder beside the output folder, then swaps it in.
 
@@ -201,7 +222,15 @@ class SiteWriter:
     removes what an interrupted build left, and creates the staging folder. Leaving the
     block normally swaps the new site in; leaving it with an exception removes the staging
     folder and leaves the output folder as it was. `count` is the number of files added;
-    `warnings` says what could not be cleaned up once the new site was in place."""
+    `warnings` says what could not be cleaned up once the new site was in place.
+
+    Given `previous` (what the last build wrote there, by out path) and `folder` (the device
+    and inode of the folder it put in place), the writer updates instead: files that are
+    still as that build left them are `keep`-able, or kept when `add` brings the same bytes.
+    The staging folder is made only once a file differs; kept files are then hard links to
+    the old ones (copies where links cannot be made), and the swap is the same. When every
+    file is kept and none is missing, nothing is written at all (`unchanged`). `written`
+    describes every file of the new site, as `previous` did the old."""
 
     def __init__(
         self,
@@ -210,6 +239,8 @@ class SiteWriter:
         theme_dirs: Iterable[Path | str] = (),
         *,
         waiting: Waiting | None = None,
+        previous: Mapping[str, Kept] | None = None,
+        folder: tuple[int, int] | None = None,
     ) -> None:
         self.out_dir = Path(out_dir)
         self.content_dir = content_dir
@@ -219,12 +250,29 @@ class SiteWriter:
         """Files added so far."""
         self.warnings: tuple[Problem, ...] = ()
         """Leftovers that could not be removed, known once the block has been left."""
+        self.unchanged = False
+        """True once the block has been left with nothing to write: the output folder is
+        the previous one, untouched."""
+        self.written: dict[str, Kept] = {}
+        """Every file of the new site (the marker aside), as `previous` describes the old."""
+        self.folder: tuple[int, int] | None = None
+        """(device, inode) of the output folder once the block has been left."""
         self._shown = printable(os.fspath(out_dir)) or "."
         self._real: Path | None = None
         self._staging: Path | None = None
         self._lock_fd: int | None = None
         self._files: set[str] = set()
         self._dirs: set[str] = set()
+        """The folders of the files added (claimed: no file may take their path)."""
+        self._made: set[str] = set()
+        """The folders made in the staging folder."""
+        self._previous = previous
+        self._previous_folder = folder
+        self._old: dict[str, Kept] = {}
+        """The previous build's files that are still as it left them."""
+        self._kept: list[str] = []
+        """Files kept while there is no staging folder yet."""
+        self._discarded = False
 
     def __enter__(self) -> Self:
         real = check_out_dir(self.out_dir, self.content_dir, self.theme_dirs)
@@ -243,26 +291,48 @@ class SiteWriter:
                     "Check the permissions of the folder that holds it.",
                 ) from None
             real = check_out_dir(self.out_dir, self.content_dir, self.theme_dirs)
-            staging = _next_name(real, "new")
-            try:
-                _make_dir(staging)
-                self._staging = staging
-                _write_file(staging / MARKER, MARKER_BYTES)
-            except OSError as exc:
-                raise _write_error(staging, exc) from None
+            self._real = real
+            if self._previous is not None:
+                self._old = _intact(real, self._previous, self._previous_folder)
+            else:
+                self._make_staging()
         except BaseException:
             self._abandon()
             raise
-        self._real = real
         self.warnings = cleanup
         return self
 
-    def add(self, out_path: str, data: bytes) -> None:
-        """Write one file, `out_path` relative to the site root in POSIX form. ValueError
-        for a path outside the site or one that collides with a file already added."""
-        staging = self._staging
-        if staging is None:
-            raise ValueError("add() outside the `with SiteWriter(...)` block")
+    def _make_staging(self) -> None:
+        assert self._real is not None
+        staging = _next_name(self._real, "new")
+        try:
+            _make_dir(staging)
+            self._staging = staging
+            _write_file(staging / MARKER, MARKER_BYTES)
+        except OSError as exc:
+            raise _write_error(staging, exc) from None
+        kept, self._kept = self._kept, []
+        for out_path in kept:
+            self._link(out_path)
+
+    def reusable(self, out_path: str) -> Kept | None:
+        """What the previous build wrote at `out_path`, if it is still there as it left it."""
+        return self._old.get(out_path)
+
+    def reusable_files(self) -> Mapping[str, Kept]:
+        """Every file the previous build wrote that is still there as it left it."""
+        return self._old
+
+    def discard(self) -> None:
+        """Leave the output folder as it is: nothing is put in place when the block ends."""
+        self._discarded = True
+
+    def intact(self) -> bool:
+        """Whether the output folder is still exactly what `previous` describes."""
+        return self._previous is not None and len(self._old) == len(self._previous)
+
+    def _claim(self, out_path: str) -> list[str]:
+        """The folders of `out_path`, once it is known to be a new path inside the site."""
         parts = _parts(out_path)
         if out_path in self._files or out_path in self._dirs or out_path == MARKER:
             raise ValueError(f"two files at one path: {out_path!r}")
@@ -270,16 +340,82 @@ class SiteWriter:
         for folder in folders:
             if folder in self._files:
                 raise ValueError(f"{out_path!r} would be inside the file {folder!r}")
+        return folders
+
+    def _folders(self, staging: Path, folders: list[str]) -> None:
+        for folder in folders:
+            if folder not in self._made:
+                _make_dir(staging / folder)
+                self._made.add(folder)
+
+    def _added(self, out_path: str, folders: list[str], entry: Kept) -> None:
+        self._files.add(out_path)
+        self._dirs.update(folders)
+        self.written[out_path] = entry
+        self.count += 1
+
+    def add(self, out_path: str, data: bytes, key: bytes = b"",
+            digest: bytes | None = None) -> None:
+        """Write one file, `out_path` relative to the site root in POSIX form (`key`: the
+        job that made it; `digest`: `file_digest(data)`, if already known). ValueError for a
+        path outside the site or one that collides with a file already added."""
+        if self._real is None:
+            raise ValueError("add() outside the `with SiteWriter(...) as site` block")
+        folders = self._claim(out_path)
+        old = self._old.get(out_path)
+        if old is not None:
+            digest = digest or file_digest(data)
+            if digest == old.digest:
+                self._keep(out_path, folders, Kept(key or old.key, *_rest(old)))
+                return
+        if self._staging is None:
+            self._make_staging()
+        staging = self._staging
+        assert staging is not None
         try:
-            for folder in folders:
-                if folder not in self._dirs:
-                    _make_dir(staging / folder)
-                    self._dirs.add(folder)
-            _write_file(staging / out_path, data)
+            self._folders(staging, folders)
+            info = _write_file(staging / out_path, data)
         except OSError as exc:
             raise _write_error(staging / out_path, exc) from None
-        self._files.add(out_path)
-        self.count += 1
+        self._added(out_path, folders, Kept(key, digest or file_digest(data), info.st_size,
+                                            info.st_mtime_ns, info.st_ino))
+
+    def keep(self, out_path: str, key: bytes | None = None) -> bool:
+        """Keep the previous build's file at `out_path` as the new site's; False (and nothing
+        done) when it is not there as that build left it."""
+        if self._real is None:
+            raise ValueError("keep() outside the `with SiteWriter(...) as site` block")
+        old = self._old.get(out_path)
+        if old is None:
+            return False
+        folders = self._claim(out_path)
+        self._keep(out_path, folders, old if key is None else Kept(key, *_rest(old)))
+        return True
+
+    def _keep(self, out_path: str, folders: list[str], entry: Kept) -> None:
+        self._added(out_path, folders, entry)
+        if self._staging is None:
+            self._kept.append(out_path)
+        else:
+            self._link(out_path)
+
+    def _link(self, out_path: str) -> None:
+        """The old file at `out_path`, in the staging folder: a hard link, or a copy."""
+        assert self._real is not None and self._staging is not None
+        staging = self._staging
+        parts = out_path.split("/")
+        target = staging / out_path
+        try:
+            self._folders(staging, ["/".join(parts[:i]) for i in range(1, len(parts))])
+            try:
+                os.link(self._real / out_path, target, follow_symlinks=False)
+            except OSError as exc:
+                if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP,
+                                     errno.EOPNOTSUPP):
+                    raise
+                _write_file(target, (self._real / out_path).read_bytes())
+        except OSError as exc:
+            raise _write_error(target, exc) from None
 
     def __exit__(
         self,
@@ -288,13 +424,20 @@ class SiteWriter:
         tb: TracebackType | None,
     ) -> None:
         try:
-            if exc_type is None:
+            if exc_type is None and not self._discarded:
                 self.warnings += self._commit()
         finally:
             self._abandon()
 
     def _commit(self) -> tuple[Problem, ...]:
-        assert self._real is not None and self._staging is not None
+        assert self._real is not None
+        if self._staging is None:
+            if self._previous is not None and set(self.written) == set(self._previous):
+                self.unchanged = True
+                self.folder = _identity(self._real)
+                return ()
+            self._make_staging()
+        assert self._staging is not None
         real, staging = self._real, self._staging
         with _Signals() as signals:
             try:
@@ -308,6 +451,7 @@ class SiteWriter:
             self._staging = None
             global commits
             commits += 1
+            self.folder = _identity(real)
             if old is None or signals.caught is not None:
                 return ()  # the previous site, if any, is a leftover for the next build
             try:
@@ -337,6 +481,36 @@ class SiteWriter:
             if self._lock_fd is not None:
                 os.close(self._lock_fd)  # releases the flock
                 self._lock_fd = None
+
+
+def _rest(entry: Kept) -> tuple[bytes, int, int, int]:
+    return entry.digest, entry.size, entry.mtime_ns, entry.ino
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    try:
+        info = os.lstat(folder)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
+
+
+def _intact(real: Path, previous: Mapping[str, Kept], folder: tuple[int, int] | None
+            ) -> dict[str, Kept]:
+    """The files of `previous` that are still in `real` as they were written (same size,
+    time and inode), when `real` is the output folder the previous build put in place."""
+    if folder is None or _identity(real) != folder or not is_build_output(real):
+        return {}
+    intact = {}
+    for out_path, entry in previous.items():
+        try:
+            info = os.lstat(real / out_path)
+        except OSError:
+            continue
+        if (stat.S_ISREG(info.st_mode) and info.st_size == entry.size
+                and info.st_mtime_ns == entry.mtime_ns and info.st_ino == entry.ino):
+            intact[out_path] = entry
+    return intact
 
 
 commits = 0
@@ -579,12 +753,14 @@ def _make_dir(path: Path) -> None:
     os.chmod(path, DIR_MODE)
 
 
-def _write_file(path: Path, data: bytes) -> None:
+def _write_file(path: Path, data: bytes) -> os.stat_result:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC,
                  FILE_MODE)
     with open(fd, "wb") as file:
         os.fchmod(fd, FILE_MODE)
         file.write(data)
+        file.flush()
+        return os.fstat(fd)
 
 
 def _write_error(path: Path, exc: OSError) -> UserError:

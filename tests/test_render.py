@@ -91,6 +91,7 @@ def pages(rendered: dict[str, bytes]) -> list[str]:
 def test_every_page_and_file_is_rendered(rendered: dict[str, bytes]) -> None:
     expected = {
         "index.html", "404.html", "feed.xml", "sitemap.xml", "robots.txt", "api/claims.json",
+        "api/claims/isil-k-al-qaeda-capability.json", "api/claims/taliban-safe-haven.json",
         "claims/index.html", CLAIM, SUN_CLAIM,
         "outlets/index.html", "outlets/blitz/index.html", "outlets/redstate/index.html",
         "outlets/the-sun/index.html",
@@ -468,10 +469,18 @@ def test_sitemap_and_robots(rendered: dict[str, bytes]) -> None:
 
 
 def test_claims_api(rendered: dict[str, bytes]) -> None:
-    data = json.loads(rendered["api/claims.json"])
-    assert data["version"] == 2
-    assert [c["id"] for c in data["claims"]] == ["isil-k-al-qaeda-capability", "taliban-safe-haven"]
-    claim = data["claims"][0]
+    index = json.loads(rendered["api/claims.json"])
+    assert index["version"] == 3
+    assert [c["id"] for c in index["claims"]] == ["isil-k-al-qaeda-capability", "taliban-safe-haven"]
+    entry = index["claims"][0]
+    assert set(entry) == {"id", "url", "short", "status", "finding", "updated", "record"}
+    assert entry["url"] == "https://factcheck.example/claims/isil-k-al-qaeda-capability/"
+    assert entry["record"] == "https://factcheck.example/api/claims/isil-k-al-qaeda-capability.json"
+    assert rendered["api/claims.json"].count(b"\n") == len(index["claims"]) + 2, "a claim a line"
+    claim = json.loads(rendered["api/claims/isil-k-al-qaeda-capability.json"])
+    assert claim["version"] == 3 and claim["id"] == entry["id"]
+    assert {k: claim[k] for k in ("url", "short", "status", "finding", "updated")} == {
+        k: entry[k] for k in ("url", "short", "status", "finding", "updated")}
     assert claim["status"] == "unchecked" and claim["source"]["symbol"] == "S/2022/419"
     assert claim["passage"]["checked"] is False
     blitz = claim["appearances"][1]
@@ -700,12 +709,12 @@ def test_each_claim_page_has_its_share_card(rendered: dict[str, bytes]) -> None:
         metas = {a.get("property") or a.get("name"): a.get("content")
                  for a in Page(html_of(rendered, path)).all("meta")}
         image = metas["og:image"] or ""
-        assert re.fullmatch(rf"https://factcheck\.example/assets/cards/{claim_id}\.[0-9a-f]{{8}}\.png",
+        assert re.fullmatch(rf"https://factcheck\.example/assets/cards/{claim_id}\.[0-9a-f]{{8}}\.jpg",
                             image), image
         assert metas["twitter:card"] == "summary_large_image"
         assert (metas["og:image:width"], metas["og:image:height"]) == ("1200", "630")
         card = Image.open(BytesIO(rendered[image.removeprefix("https://factcheck.example/")]))
-        assert card.format == "PNG" and card.size == (1200, 630)
+        assert card.format == "JPEG" and card.size == (1200, 630)
     # pages other than claims share the site's name, with no card of their own
     metas = {a.get("name"): a.get("content") for a in Page(html_of(rendered, "about/index.html")).all("meta")}
     assert metas["twitter:card"] == "summary"

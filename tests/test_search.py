@@ -7,7 +7,7 @@ import random
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,9 @@ from typing import Any
 import pytest
 import yaml
 from conftest import ROOT, checked_of, views_of
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lunr.builder import Builder
 from lunr.index import Index
 
 from generator import search, theme
@@ -296,6 +299,69 @@ def test_index_terms_are_what_index_terms_computes(site: SiteViews) -> None:
         for term in search.index_terms(" ".join(words))
     }
     assert {term for term, _posting in index["invertedIndex"]} == expected
+
+
+def lunr_py_index(documents: Sequence[search.SearchDocument]) -> dict[str, Any]:
+    """What lunr.py's own Builder serialises for `documents` with the index's pipeline and
+    fields, renumbered, rounded and pruned as search.build_index does: the reference."""
+    builder = Builder()
+    builder.pipeline.add(search.trimmer, search.stop_word_filter, search.stemmer)
+    builder.search_pipeline.add(search.stemmer)
+    builder.ref("ref")
+    for name, boost in search.FIELDS:
+        builder.field(name, boost=boost)
+    for document in documents:
+        builder.add({"ref": document.ref, **{k: list(v) for k, v in document.fields.items()}})
+    serialized: dict[str, Any] = builder.build().serialize()
+    inverted = sorted(serialized["invertedIndex"], key=lambda pair: search._utf16_key(pair[0]))
+    renumber = {}
+    for position, (_term, posting) in enumerate(inverted):
+        renumber[posting["_index"]] = position
+        posting["_index"] = position
+    vectors = []
+    for field_ref, elements in serialized["fieldVectors"]:
+        pairs = sorted((renumber[elements[i]], search._round(elements[i + 1]))
+                       for i in range(0, len(elements), 2))
+        if pairs:
+            vectors.append([field_ref, [x for pair in pairs for x in pair]])
+    serialized["invertedIndex"] = inverted
+    serialized["fieldVectors"] = vectors
+    return serialized
+
+
+WORDS = st.sampled_from([
+    "the", "The", "a", "of", "ISIL-K", "al-Qaeda", "Al-Qaida", "qaeda", "monday", "Money",
+    "survey", "running", "runs", "ran", "“quoted”", "(bracketed)", "—", "-", "...", "2023",
+    "S/2022/419", "Ünïcödé", "naïve", "İstanbul", "ﬁne", "_under_", "x", "generalization",
+    "generalizations", "don't", "it’s", "\u00a0", "emoji😀", "ᏣᎳᎩ",
+])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.dictionaries(st.sampled_from([name for name, _ in search.FIELDS]),
+                                st.lists(WORDS, max_size=12), min_size=0), max_size=8))
+def test_the_index_is_what_lunr_py_builds(fields: list[dict[str, list[str]]]) -> None:
+    """build_index computes lunr.py's Builder's serialised index (scores included) without
+    its per-token objects; the shards are cut from it."""
+    documents = [
+        search.SearchDocument(
+            ref=search._ref(position),
+            fields={name: tuple(given.get(name, ())) for name, _ in search.FIELDS},
+            entry={},
+        )
+        for position, given in enumerate(fields)
+    ]
+    built = search.build_index(documents)
+    if documents:
+        assert search.dumps(built) == search.dumps(lunr_py_index(documents))
+    for size in (1, 7, 10_000):
+        shards = search.split_index(built, size)
+        terms = [term for _first, shard in shards for term, _ in shard["invertedIndex"]]
+        assert terms == [term for term, _ in built["invertedIndex"]]
+        for field_ref, elements in built["fieldVectors"]:
+            pieces = [x for _first, shard in shards for ref, part in shard["fieldVectors"]
+                      if ref == field_ref for x in part]
+            assert pieces == elements
 
 
 def test_fields_hold_what_the_issue_names(site: SiteViews) -> None:

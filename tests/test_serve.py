@@ -9,6 +9,7 @@ import re
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -20,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import serve
-from generator.errors import Location, Problem, UserError
+from generator import pipeline, serve
+from generator.errors import ContentError, Location, Problem, UserError
 
 REPO = Path(__file__).resolve().parent.parent
 MINIMAL = Path(__file__).parent / "trees" / "minimal" / "content"
@@ -251,3 +252,92 @@ def test_preview_sends_the_deploy_headers(built_site: Path) -> None:
     assert "Cache-Control" not in serve.headers_for(rules, "/assets/style.0123456789.css")
     assert serve.path_pattern("/search/*.json").match("/search/index.0123456789.json")
     assert not serve.path_pattern("/search/*.json").match("/search/index.html")
+
+
+# --- the served site is the site a clean build makes
+
+
+def test_the_served_site_is_a_clean_build_after_each_change(tmp_path: Path) -> None:
+    """After each change, every file the server serves (from memory or the output folder)
+    has the bytes of a clean build's, no other file is served, and once the server has
+    written behind, the output folder is the clean build."""
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "tests" / "trees" / "demo" / "content", content)
+    shutil.copytree(REPO / "themes" / "default", tmp_path / "themes" / "default")
+    (tmp_path / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
+    base = "http://127.0.0.1:8765/"
+    dev = serve.DevSite(content, tmp_path / "site", base, threading.Event())
+    claim = content / "claims" / "haqqani-closest-links.yaml"
+    article = content / "articles" / "blitz" / "taliban-rule-offers-safe-haven.txt"
+    template = tmp_path / "themes" / "default" / "templates" / "base.html"
+
+    def change(path: Path, old: str, new: str) -> frozenset[str]:
+        edit(path, old, new)
+        return frozenset({str(path.resolve())})
+
+    def removed(path: Path) -> None:
+        path.unlink()
+
+    steps: list[Callable[[], frozenset[str] | None]] = [
+        lambda: change(claim, "verdict: |\n", "verdict: |\n  An added opening.\n\n"),
+        lambda: change(article, "headline: \"", "headline: \"Edited: "),
+        lambda: change(content / "outlets" / "blitz.yaml", "name: Blitz", "name: Blitz Weekly"),
+        lambda: change(claim, "status: unchecked", "status: bogus"),
+        lambda: change(claim, "status: bogus", "status: unchecked"),
+        lambda: change(template, "</footer>", "<!-- edited --></footer>"),
+        lambda: removed(content / "claims" / "un-2023-isil-k-fighters.yaml"),
+        lambda: change(content / "site.yaml", "title: ", "title: The "),
+    ]
+    try:
+        assert dev.rebuild() == ()
+        for number, step in enumerate(steps):
+            modified = step()
+            problems = dev.rebuild(modified)
+            clean = tmp_path / "clean" / str(number)
+            try:
+                pipeline.build(content, clean, base_url=base, cache_results=False)
+            except ContentError as error:
+                assert problems == error.problems
+                continue
+            assert problems == ()
+            expected = {p.relative_to(clean).as_posix(): p.read_bytes()
+                        for p in clean.rglob("*") if p.is_file()}
+            expected.pop(".generator-site")
+            assert dev.site is not None
+            assert dev.site.paths == set(expected)
+            wrong = [path for path, data in expected.items() if dev.file(path) != data]
+            assert not wrong, f"step {number}: served differently: {wrong[:5]}"
+            dev.wait_behind()
+            out = tmp_path / "site"
+            written = {p.relative_to(out).as_posix(): p.read_bytes()
+                       for p in out.rglob("*") if p.is_file()}
+            written.pop(".generator-site")
+            assert written == expected, f"step {number}: the output folder differs"
+    finally:
+        dev.close()
+
+
+def test_a_page_deleted_from_the_output_is_still_served(
+    project: Path, running: tuple[str, list[str]]
+) -> None:
+    url, _ = running
+    (project / "site" / "index.html").unlink()
+    (project / "site" / "claims" / "capability" / "index.html").unlink()
+    status, page = fetch(url)
+    assert status == 200 and "devserver" not in page.split("<body", 1)[1][:200]
+    status, page = fetch(url + "claims/capability/")
+    assert status == 200 and f"<h1>{TITLE}</h1>" in page
+
+
+def test_a_client_that_goes_away_is_not_an_error(
+    running: tuple[str, list[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    url, _ = running
+    host, port = "127.0.0.1", int(url.rsplit(":", 1)[1].strip("/"))
+    for _ in range(20):
+        with socket.create_connection((host, port), timeout=5) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.sendall(b"GET /claims/capability/ HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert fetch(url)[0] == 200
+    time.sleep(0.2)
+    assert "Traceback" not in capsys.readouterr().err

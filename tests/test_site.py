@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -165,8 +166,8 @@ def test_a_content_error_leaves_the_site_untouched(project: Path, tmp_path: Path
     claim.write_text(claim.read_text(encoding="utf-8") + "\nunknown_key: 1\n", encoding="utf-8")
     assert build(broken, out) == 1
     assert snapshot(out) == before
-    beside = [p.name for p in tmp_path.iterdir() if p.name.startswith(".site")]
-    assert beside == [".site.lock"]  # the lock stays; no staging folder is left
+    beside = sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site"))
+    assert beside == [".site.cache", ".site.lock"]  # the cache and the lock stay; no staging
 
 
 def test_a_template_error_leaves_the_site_untouched(
@@ -234,9 +235,21 @@ def _review(html: str) -> dict:
     return json.loads(body)
 
 
+def api_claims(site_dir: Path) -> list[dict[str, Any]]:
+    """Every claim's full record, as a reader's tool fetches them: the index, then each
+    record it names."""
+    index = json.loads((site_dir / "api" / "claims.json").read_text(encoding="utf-8"))
+    records = []
+    for entry in index["claims"]:
+        path = entry["record"].removeprefix(BASE_URL)
+        record = json.loads((site_dir / path).read_text(encoding="utf-8"))
+        assert record["id"] == entry["id"] and record["status"] == entry["status"]
+        records.append(record)
+    return records
+
+
 def test_every_claim_page_has_its_claim_review(site_dir: Path) -> None:
-    api = json.loads((site_dir / "api" / "claims.json").read_text(encoding="utf-8"))
-    by_id = {claim["id"]: claim for claim in api["claims"]}
+    by_id = {claim["id"]: claim for claim in api_claims(site_dir)}
     assert len(by_id) == len(claim_pages(site_dir))
     for page in claim_pages(site_dir):
         claim = by_id[page.parent.name]
@@ -257,8 +270,7 @@ def test_every_claim_page_has_its_claim_review(site_dir: Path) -> None:
 
 
 def test_every_span_is_marked_and_links_only_to_real_addresses(site_dir: Path) -> None:
-    api = json.loads((site_dir / "api" / "claims.json").read_text(encoding="utf-8"))
-    for claim in api["claims"]:
+    for claim in api_claims(site_dir):
         html = (site_dir / "claims" / claim["id"] / "index.html").read_text(encoding="utf-8")
         marks = re.findall(r"<mark>(.*?)</mark>", html, re.DOTALL)
         assert len(marks) == len(claim["appearances"]), claim["id"]
@@ -270,9 +282,8 @@ def test_every_span_is_marked_and_links_only_to_real_addresses(site_dir: Path) -
 
 
 def test_attack_capability_appearances_show_their_fidelity(site_dir: Path) -> None:
-    api = json.loads((site_dir / "api" / "claims.json").read_text(encoding="utf-8"))
     claim = next(
-        c for c in api["claims"]
+        c for c in api_claims(site_dir)
         if c["passage"] and c["passage"]["text"].startswith("Neither ISIL-K nor Al-Qaida")
     )
     html = (site_dir / "claims" / claim["id"] / "index.html").read_text(encoding="utf-8")
@@ -287,9 +298,8 @@ def test_attack_capability_appearances_show_their_fidelity(site_dir: Path) -> No
 
 
 def test_the_sun_is_not_compared_with_its_own_wording(site_dir: Path) -> None:
-    api = json.loads((site_dir / "api" / "claims.json").read_text(encoding="utf-8"))
     claim = next(
-        c for c in api["claims"] if c["passage"] and "the-sun" in c["passage"]["rests_on"]
+        c for c in api_claims(site_dir) if c["passage"] and "the-sun" in c["passage"]["rests_on"]
     )
     html = (site_dir / "claims" / claim["id"] / "index.html").read_text(encoding="utf-8")
     assert "We have not read these words in the report.</strong>" in html
@@ -307,6 +317,6 @@ def test_whole_articles_are_not_published(site_dir: Path) -> None:
 
 
 def test_the_output_holds_no_temporary_folders(site_dir: Path) -> None:
-    leftovers = [p.name for p in site_dir.parent.iterdir() if p.name.startswith(".site")]
-    assert leftovers == [".site.lock"]  # the lock file, which stays
+    leftovers = sorted(p.name for p in site_dir.parent.iterdir() if p.name.startswith(".site"))
+    assert leftovers == [".site.cache", ".site.lock"]  # the build's cache and lock, which stay
     assert os.access(site_dir, os.R_OK)

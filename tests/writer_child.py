@@ -76,9 +76,13 @@ def main(argv: list[str]) -> int:
         after, args = int(args[1]), args[2:]
         add = write.SiteWriter.add
 
-        def pausing_add(self: write.SiteWriter, out_path: str, data: bytes) -> None:
-            add(self, out_path, data)
-            if self.count == after:
+        paused_once: list[bool] = []
+
+        def pausing_add(self: write.SiteWriter, out_path: str, data: bytes,
+                        *args: Any, **kwargs: Any) -> None:
+            add(self, out_path, data, *args, **kwargs)
+            if self.count >= after and not paused_once:  # kept files count too
+                paused_once.append(True)
                 pause()
 
         write.SiteWriter.add = pausing_add  # type: ignore[method-assign]

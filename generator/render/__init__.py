@@ -1,17 +1,21 @@
-"""SiteViews and a Theme -> every page and file the theme renders, as (out path, bytes).
+"""SiteViews and a Theme -> every page and file the theme renders, as jobs, and their bytes.
 
-One at a time: pages, feeds, sitemap, the claims export, the theme's static files, _headers."""
+`Renderer.jobs()` names every output (pages, feeds, sitemap, the claims export, the theme's
+static files, _headers) as a job that says what it is made of; `Renderer.run(job)` makes its
+bytes. The build runs jobs in worker processes and skips those whose inputs did not change."""
 
 from __future__ import annotations
 
+import functools
 import re
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import (
     BaseLoader,
+    BytecodeCache,
     Environment,
     StrictUndefined,
     TemplateError,
@@ -53,6 +57,72 @@ SEARCH_MANIFEST = "/search/index.json"
 Output = Iterator[tuple[str, bytes]]
 
 
+@dataclass(frozen=True, slots=True)
+class PageJob:
+    """A page: a template rendered with a context (and the environment's globals)."""
+
+    out_path: str
+    template: str
+    context: tuple[tuple[str, Any], ...]
+    """The template's variables (`meta` first), in the order given."""
+
+    @property
+    def url_path(self) -> str:
+        return dict(self.context)["meta"].url_path  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True, slots=True)
+class DataJob:
+    """A file made by a function of the site's values: `make(*args)` returns its bytes."""
+
+    out_path: str
+    make: Callable[..., bytes]
+    args: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FileJob:
+    """A file whose bytes are known as the job is made."""
+
+    out_path: str
+    data: bytes
+
+
+Job = PageJob | DataJob | FileJob
+
+
+@dataclass(frozen=True, slots=True)
+class Later:
+    """A value of a page's context worked out only when the page is rendered: `make(*args)`
+    (a module-level function of values). A job that is not rendered costs nothing of it."""
+
+    make: Callable[..., Any]
+    args: tuple[Any, ...]
+
+    def value(self) -> Any:
+        return self.make(*self.args)
+
+
+def _identical(a: Any, b: Any) -> bool:
+    """The same object, equal strings, numbers or pagers, or tuples of (or Later values made
+    of) such."""
+    if a is b:
+        return True
+    kind = type(a)
+    if kind is not type(b):
+        return False
+    if kind in _EQUAL:
+        return bool(a == b)
+    if kind is tuple:
+        return len(a) == len(b) and all(_identical(x, y) for x, y in zip(a, b, strict=True))
+    if kind is Later:
+        return bool(a.make is b.make and _identical(a.args, b.args))
+    return False
+
+
+_EQUAL: frozenset[type] = frozenset({str, int, bool, type(None), Markup})
+
+
 def url(kind: str, *ids: str) -> str:
     """`urls.url` for templates: an unknown kind is a template error."""
     try:
@@ -76,6 +146,9 @@ class Pager:
     start: int
     """Index of the page's first item in the whole list."""
     stop: int
+
+
+_EQUAL = _EQUAL | {Pager}
 
 
 def pagers(total: int, base_url: str, size: int = PAGE_SIZE) -> list[Pager]:
@@ -112,6 +185,13 @@ class Meta:
     noindex: bool = False
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def _meta(base_url: str, url_path: str, extra: tuple[tuple[str, Any], ...]) -> Meta:
+    """One Meta object for each page (a preview server's builds share them)."""
+    return Meta(url_path=url_path, canonical=base_url.rstrip("/") + "/" + url_path.lstrip("/"),
+                **dict(extra))
+
+
 # The environment
 
 
@@ -128,10 +208,30 @@ class _ThemeLoader(BaseLoader):
             raise TemplateNotFound(template) from None
         return source, str(self.theme.root / "templates" / template), lambda: True
 
+    def list_templates(self) -> list[str]:
+        return sorted(self.theme.templates)
 
-def make_environment(theme: Theme) -> Environment:
+
+class CompiledTemplates(BytecodeCache):
+    """Templates compiled once for every environment of a process (a preview server makes
+    one per build): Jinja keys them by name and checks them against their source."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Any) -> None:
+        data = self.compiled.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: Any) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+def make_environment(theme: Theme, compiled: CompiledTemplates | None = None) -> Environment:
     env = Environment(
         loader=_ThemeLoader(theme),
+        bytecode_cache=compiled,
         autoescape=select_autoescape(["html", "htm", "xml"]),
         undefined=StrictUndefined,
         trim_blocks=True,
@@ -147,8 +247,14 @@ def make_environment(theme: Theme) -> Environment:
         month = months[date.month - 1] if len(months) == 12 else f"{date.month:02d}"
         return f"{month} {date.year}" if not date.day else f"{date.day} {month} {date.year}"
 
+    times: dict[PartialDate, Markup] = {}
+
     def time(date: PartialDate) -> Markup:
-        return Markup('<time datetime="{}">{}</time>').format(date.iso(), date_label(date))
+        found = times.get(date)
+        if found is None:
+            found = times[date] = Markup('<time datetime="{}">{}</time>').format(
+                date.iso(), date_label(date))
+        return found
 
     def cut(text: str, limit: int) -> str:
         """`text` (a template block's or a macro's output unescaped) cut at a word to `limit`
@@ -207,15 +313,22 @@ def template_problem(error: TemplateError, theme: Theme, url_path: str | None = 
 
 
 class Renderer:
-    """Renders one site's views with one theme; `render_site` is its only caller."""
+    """Renders one site's views with one theme: `jobs()` names every output, `run(job)` makes
+    one. Each `render_*` method yields the jobs of one kind of page; a new kind of page is
+    written the same way, with `page(...)`, `data(...)` or `file(...)`."""
 
-    def __init__(self, views: SiteViews, theme: Theme, shipped: Shipped) -> None:
+    def __init__(self, views: SiteViews, theme: Theme, shipped: Shipped,
+                 compiled: CompiledTemplates | None = None,
+                 previous: Mapping[str, Job] | None = None) -> None:
+        """`previous` is the last build's jobs by out path (a preview server's): a job made of
+        the same objects is that job again, so that telling it unchanged costs nothing."""
+        self.previous = previous or {}
         site = views.site
         self.views = views
         self.site = site
         self.theme = theme
         self.shipped = shipped
-        self.env = make_environment(theme)
+        self.env = make_environment(theme, compiled)
         self.icons = {
             name: (f"assets/{stem}.{urls.content_hash(data)}.png", data)
             for name, stem, data in (("favicon", "favicon", images.icon(32)),
@@ -249,9 +362,9 @@ class Renderer:
             ) from None
 
     def meta(self, url_path: str, **extra: Any) -> Meta:
-        return Meta(url_path=url_path, canonical=feeds.absolute(self.site, url_path), **extra)
+        return _meta(self.site.base_url, url_path, tuple(sorted(extra.items())))
 
-    def file(self, out_path: str, data: bytes) -> tuple[str, bytes]:
+    def _claim_path(self, out_path: str) -> None:
         if out_path in self.written:
             raise ContentError([Problem(
                 Location("content/pages", 1, 1),
@@ -259,19 +372,55 @@ class Renderer:
                 "Rename the page.",
             )])
         self.written.add(out_path)
-        return out_path, data
+
+    def file(self, out_path: str, data: bytes) -> FileJob:
+        """A file of known bytes."""
+        self._claim_path(out_path)
+        return FileJob(out_path, data)
+
+    def data(self, out_path: str, make: Callable[..., bytes], *args: Any) -> DataJob:
+        """A file that `make(*args)` writes: a module-level function of values (the build
+        reuses the previous file when the values are the same)."""
+        self._claim_path(out_path)
+        before = self.previous.get(out_path)
+        if (isinstance(before, DataJob) and before.make is make
+                and _identical(before.args, args)):
+            return before
+        return DataJob(out_path, make, args)
 
     def page(self, template: str, meta: Meta, lastmod: PartialDate | None = None,
-             in_sitemap: bool = True, **context: Any) -> tuple[str, bytes]:
-        try:
-            html = self.env.get_template(template).render(meta=meta, **context)
-        except TemplateError as error:
-            raise ContentError([template_problem(error, self.theme, meta.url_path)]) from None
+             in_sitemap: bool = True, **context: Any) -> PageJob:
+        """A page of `template` at `meta.url_path`, listed in the sitemap unless told not."""
+        out_path = out_path_of(meta.url_path)
+        self._claim_path(out_path)
         if in_sitemap:
             self.sitemap.append(feeds.SitemapEntry(meta.url_path, lastmod))
-        return self.file(out_path_of(meta.url_path), html.encode("utf-8"))
+        items = (("meta", meta), *context.items())
+        before = self.previous.get(out_path)
+        if (isinstance(before, PageJob) and before.template == template
+                and len(before.context) == len(items)
+                and all(a[0] == b[0] and _identical(a[1], b[1])
+                        for a, b in zip(before.context, items, strict=True))):
+            return before
+        return PageJob(out_path, template, items)
 
-    def render(self) -> Output:
+    def run(self, job: Job) -> bytes:
+        """The bytes of one job; ContentError naming the template line of a template error."""
+        if isinstance(job, FileJob):
+            return job.data
+        if isinstance(job, DataJob):
+            return job.make(*job.args)
+        context = {name: value.value() if isinstance(value, Later) else value
+                   for name, value in job.context}
+        try:
+            html = self.env.get_template(job.template).render(context)
+        except TemplateError as error:
+            raise ContentError([template_problem(error, self.theme, job.url_path)]) from None
+        return html.encode("utf-8")
+
+    def jobs(self) -> Iterator[Job]:
+        """Every output of the site, in order; the sitemap and _headers come last, when every
+        other output is known."""
         site = self.site
         for static in self.theme.static.values():
             yield self.file(static.out_path, static.data)
@@ -292,12 +441,12 @@ class Renderer:
         yield self.page("search.html", self.meta(url("search")), in_sitemap=False)
         yield self.page("404.html", self.meta(url("not-found"), noindex=True), in_sitemap=False)
         yield self.page("feed.xml", self.meta(url("feed")), in_sitemap=False,
-                        claims=sorted(self.views.claims, key=_newest_first))
+                        claims=tuple(sorted(self.views.claims, key=_newest_first)))
+        yield from self.render_api()
         yield self.file("sitemap.xml", feeds.render_sitemap(site, self.sitemap))
         yield self.file("robots.txt", feeds.render_robots(site))
-        yield self.file("api/claims.json", feeds.render_api(self.views, self.theme.labels))
-        yield self.file(out_path_of(url("annotations")),
-                        render_annotations(self.views, self.theme.labels))
+        yield self.data(out_path_of(url("annotations")), render_annotations, self.views,
+                        self.theme.labels)
         yield self.file("_headers", headers.netlify_headers([*self.written, urls.MARKER], CSP))
 
     def page_body(self, body: str, title: str) -> Markup:
@@ -317,28 +466,29 @@ class Renderer:
         parts.append(render_markdown(body[at:], drop_title=None if parts else title, min_level=2))
         return Markup("").join(parts)
 
-    def render_claims(self) -> Output:
+    def render_claims(self) -> Iterator[Job]:
         yield self.page("claims.html", self.meta(url("claims")), lastmod=self.site.build_date)
         labels = self.theme.labels
         for view in self.views.claims:
             claim = view.claim
             meta = self.meta(url("claim", claim.id), og_type="article")
-            review = jsonld.claim_review(self.site, view, meta.canonical, labels)
-            card = images.share_card(images.Card(
+            rating = labels["status"][claim.status.value]
+            card = images.Card(
                 site=self.site.title,
                 claim=claim.short,
                 finding=claim.finding or labels["card"]["draft"],
                 finding_label=labels["card"]["finding"],
                 status=claim.status.value,
-                status_label=labels["status"][claim.status.value]["label"],
-            ))
-            card_path = f"assets/cards/{claim.id}.{urls.content_hash(card)}.png"
-            yield self.file(card_path, card)
+                status_label=rating["label"],
+            )
+            card_path = f"assets/cards/{claim.id}.{images.card_name(card)}.jpg"
+            yield self.data(card_path, images.share_card, card)
             yield self.page("claim.html", meta, lastmod=view.updated, view=view, claim=claim,
                             share_image="/" + card_path,
-                            jsonld=jsonld.script_json(review) if review else None)
+                            jsonld=Later(jsonld.claim_script, (
+                                self.site.publisher, view, meta.canonical, rating)))
 
-    def render_outlets(self) -> Output:
+    def render_outlets(self) -> Iterator[Job]:
         for outlet_view in self.views.outlets:
             said = outlet_view.by_claim
             lastmod = _newest(c.updated for c, _views in said)
@@ -348,12 +498,12 @@ class Renderer:
                                 by_claim=said[pager.start : pager.stop], pager=pager)
         yield self.page("outlets.html", self.meta(url("outlets")), lastmod=self.site.build_date)
 
-    def render_tags(self) -> Output:
+    def render_tags(self) -> Iterator[Job]:
         for tag, claims in self.views.tags:
             yield self.page("tag.html", self.meta(url("tag", tag)),
                             lastmod=_newest(c.updated for c in claims), tag=tag, claims=claims)
 
-    def render_corrections(self) -> Output:
+    def render_corrections(self) -> Iterator[Job]:
         corrections = self.views.corrections
         newest = corrections[0][1].date if corrections else None
         yield self.page("corrections.html", self.meta(url("corrections")), lastmod=newest,
@@ -361,7 +511,7 @@ class Renderer:
         yield self.page("corrections.xml", self.meta(url("corrections-feed")), in_sitemap=False,
                         corrections=corrections)
 
-    def render_sources(self) -> Output:
+    def render_sources(self) -> Iterator[Job]:
         for source_view in self.views.sources:
             source = source_view.source
             claims = source_view.claims
@@ -379,11 +529,23 @@ class Renderer:
                 )
         yield self.page("sources.html", self.meta(url("sources")), lastmod=self.site.build_date)
 
-    def render_articles(self) -> Output:
+    def render_articles(self) -> Iterator[Job]:
         for article in self.site.articles:
             marks = self.views.marks.get(article.id, ())
             yield self.page("article.html", self.meta(url("article", article.id)),
                             article=article, paragraphs=article_paragraphs(article.text, marks))
+
+    def render_api(self) -> Iterator[Job]:
+        """The claims export: an index of every claim, and each claim's full record."""
+        site = self.site
+        api = feeds.ApiSite.of(site)
+        labels = {status: self.theme.labels["status"][status]["label"]
+                  for status in sorted(self.theme.labels["status"])}
+        yield self.data(out_path_of(url("api")), feeds.render_api_index, api,
+                        tuple(feeds.ApiEntry.of(view) for view in self.views.claims))
+        for view in self.views.claims:
+            yield self.data(out_path_of(url("api-claim", view.claim.id)), feeds.render_api_claim,
+                            api, view, labels[view.claim.status.value])
 
 
 def _newest(dates: Iterable[PartialDate]) -> PartialDate | None:
@@ -437,7 +599,9 @@ def render_site(views: SiteViews, theme: Theme, shipped: Shipped) -> Output:
     """Every output file of the theme, one at a time (out path POSIX, relative to the site
     root): the theme's static files and lunr.js, pages, the feed, the sitemap, robots.txt,
     the claims export, and the _headers file that carries the site's Content-Security-Policy."""
-    return Renderer(views, theme, shipped).render()
+    renderer = Renderer(views, theme, shipped)
+    for job in renderer.jobs():
+        yield job.out_path, renderer.run(job)
 
 
 

@@ -1,18 +1,22 @@
-"""A site and its views -> the machine-readable files: sitemap, robots.txt and the claims export."""
+"""A site and its views -> the machine-readable files: sitemap, robots.txt and the claims export
+(an index of the claims, and one file per claim)."""
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
 from generator.model import Comparison, PartialDate, Site, Source, Words
 from generator.urls import url
-from generator.views import AppearanceView, SiteViews
+from generator.views import AppearanceView, ClaimView
 
-API_VERSION = 2
+API_VERSION = 3
+"""The shape of the claims export (docs/api.md): 2 gave the editor's reading and the
+comparison apart; 3 split the single file into an index and one record per claim."""
 
 
 def atom_datetime(date: PartialDate) -> str:
@@ -152,66 +156,124 @@ def _comparison(found: Comparison) -> dict[str, Any]:
     }
 
 
-def render_api(views: SiteViews, labels: Mapping[str, Any]) -> bytes:
-    """/api/claims.json: every claim with its status, source, passage and appearances
-    (docs/api.md describes the shape)."""
-    site = views.site
-    claims = []
-    for view in views.claims:
+@dataclass(frozen=True, slots=True)
+class ApiSite:
+    """What every file of the claims export says of the site."""
+
+    title: str
+    url: str
+    language: str
+    publisher_name: str
+    publisher_url: str
+    build_date: str
+
+    @classmethod
+    def of(cls, site: Site) -> ApiSite:
+        return _api_site(site.title, site.base_url, site.language, site.publisher.name,
+                         site.publisher.url, site.build_date.iso())
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "url": self.url,
+            "language": self.language,
+            "publisher": {"name": self.publisher_name, "url": self.publisher_url},
+            "build_date": self.build_date,
+        }
+
+    def absolute(self, url_path: str) -> str:
+        return self.url.rstrip("/") + "/" + url_path.lstrip("/")
+
+
+@functools.lru_cache(maxsize=64)
+def _api_site(*fields: str) -> ApiSite:
+    """One ApiSite object for the same values (a preview server's builds share them)."""
+    return ApiSite(*fields)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiEntry:
+    """A claim as the export's index lists it."""
+
+    id: str
+    short: str
+    status: str
+    finding: str | None
+    updated: str
+
+    @classmethod
+    def of(cls, view: ClaimView) -> ApiEntry:
         claim = view.claim
-        passage = claim.passage
-        claims.append({
-            "id": claim.id,
-            "url": absolute(site, url("claim", claim.id)),
-            "claim": claim.claim,
-            "short": claim.short,
-            "finding": claim.finding,
-            "draft": claim.draft,
-            "status": claim.status.value,
-            "status_label": labels["status"][claim.status.value]["label"],
-            "reviewed": claim.reviewed.iso(),
-            "reviewed_by": [{"id": e.id, "name": e.name, "url": e.url} for e in claim.reviewed_by],
-            "updated": view.updated.iso(),
-            "tags": list(claim.tags),
-            "verdict": claim.verdict,
-            "updates": [{"date": u.date.iso(), "kind": u.kind.value, "note": u.note}
-                        for u in claim.updates],
-            "source": _source(claim.source) if claim.source else None,
-            "superseded_by": _source(claim.superseded_by) if claim.superseded_by else None,
-            "passage": None if passage is None else {
-                "id": passage.id,
-                "text": passage.text,
-                "checked": passage.checked,
-                "locator": passage.locator,
-                "basis": passage.basis,
-                "rests_on": list(passage.rests_on),
-                "may_rest_on": list(passage.may_rest_on),
-                "read_on": passage.read_on,
-                "url": passage.url,
-            },
-            "appearances": [_appearance(v) for v in view.views],
-        })
-    data = {
+        return _api_entry(claim.id, claim.short, claim.status.value, claim.finding,
+                          view.updated.iso())
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _api_entry(claim_id: str, short: str, status: str, finding: str | None, updated: str
+               ) -> ApiEntry:
+    """One ApiEntry object for the same values (a preview server's builds share them)."""
+    return ApiEntry(claim_id, short, status, finding, updated)
+
+
+def render_api_index(api: ApiSite, claims: tuple[ApiEntry, ...]) -> bytes:
+    """/api/claims.json: one short record per claim, with the address of its full record
+    (docs/api.md describes the shape)."""
+    entries = [
+        {
+            "id": entry.id,
+            "url": api.absolute(url("claim", entry.id)),
+            "short": entry.short,
+            "status": entry.status,
+            "finding": entry.finding,
+            "updated": entry.updated,
+            "record": api.absolute(url("api-claim", entry.id)),
+        }
+        for entry in claims
+    ]
+    rest = _compact({"site": api.record(), "version": API_VERSION})[1:]
+    lines = ",\n".join(_compact(entry) for entry in entries)
+    return ('{"claims":[\n' + lines + ("\n" if entries else "") + "]," + rest + "\n").encode("utf-8")
+
+
+def render_api_claim(api: ApiSite, view: ClaimView, status_label: str) -> bytes:
+    """/api/claims/<id>.json: one claim with its status, source, passage and appearances
+    (docs/api.md describes the shape)."""
+    claim = view.claim
+    passage = claim.passage
+    record = {
         "version": API_VERSION,
-        "site": {
-            "title": site.title,
-            "url": site.base_url,
-            "language": site.language,
-            "publisher": {"name": site.publisher.name, "url": site.publisher.url},
-            "build_date": site.build_date.iso(),
+        "id": claim.id,
+        "url": api.absolute(url("claim", claim.id)),
+        "claim": claim.claim,
+        "short": claim.short,
+        "finding": claim.finding,
+        "draft": claim.draft,
+        "status": claim.status.value,
+        "status_label": status_label,
+        "reviewed": claim.reviewed.iso(),
+        "reviewed_by": [{"id": e.id, "name": e.name, "url": e.url} for e in claim.reviewed_by],
+        "updated": view.updated.iso(),
+        "tags": list(claim.tags),
+        "verdict": claim.verdict,
+        "updates": [{"date": u.date.iso(), "kind": u.kind.value, "note": u.note}
+                    for u in claim.updates],
+        "source": _source(claim.source) if claim.source else None,
+        "superseded_by": _source(claim.superseded_by) if claim.superseded_by else None,
+        "passage": None if passage is None else {
+            "id": passage.id,
+            "text": passage.text,
+            "checked": passage.checked,
+            "locator": passage.locator,
+            "basis": passage.basis,
+            "rests_on": list(passage.rests_on),
+            "may_rest_on": list(passage.may_rest_on),
+            "read_on": passage.read_on,
+            "url": passage.url,
         },
-        "claims": claims,
+        "appearances": [_appearance(v) for v in view.views],
     }
-    return _claims_json(data).encode("utf-8")
+    return (_compact(record) + "\n").encode("utf-8")
 
 
 def _compact(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def _claims_json(data: dict[str, Any]) -> str:
-    """Compact JSON with one claim per line, so that the file diffs claim by claim."""
-    rest = {key: value for key, value in data.items() if key != "claims"}
-    tail = _compact(rest)[1:]
-    claims = ",\n".join(_compact(claim) for claim in data["claims"])
-    return '{"claims":[\n' + claims + "\n]," + tail + "\n"

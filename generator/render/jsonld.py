@@ -8,7 +8,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.model import Appearance, PartialDate, Site
+from generator.model import Appearance, PartialDate, Publisher
 from generator.views import ClaimView
 
 
@@ -47,12 +47,21 @@ def _creative_work(appearance: Appearance) -> dict[str, Any]:
     return work
 
 
+def claim_script(
+    publisher: Publisher, view: ClaimView, url: str, rating: Mapping[str, Any]
+) -> Markup | None:
+    """The claim's ClaimReview as the page's script block holds it; None for a draft."""
+    review = claim_review(publisher, view, url, rating)
+    return script_json(review) if review is not None else None
+
+
 def claim_review(
-    site: Site, view: ClaimView, url: str, labels: Mapping[str, Any]
+    publisher: Publisher, view: ClaimView, url: str, rating: Mapping[str, Any]
 ) -> dict[str, Any] | None:
     """The ClaimReview of a claim, published at the absolute `url`, or None for an entry that
     has reached no finding (a draft). The claim reviewed is the short form; its rating is the
-    finding; the claim's authors are the outlets that made it (where none is recorded, the
+    finding, explained by `rating` (the theme's label and description of the claim's
+    status); the claim's authors are the outlets that made it (where none is recorded, the
     primary source's publisher, to whom the claim is attributed)."""
     claim = view.claim
     if claim.finding is None:
@@ -82,13 +91,12 @@ def claim_review(
         "reviewRating": {
             "@type": "Rating",
             "alternateName": claim.finding,
-            "ratingExplanation": labels["status"][claim.status.value]["label"] + ": "
-            + labels["status"][claim.status.value]["description"],
+            "ratingExplanation": rating["label"] + ": " + rating["description"],
         },
         "author": {
             "@type": "Organization",
-            "name": site.publisher.name,
-            "url": site.publisher.url,
+            "name": publisher.name,
+            "url": publisher.url,
         },
         "datePublished": claim.reviewed.iso(),
         "url": url,

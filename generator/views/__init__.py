@@ -5,9 +5,11 @@ Display order, contexts, links, propagation chains, article groups, outlet recor
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from generator.memo import Made, plain
 from generator.model import (
     Appearance,
     AppearanceKey,
@@ -51,6 +53,25 @@ class Context:
     marked: str
     after: str
     """Text after the span, to the end of its sentence (with ` …` when cut)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """Where a quoted span sits, for readers: in its sentence, and at the end of a link."""
+
+    context: Context
+    link: str | None
+    """The original article, opened at the span with a text fragment (None without a url)."""
+
+
+def place(article: Article, span: Span) -> Placed:
+    """The span's sentence and its text fragment link: the per-appearance work of the views
+    that reads the article's text (done once per appearance, and reused while the text, the
+    url and the span are the same)."""
+    return Placed(
+        sentence_context(article.text, span.start, span.end),
+        fragment_url(article.url, article.text, span.start, span.end) if article.url else None,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,10 +244,19 @@ class SiteViews:
 def build_views(
     site: Site, spans: Mapping[AppearanceKey, Span],
     comparisons: Mapping[AppearanceKey, Comparison],
+    placed: Mapping[AppearanceKey, Placed] | None = None,
+    made: Made | None = None,
 ) -> SiteViews:
+    """The views of the site; `placed` holds `place(...)` of appearances already worked out,
+    `made` what earlier runs made (in a preview server: a claim's view is made again only
+    when the claim, its spans, comparisons or the articles it reads are other objects)."""
     articles = {article.id: article for article in site.articles}
     sources = {source.id: source for source in site.sources}
-    claims = tuple(_claim_view(c, spans, comparisons, articles, sources) for c in site.claims)
+    if made is not None:
+        made.turn()
+    reuse = made.make if made is not None else plain
+    claims = tuple(reuse(c, _claim_view, spans, comparisons, articles, sources, placed or {})
+                   for c in site.claims)
     newest = newest_first(claims)[:HOME_LIST]
     shown = {view.claim.id for view in newest}
     repeated = sorted((c for c in claims if c.claim.id not in shown), key=lambda c: c.claim.id)
@@ -239,30 +269,64 @@ def build_views(
         for status in Status
         if (group := tuple(c for c in claims if c.claim.status is status))
     )
-    marked: dict[str, list[tuple[int, int]]] = {}
-    for view in claims:
-        for appearance_view in view.views:
-            span = appearance_view.span
-            marked.setdefault(appearance_view.appearance.article.id, []).append((span.start, span.end))
     return SiteViews(
         site=site,
         claims=claims,
-        outlets=tuple(_outlet_views(site, claims)),
-        sources=tuple(_source_views(site, claims)),
+        outlets=tuple(_outlet_views(site, claims, reuse)),
+        sources=tuple(_source_views(site, claims, reuse)),
         newest=tuple(newest),
         repeated=tuple([c for c in repeated if c.views][:HOME_LIST]),
         by_status=by_status,
-        tags=tuple(
-            (tag, tuple(newest_first([c for c in claims if tag in c.claim.tags])))
-            for tag in sorted({t for c in claims for t in c.claim.tags})
-        ),
+        tags=_tags(claims),
         corrections=tuple(sorted(
             ((view, update) for view in claims for update in view.corrections),
             key=lambda pair: (_descending(pair[1].date), pair[0].claim.id),
         )),
         counts=counts,
-        marks={article_id: tuple(merged(found)) for article_id, found in sorted(marked.items())},
+        marks=Marks(claims),
     )
+
+
+def _tags(claims: Iterable[ClaimView]) -> tuple[tuple[str, tuple[ClaimView, ...]], ...]:
+    """Every tag, in order, with its claims, newest first."""
+    tagged: dict[str, list[ClaimView]] = {}
+    for view in claims:
+        for tag in view.claim.tags:
+            tagged.setdefault(tag, []).append(view)
+    return tuple((tag, tuple(newest_first(tagged[tag]))) for tag in sorted(tagged))
+
+
+class Marks(Mapping[str, tuple[tuple[int, int], ...]]):
+    """Article id -> the spans of its text that claims quote, merged, in order: worked out
+    when first read (only pages of whole article texts need them)."""
+
+    def __init__(self, claims: tuple[ClaimView, ...]) -> None:
+        self._claims = claims
+        self._marks: dict[str, tuple[tuple[int, int], ...]] | None = None
+
+    def _all(self) -> dict[str, tuple[tuple[int, int], ...]]:
+        if self._marks is None:
+            marked: dict[str, list[tuple[int, int]]] = {}
+            for view in self._claims:
+                for appearance_view in view.views:
+                    span = appearance_view.span
+                    marked.setdefault(appearance_view.appearance.article.id, []).append(
+                        (span.start, span.end))
+            self._marks = {article_id: tuple(merged(found))
+                           for article_id, found in sorted(marked.items())}
+        return self._marks
+
+    def __getitem__(self, article_id: str) -> tuple[tuple[int, int], ...]:
+        return self._all()[article_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return dict, (self._all(),)
 
 
 def _claim_view(
@@ -271,24 +335,27 @@ def _claim_view(
     comparisons: Mapping[AppearanceKey, Comparison],
     articles: Mapping[str, Article],
     sources: Mapping[str, Source],
+    placed: Mapping[AppearanceKey, Placed],
 ) -> ClaimView:
-    placed = [(a, spans[(claim.id, a.index)]) for a in claim.appearances if (claim.id, a.index) in spans]
-    placed.sort(key=lambda pair: _appearance_order(pair[0], pair[1]))
+    spanned = [(a, spans[(claim.id, a.index)]) for a in claim.appearances
+               if (claim.id, a.index) in spans]
+    spanned.sort(key=lambda pair: _appearance_order(pair[0], pair[1]))
     named: dict[str, set[str]] = {}
-    near = {a.index: propagation.named_near(a, span) for a, span in placed}
-    for appearance, _span in placed:
+    near = {a.index: propagation.named_near(a, span) for a, span in spanned}
+    for appearance, _span in spanned:
         named.setdefault(appearance.article.id, set()).update(near[appearance.index])
     views = []
-    for number, (appearance, span) in enumerate(placed, 1):
+    for number, (appearance, span) in enumerate(spanned, 1):
         article = appearance.article
+        where = placed.get((claim.id, appearance.index)) or place(article, span)
         views.append(AppearanceView(
             appearance=appearance,
             claim=claim,
             number=number,
             anchor=f"appearance-{number}",
             span=span,
-            context=sentence_context(article.text, span.start, span.end),
-            link=fragment_url(article.url, article.text, span.start, span.end) if article.url else None,
+            context=where.context,
+            link=where.link,
             chains=propagation.chains(claim, appearance, articles, named[article.id],
                                       near[appearance.index], sources),
             comparison=comparisons.get((claim.id, appearance.index)),
@@ -461,46 +528,66 @@ def record_of(views: Iterable[AppearanceView]) -> OutletRecord:
                         quotation_changed)
 
 
-def _outlet_views(site: Site, claims: tuple[ClaimView, ...]) -> list[OutletView]:
+def _outlet_views(site: Site, claims: tuple[ClaimView, ...], reuse: Any) -> list[OutletView]:
     by_outlet: dict[str, list[tuple[ClaimView, AppearanceView]]] = {}
     for claim_view in claims:
         for view in claim_view.views:
             by_outlet.setdefault(view.appearance.article.outlet.id, []).append((claim_view, view))
     out = []
     for outlet in sorted(site.outlets, key=lambda o: (o.name.casefold(), o.id)):
-        found = by_outlet.get(outlet.id, [])
-        found.sort(key=lambda pair: (
-            (0, *pair[1].appearance.article.date.sort_key()) if pair[1].appearance.article.date
-            else (1, 0, 0, 0),
-            pair[0].claim.id,
-            pair[1].number,
-        ))
-        grouped: dict[str, tuple[ClaimView, list[AppearanceView]]] = {}
-        for claim_view, view in found:
-            grouped.setdefault(claim_view.claim.id, (claim_view, []))[1].append(view)
-        out.append(OutletView(
-            outlet=outlet,
-            record=record_of(view for _c, view in found),
-            by_claim=tuple((c, tuple(vs)) for c, vs in grouped.values()),
-        ))
+        made = reuse(outlet, _outlet_view, args=(tuple(by_outlet.get(outlet.id, ())),))
+        # the record object of the run before while it says the same (a preview server then
+        # sees the outlet's pages that do not show what changed as unchanged)
+        r = made.record
+        record = reuse(outlet, _record, args=(r.total, r.reviewed, r.changed, r.preserved,
+                                              r.not_comparable, r.quotation_changed))
+        out.append(made if record is r else OutletView(made.outlet, record, made.by_claim))
     return out
 
 
-def _source_views(site: Site, claims: tuple[ClaimView, ...]) -> list[SourceView]:
-    out = []
-    for source in sorted(site.sources, key=lambda s: (s.title.casefold(), s.id)):
-        citing = sorted(
-            (a for a in site.articles
-             if any(c.kind is CiteKind.SOURCE and c.ref == source.id for c in a.cites)),
-            key=lambda a: (a.outlet.name.casefold(), a.id),
-        )
-        out.append(SourceView(
-            source=source,
-            claims=tuple(c for c in claims if c.claim.source is not None
-                         and c.claim.source.id == source.id),
-            citing=tuple(citing),
-        ))
-    return out
+def _record(outlet: Outlet, *fields: Any) -> OutletRecord:
+    return OutletRecord(*fields)
+
+
+def _outlet_view(outlet: Outlet, said: tuple[tuple[ClaimView, AppearanceView], ...]
+                 ) -> OutletView:
+    found = sorted(said, key=lambda pair: (
+        (0, *pair[1].appearance.article.date.sort_key()) if pair[1].appearance.article.date
+        else (1, 0, 0, 0),
+        pair[0].claim.id,
+        pair[1].number,
+    ))
+    grouped: dict[str, tuple[ClaimView, list[AppearanceView]]] = {}
+    for claim_view, view in found:
+        grouped.setdefault(claim_view.claim.id, (claim_view, []))[1].append(view)
+    return OutletView(
+        outlet=outlet,
+        record=record_of(view for _c, view in found),
+        by_claim=tuple((c, tuple(vs)) for c, vs in grouped.values()),
+    )
+
+
+def _source_views(site: Site, claims: tuple[ClaimView, ...], reuse: Any) -> list[SourceView]:
+    cited: dict[str, list[Article]] = {}
+    for article in site.articles:
+        for source_id in dict.fromkeys(c.ref for c in article.cites if c.kind is CiteKind.SOURCE):
+            cited.setdefault(source_id, []).append(article)
+    said: dict[str, list[ClaimView]] = {}
+    for view in claims:
+        if view.claim.source is not None:
+            said.setdefault(view.claim.source.id, []).append(view)
+    return [reuse(source, _source_view, args=(tuple(cited.get(source.id, ())),
+                                              tuple(said.get(source.id, ()))))
+            for source in sorted(site.sources, key=lambda s: (s.title.casefold(), s.id))]
+
+
+def _source_view(source: Source, citing: tuple[Article, ...], claims: tuple[ClaimView, ...]
+                 ) -> SourceView:
+    return SourceView(
+        source=source,
+        claims=claims,
+        citing=tuple(sorted(citing, key=lambda a: (a.outlet.name.casefold(), a.id))),
+    )
 
 
 # Context around a span

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from urllib.parse import quote
 
+from generator.text import LONG_SPACE as _LONG_SPACE
 from generator.text import Normalised, normalise
 
 SHORT_WORDS = 8
@@ -30,6 +31,10 @@ def _folding(text: str) -> Normalised:
 
 
 def _fold(text: str) -> str:
+    """`_folding(text).text`, without the offset map: most terms hold single spaces only."""
+    if _LONG_SPACE.search(text) is None:
+        lowered = text.lower()
+        return lowered if len(lowered) == len(text) else text
     return _folding(text).text
 
 

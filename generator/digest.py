@@ -1,0 +1,144 @@
+"""Values (the model's and the views' objects, strings, numbers, tuples) -> content digests.
+
+A digest is a hash of a canonical serialisation: two values with the same digest are the same
+value, whichever process made them, so a digest can key a stored result across builds. The
+serialisation is pickle's, in its `fast` mode (no memo: shared and repeated objects are
+written out the same way), with dataclasses written as their class and field values, enums
+as their class and value. Objects of the model and the views that many pages share (a
+source, an article, a claim's view) are digested once and stand in their container as their
+digest, so a page's digest costs what the page itself holds, not what its objects point to.
+
+A value that cannot be serialised (a function, an open file) has no digest: `digest` raises
+`Undigestible`, and a result that depends on it is never reused.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import enum
+import hashlib
+import io
+import operator
+import pickle
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from generator import model, views
+
+DIGEST_BYTES = 16
+"""The length of a digest (BLAKE2b): 128 bits, far beyond any site's number of values."""
+
+SHARED_TYPES: tuple[type, ...] = (
+    model.Site, model.Source, model.Passage, model.Article, model.Outlet, model.Claim,
+    model.Page, model.Entities,
+    views.SiteViews, views.ClaimView, views.AppearanceView, views.OutletView, views.SourceView,
+    views.OutletRecord,
+)
+"""Frozen types whose objects are shared between pages: each object is digested once (they
+are immutable) and written into its container as its digest."""
+
+_PROTOCOL = 5
+
+
+class Undigestible(Exception):
+    """A value that has no canonical serialisation."""
+
+
+def _stand_in(data: bytes) -> bytes:
+    return data
+
+
+class _Reducers(dict[type, Callable[[Any], Any]]):
+    """pickle's dispatch table, filled in for each dataclass and enum type as it is met."""
+
+    def __init__(self, digests: Digests) -> None:
+        super().__init__(copyreg.dispatch_table)
+        self.digests = digests
+
+    def __missing__(self, cls: type) -> Callable[[Any], Any]:
+        reducer: Callable[[Any], Any]
+        if dataclasses.is_dataclass(cls):
+            names = [field.name for field in dataclasses.fields(cls)]
+            getter = operator.attrgetter(*names) if names else (lambda obj: ())
+            if len(names) == 1:
+                single = getter
+
+                def getter(obj: Any) -> tuple[Any, ...]:
+                    return (single(obj),)
+
+            if cls in self.digests.shared:
+                memo = self.digests.memo
+                earlier = self.digests.earlier
+
+                def reducer(obj: Any) -> Any:
+                    found = memo.get(id(obj))
+                    if found is None:
+                        found = earlier.get(id(obj))
+                        if found is None or found[0] is not obj:
+                            found = (obj, self.digests.of((cls, getter(obj))))
+                        memo[id(obj)] = found
+                    return _stand_in, (found[1],)
+            else:
+                def reducer(obj: Any) -> Any:
+                    return cls, getter(obj)
+        elif isinstance(cls, type) and issubclass(cls, enum.Enum):
+            def reducer(obj: Any) -> Any:
+                return cls, (obj._value_,)
+        elif isinstance(cls, type) and issubclass(cls, str) and not hasattr(cls, "__dict__"):
+            def reducer(obj: Any) -> Any:  # Markup and the like: its class and its text
+                return cls, (str(obj),)
+        else:
+            raise KeyError(cls)  # pickle's own reduction for everything else
+        self[cls] = reducer
+        return reducer
+
+
+class Digests:
+    """Digests of values, each shared object digested once. Objects are remembered by
+    identity and kept alive while this is; `previous` offers what a former build (in a
+    preview server) digested, for the objects that are still the same ones."""
+
+    def __init__(self, shared: Iterable[type] = SHARED_TYPES, previous: Digests | None = None
+                 ) -> None:
+        self.shared = frozenset(shared)
+        self.memo: dict[int, tuple[Any, bytes]] = {}
+        self.earlier: dict[int, tuple[Any, bytes]] = previous.memo if previous else {}
+        self._reducers = _Reducers(self)
+
+    def of(self, value: Any) -> bytes:
+        """The digest of `value`; Undigestible when it cannot be serialised."""
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=_PROTOCOL)
+        pickler.dispatch_table = self._reducers
+        pickler.fast = True
+        try:
+            pickler.dump(value)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
+            raise Undigestible(str(exc)) from None
+        return hashlib.blake2b(buffer.getbuffer(), digest_size=DIGEST_BYTES).digest()
+
+    def known(self, obj: Any, digest: bytes) -> None:
+        """Take `digest` as the digest of the shared object `obj` (worked out elsewhere, e.g. in
+        a worker process, from the same value)."""
+        self.memo[id(obj)] = (obj, digest)
+
+    def forget_earlier(self) -> None:
+        """Let go of what the former build digested (once this build is done with it)."""
+        self.earlier = {}
+        self._reducers = _Reducers(self)
+
+
+def combine(*parts: bytes | str) -> bytes:
+    """One digest of several digests and names, in order."""
+    hasher = hashlib.blake2b(digest_size=DIGEST_BYTES)
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        hasher.update(len(data).to_bytes(4, "big"))
+        hasher.update(data)
+    return hasher.digest()
+
+
+def of_bytes(data: bytes) -> bytes:
+    """The digest of some bytes (a file's)."""
+    return hashlib.blake2b(data, digest_size=DIGEST_BYTES).digest()

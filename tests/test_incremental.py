@@ -1,0 +1,403 @@
+"""Incremental builds: content and theme edits -> the cache and the kept output -> the same bytes as a clean build."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import DEFAULT_THEME, DEMO, MINIMAL, ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator import cache, pipeline, write
+from generator.errors import ContentError, Problem
+
+CLAIM = "claims/capability/index.html"
+
+
+def project_of(tree: Path, root: Path) -> Path:
+    """A scratch project: a copy of `tree` as content/, the default theme as themes/default,
+    and the repository's node_modules (lunr.js); returns its content folder."""
+    content = root / "content"
+    shutil.copytree(tree, content)
+    shutil.copytree(DEFAULT_THEME, root / "themes" / "default")
+    (root / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+    return content
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*")) if path.is_file()
+    }
+
+
+def outcome(content: Path, out: Path, **options: object) -> dict[str, bytes] | tuple[Problem, ...]:
+    """The built tree, or the problems of a build that failed."""
+    try:
+        pipeline.build(content, out, **options)  # type: ignore[arg-type]
+    except ContentError as error:
+        return error.problems
+    return tree(out)
+
+
+def same_as_clean(content: Path, out: Path, clean: Path) -> None:
+    """A build into `out` (which keeps a cache) gives what a build into a new folder without
+    any cache gives: the same files with the same bytes, or the same problems."""
+    before = tree(out) if out.exists() else {}
+    shutil.rmtree(clean, ignore_errors=True)
+    incremental = outcome(content, out)
+    fresh = outcome(content, clean, cache_results=False)
+    if isinstance(fresh, tuple):
+        assert incremental == fresh
+        assert tree(out) == before if before else not out.exists() or tree(out) == {}
+        return
+    assert isinstance(incremental, dict), incremental
+    assert sorted(incremental) == sorted(fresh)
+    changed = [name for name in fresh if incremental[name] != fresh[name]]
+    assert not changed, f"differ from a clean build: {changed[:5]}"
+
+
+# --- edits, each to a file chosen by a number
+
+
+def _pick(folder: Path, pattern: str, number: int) -> Path | None:
+    found = sorted(folder.glob(pattern))
+    return found[number % len(found)] if found else None
+
+
+def _replace(path: Path | None, old: str, new: str) -> None:
+    if path is None:
+        return
+    text = path.read_text("utf-8")
+    if old in text:
+        path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def edit_verdict(root: Path, n: int) -> None:
+    _replace(_pick(root / "content" / "claims", "*.yaml", n), "verdict: |\n",
+             f"verdict: |\n  An edited opening, number {n}.\n\n")
+
+
+def edit_article_text(root: Path, n: int) -> None:
+    path = _pick(root / "content" / "articles", "*/*.txt", n)
+    if path is not None:
+        path.write_text(path.read_text("utf-8") + f"\nA closing paragraph, number {n}.\n",
+                        "utf-8")
+
+
+def edit_headline(root: Path, n: int) -> None:
+    _replace(_pick(root / "content" / "articles", "*/*.txt", n), 'headline: "',
+             f'headline: "Edited {n}: ')
+
+
+def edit_outlet_name(root: Path, n: int) -> None:
+    path = _pick(root / "content" / "outlets", "*.yaml", n)
+    if path is not None:
+        path.write_text(re.sub(r"^name: (.*)$", rf"name: \1 {n}", path.read_text("utf-8"),
+                               count=1, flags=re.MULTILINE), "utf-8")
+
+
+def edit_site_title(root: Path, n: int) -> None:
+    _replace(root / "content" / "site.yaml", "title: ", f"title: Edition {n} of ")
+
+
+def remove_claim(root: Path, n: int) -> None:
+    claims = sorted((root / "content" / "claims").glob("*.yaml"))
+    if len(claims) > 1:
+        claims[n % len(claims)].unlink()
+
+
+def copy_claim(root: Path, n: int) -> None:
+    path = _pick(root / "content" / "claims", "*.yaml", n)
+    if path is not None:
+        shutil.copy(path, path.with_name(f"copy-{n}-{path.name}"))
+
+
+def touch(root: Path, n: int) -> None:
+    path = _pick(root / "content", "*/*.yaml", n)
+    if path is not None:
+        path.write_bytes(path.read_bytes())
+
+
+def edit_template(root: Path, n: int) -> None:
+    _replace(root / "themes" / "default" / "templates" / "base.html", "</footer>",
+             f"<!-- edition {n} --></footer>")
+
+
+def break_or_mend(root: Path, n: int) -> None:
+    claims = sorted((root / "content" / "claims").glob("*.yaml"))
+    broken = [p for p in claims if "status: bogus" in p.read_text("utf-8")]
+    if broken:
+        _replace(broken[0], "status: bogus", "status: unchecked")
+    else:
+        _replace(claims[n % len(claims)], "status: unchecked", "status: bogus")
+
+
+def delete_output(root: Path, n: int) -> None:
+    path = _pick(root / "site", "**/index.html", n)
+    if path is not None:
+        path.unlink()
+
+
+def tamper_output(root: Path, n: int) -> None:
+    path = _pick(root / "site", "**/*.html", n)
+    if path is not None:
+        path.write_bytes(b"edited by hand")
+
+
+EDITS: dict[str, Callable[[Path, int], None]] = {
+    fn.__name__: fn for fn in (
+        edit_verdict, edit_article_text, edit_headline, edit_outlet_name, edit_site_title,
+        remove_claim, copy_claim, touch, edit_template, break_or_mend, delete_output,
+        tamper_output,
+    )
+}
+
+
+@settings(max_examples=4, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.integers(0, 99)), min_size=1,
+                max_size=4))
+def test_after_any_edits_an_incremental_build_is_a_clean_build(
+    tmp_path_factory: pytest.TempPathFactory, edits: list[tuple[str, int]],
+) -> None:
+    root = tmp_path_factory.mktemp("project")
+    content = project_of(DEMO, root)
+    out, clean = root / "site", root / "clean" / "site"
+    same_as_clean(content, out, clean)
+    for name, number in edits:
+        EDITS[name](root, number)
+        same_as_clean(content, out, clean)
+
+
+# --- what is reused
+
+
+def test_a_build_with_nothing_changed_writes_nothing(tmp_path: Path) -> None:
+    content = project_of(MINIMAL, tmp_path)
+    out = tmp_path / "site"
+    first = pipeline.build(content, out)
+    assert not first.unchanged and first.checked is not None
+    stats = {path: os.lstat(out / path) for path in tree(out)}
+    folder = os.lstat(out)
+    again = pipeline.build(content, out)
+    assert again.unchanged and again.checked is None
+    assert again.files == first.files and again.summary == first.summary
+    assert again.content_warnings == first.content_warnings
+    assert (os.lstat(out).st_ino, os.lstat(out).st_mtime_ns) == (folder.st_ino,
+                                                                 folder.st_mtime_ns)
+    for path, info in stats.items():
+        now = os.lstat(out / path)
+        assert (now.st_ino, now.st_mtime_ns) == (info.st_ino, info.st_mtime_ns), path
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site")) == [
+        ".site.cache", ".site.lock"]
+
+
+def test_a_strict_build_of_unchanged_content_with_warnings_still_fails(tmp_path: Path) -> None:
+    content = project_of(DEMO, tmp_path)
+    claim = content / "claims" / "haqqani-closest-links.yaml"
+    text = claim.read_text(encoding="utf-8")
+    finding = next(line for line in text.splitlines() if line.startswith("finding: "))
+    # a finding longer than advised is a warning
+    claim.write_text(text.replace(finding, finding + " " + "More words. " * 3), "utf-8")
+    out = tmp_path / "site"
+    built = pipeline.build(content, out)
+    assert built.content_warnings
+    with pytest.raises(ContentError) as caught:
+        pipeline.build(content, out, strict=True)
+    assert caught.value.problems == ContentError(built.content_warnings).problems
+
+
+def test_a_deleted_or_edited_output_file_is_made_again(tmp_path: Path) -> None:
+    content = project_of(MINIMAL, tmp_path)
+    out = tmp_path / "site"
+    pipeline.build(content, out)
+    expected = tree(out)
+    (out / "index.html").unlink()
+    (out / CLAIM).write_text("edited by hand")
+    again = pipeline.build(content, out)
+    assert not again.unchanged
+    assert tree(out) == expected
+    assert dict(again.counts)["page made"] == 2
+
+
+def test_one_claim_edited_renders_only_the_pages_that_show_it(tmp_path: Path) -> None:
+    content = project_of(DEMO, tmp_path)
+    out = tmp_path / "site"
+    first = pipeline.build(content, out)
+    claim = content / "claims" / "haqqani-closest-links.yaml"
+    claim.write_text(claim.read_text("utf-8").replace(
+        "verdict: |\n", "verdict: |\n  A sentence added to the verdict.\n\n", 1), "utf-8")
+    other = out / "claims" / "un-2023-isil-k-fighters" / "index.html"
+    kept = os.lstat(other).st_ino
+    again = pipeline.build(content, out)
+    counts = dict(again.counts)
+    assert counts["file parsed"] == 1 and counts["file reused"] > 20
+    assert counts.get("compare made", 0) == 0 and counts.get("span made", 0) == 0
+    made = counts["page made"]
+    # its page, its outlets', sources' and tags' pages, the lists and feeds that show it
+    assert 2 <= made <= 20, counts
+    assert counts["page kept"] >= first.files - 30
+    assert os.lstat(other).st_ino == kept, "an unrelated page is the same file"
+    assert "A sentence added to the verdict." in (
+        out / "claims" / "haqqani-closest-links" / "index.html").read_text("utf-8")
+    assert tree(out) == outcome(content, tmp_path / "clean", cache_results=False)
+
+
+def test_pages_are_reused_across_processes(tmp_path: Path) -> None:
+    """Keys are digests of values, not of objects: a new process (with another hash seed)
+    finds the same keys and keeps the pages."""
+    content = project_of(DEMO, tmp_path)
+    out = tmp_path / "site"
+
+    def build(seed: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "build", "--content", str(content), "--out",
+             str(out), "--timings"], cwd=ROOT, capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        return done.stderr
+
+    build("1")
+    claim = content / "claims" / "haqqani-closest-links.yaml"
+    claim.write_text(claim.read_text("utf-8").replace("verdict: |\n", "verdict: |\n  New.\n\n",
+                                                      1), "utf-8")
+    timings = build("2")
+    line = next(line for line in timings.splitlines() if line.startswith("reused and made: "))
+    counts = dict(part.rsplit(" ", 1) for part in line.removeprefix("reused and made: ").split(", "))
+    assert int(counts["page made"]) <= 20 and int(counts["page kept"]) > 40, line
+
+
+# --- a cache that cannot be trusted is rebuilt
+
+
+def _cache_file(out: Path) -> Path:
+    return cache.cache_dir(out) / cache.FILE_NAME
+
+
+def _damage_truncated(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+
+
+def _damage_garbage(path: Path) -> None:
+    path.write_bytes(b"not a database" * 1000)
+
+
+def _damage_schema(path: Path) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = ? WHERE name = 'schema'", (b"0",))
+
+
+def _damage_values(path: Path) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE entries SET value = substr(value, 1, 8) || x'00' || substr(value, 10)")
+        db.execute("UPDATE outputs SET value = x'00'")
+
+
+@pytest.mark.parametrize("damage", [_damage_truncated, _damage_garbage, _damage_schema,
+                                    _damage_values],
+                         ids=["truncated", "garbage", "schema", "values"])
+def test_a_damaged_cache_is_detected_and_rebuilt(tmp_path: Path,
+                                                 damage: Callable[[Path], None]) -> None:
+    content = project_of(DEMO, tmp_path)
+    out = tmp_path / "site"
+    pipeline.build(content, out)
+    claim = content / "claims" / "haqqani-closest-links.yaml"
+    claim.write_text(claim.read_text("utf-8").replace("verdict: |\n", "verdict: |\n  New.\n\n",
+                                                      1), "utf-8")
+    for suffix in ("-wal", "-shm"):
+        Path(f"{_cache_file(out)}{suffix}").unlink(missing_ok=True)
+    damage(_cache_file(out))
+    again = pipeline.build(content, out)
+    assert not again.unchanged
+    assert tree(out) == outcome(content, tmp_path / "clean", cache_results=False)
+    store = cache.Store(cache.cache_dir(out))
+    try:
+        assert store.finished() is not None, "the rebuilt cache is whole again"
+    finally:
+        store.close()
+
+
+def test_a_cache_of_another_generator_is_not_used(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    content = project_of(MINIMAL, tmp_path)
+    out = tmp_path / "site"
+    pipeline.build(content, out)
+    assert pipeline.build(content, out).unchanged
+    monkeypatch.setattr(cache, "generator_digest", lambda: b"another generator".ljust(16))
+    again = pipeline.build(content, out)
+    assert not again.unchanged
+    counts = dict(again.counts)
+    assert counts["file parsed"] > 0 and "file reused" not in counts
+    assert counts["page made"] > 10 and "page kept" not in counts
+
+
+def test_no_cache_neither_reads_nor_writes_one(tmp_path: Path) -> None:
+    content = project_of(MINIMAL, tmp_path)
+    out = tmp_path / "site"
+    built = pipeline.build(content, out, cache_results=False)
+    assert not cache.cache_dir(out).exists() and not built.unchanged
+    assert not pipeline.build(content, out, cache_results=False).unchanged
+
+
+# --- workers
+
+
+def test_workers_make_what_one_process_makes(tmp_path: Path) -> None:
+    content = project_of(DEMO, tmp_path)
+    serial = outcome(content, tmp_path / "serial", workers=1, cache_results=False)
+    parallel = outcome(content, tmp_path / "parallel", workers=2, cache_results=False)
+    cached = outcome(content, tmp_path / "cached", workers=2)
+    assert isinstance(serial, dict) and parallel == serial and cached == serial
+
+
+def test_a_template_error_in_a_worker_is_the_first_in_page_order(tmp_path: Path) -> None:
+    content = project_of(DEMO, tmp_path)
+    template = tmp_path / "themes" / "default" / "templates" / "claim.html"
+    template.write_text(template.read_text("utf-8").replace("{{ claim.short }}</h1>",
+                                                            "{{ claim.shortt }}</h1>", 1))
+    serial = outcome(content, tmp_path / "serial", workers=1, cache_results=False)
+    parallel = outcome(content, tmp_path / "parallel", workers=2, cache_results=False)
+    assert isinstance(serial, tuple) and parallel == serial
+    assert "(while rendering /claims/al-qaeda-leadership-eastern-afghanistan/)" in (
+        serial[0].message)
+    assert not (tmp_path / "parallel").exists()
+
+
+# --- the writer's update mode
+
+
+def test_the_writer_keeps_unchanged_files_and_swaps_only_when_something_changed(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "site"
+    with write.SiteWriter(out) as first:
+        first.add("a/index.html", b"a")
+        first.add("b.txt", b"b")
+    previous, folder = first.written, first.folder
+    with write.SiteWriter(out, previous=previous, folder=folder) as same:
+        assert same.keep("a/index.html")
+        same.add("b.txt", b"b")  # the same bytes: kept too
+    assert same.unchanged and same.folder == folder
+    with write.SiteWriter(out, previous=previous, folder=folder) as changed:
+        assert changed.keep("a/index.html")
+        changed.add("c.txt", b"c")
+    assert not changed.unchanged and changed.folder != folder
+    assert tree(out) == {".generator-site": write.MARKER_BYTES, "a/index.html": b"a",
+                         "c.txt": b"c"}
+    assert os.lstat(out / "a" / "index.html").st_ino == previous["a/index.html"].ino
+    (out / "c.txt").write_bytes(b"by hand")
+    with write.SiteWriter(out, previous=changed.written, folder=changed.folder) as after:
+        assert after.keep("a/index.html")
+        assert not after.keep("c.txt"), "a file changed by hand is not kept"
+        after.add("c.txt", b"c")
+    assert (out / "c.txt").read_bytes() == b"c"
