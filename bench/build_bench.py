@@ -11,9 +11,8 @@ measured). For each claim count, in this order:
     one edit   the second word of one claim's `claim:` text replaced by a word found nowhere
                in the site, then the build again; the claim's built page must show the word,
                else the benchmark fails. The claim file is restored afterwards (also on
-               failure). (The claim text is shown on several pages; `finding:` is not shown
-               on the claim's page, only in the JSON export, so an edit of it cannot be seen
-               there.)
+               failure). (The claim text is shown on its page and in the lists, feeds
+               and search that hold it.)
     check      `generator check` on the same content (it keeps no cache)
 
 Each run is measured in a fresh wrapper process (bench/measure.py), so each row's peak RSS is

@@ -40,9 +40,8 @@ def edit_word(mark: str, number: int) -> str:
 
 
 def with_word(claim_file_text: str, word: str) -> str:
-    """The claim file's text with the second word of its `claim:` text replaced by `word`.
-    (The claim text is shown on the claim's page and on others; `finding:` is not shown on
-    the claim's page, only in the JSON export, so an edit of it could not be seen there.)"""
+    """The claim file's text with the second word of its `claim:` text replaced by `word`
+    (the claim text is shown on the claim's page and on others)."""
     edited, count = CLAIM_TEXT.subn(lambda m: m.group(1) + word, claim_file_text, count=1)
     if count != 1:
         raise SystemExit("no `claim:` line of two words or more in the claim file: has "

@@ -88,18 +88,29 @@ def document_voice(text: str) -> Iterator[Voiced]:
         yield Voiced(found.start(), " ".join(found.group().split()))
 
 
-def _passage_read(data: Mapping[str, Any], sources: Mapping[str, Record]) -> bool:
-    """Whether the claim's primary passage exists and was read in the document."""
+def _read_passages(records: Iterable[Record]) -> set[tuple[Any, Any]]:
+    """(source id, passage id) of every passage that was read in its document."""
+    found: set[tuple[Any, Any]] = set()
+    for source in records:
+        if source.kind != "source" or not isinstance(source.data, dict):
+            continue
+        for passage in source.data.get("passages") or ():
+            if (isinstance(passage, dict) and passage.get("checked") is True
+                    and isinstance(passage.get("id"), str)):
+                found.add((source.id, passage["id"]))
+    return found
+
+
+def _passage_read(data: Mapping[str, Any], read: set[tuple[Any, Any]]) -> bool:
+    """Whether the claim's primary passage exists and was read in the document (`read`: see
+    _read_passages)."""
     primary = data.get("primary")
     if not isinstance(primary, dict):
         return False
-    source = sources.get(primary.get("source"))  # type: ignore[arg-type]
-    if source is None or not isinstance(source.data, dict):
+    try:
+        return (primary.get("source"), primary.get("passage")) in read
+    except TypeError:  # an unhashable value: the shape check reports it
         return False
-    for passage in source.data.get("passages") or ():
-        if isinstance(passage, dict) and passage.get("id") == primary.get("passage"):
-            return passage.get("checked") is True
-    return False
 
 
 def _texts(data: Mapping[str, Any]) -> Iterator[tuple[JsonPath, str]]:
@@ -144,12 +155,12 @@ def document_voice_warnings(records: Iterable[Record], read_text: ReadText) -> l
     """A warning for each phrase of a claim whose passage was not read in the document that
     speaks of the document's own words (see DOCUMENT_VERBS)."""
     records = list(records)
-    sources = {r.id: r for r in records if r.kind == "source"}
+    read = _read_passages(records)
     out: list[Problem] = []
     for claim in records:
         if claim.kind != "claim" or not isinstance(claim.data, dict):
             continue
-        if _passage_read(claim.data, sources):
+        if _passage_read(claim.data, read):
             continue
         file_text: str | None = None
         for path, value in _texts(claim.data):

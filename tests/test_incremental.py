@@ -10,14 +10,16 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import DEFAULT_THEME, DEMO, MINIMAL, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import cache, pipeline, write
+from generator import cache, pipeline, views, write
 from generator.errors import ContentError, Problem
+from generator.reuse import Memory
 
 CLAIM = "claims/capability/index.html"
 
@@ -250,6 +252,33 @@ def test_one_claim_edited_renders_only_the_pages_that_show_it(tmp_path: Path) ->
     assert "A sentence added to the verdict." in (
         out / "claims" / "haqqani-closest-links" / "index.html").read_text("utf-8")
     assert tree(out) == outcome(content, tmp_path / "clean", cache_results=False)
+
+
+def test_a_preview_after_one_claim_edit_makes_that_claim_view_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    content = project_of(DEMO, tmp_path)
+    out = tmp_path / "site"
+    memory = Memory()
+    memory.store = cache.Store(cache.cache_dir(out))
+    pipeline.build(content, out, memory=memory)
+    made: list[str] = []
+    original = views._claim_view
+
+    def counting(claim: Any, *args: Any) -> Any:
+        made.append(claim.id)
+        return original(claim, *args)
+
+    counting.__qualname__ = original.__qualname__  # what the memory knows it by
+    monkeypatch.setattr(views, "_claim_view", counting)
+    claim = content / "claims" / "haqqani-closest-links.yaml"
+    claim.write_text(claim.read_text("utf-8").replace(
+        "verdict: |\n", "verdict: |\n  A sentence added to the verdict.\n\n", 1), "utf-8")
+    memory.modified = frozenset({str(claim.resolve())})
+    previewed = pipeline.preview(content, out, memory=memory)
+    previewed.site.finish()
+    memory.store.close()
+    assert made == ["haqqani-closest-links"]
 
 
 def test_pages_are_reused_across_processes(tmp_path: Path) -> None:

@@ -165,7 +165,7 @@ def chains(
     possibility."""
     article = appearance.article
     outlet = Hop(HopKind.OUTLET, article.outlet.name, article.outlet.id)
-    credited = _credited_paths(claim, appearance, articles, sources or {})
+    credited = _credited_paths(claim, appearance, articles, sources if sources is not None else {})
     if credited is not None:
         origin = (Hop(HopKind.SOURCE, source_name(claim), claim.source.id) if claim.source
                   else Hop(HopKind.NO_SOURCE))
