@@ -111,6 +111,8 @@ class Server:
             self.live.set()
 
     def _stderr_line(self, line: str) -> None:
+        if line.startswith(("warning:", "    ")):
+            return  # the content's advice, printed after every build
         self.errors.append(line)
         del self.errors[:-KEPT_LINES]
 
@@ -251,7 +253,7 @@ def bench(claims: int, seed: int, edits: int, port: int) -> int:
     finally:
         code = server.stop()
     if code != 0:
-        raise SystemExit(f"the server exited with {code} when stopped")
+        raise server.fail(f"the server exited with {code} when stopped")
     return 0
 
 

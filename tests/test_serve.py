@@ -209,8 +209,8 @@ def test_ctrl_c_stops_cleanly(project: Path) -> None:
     finally:
         if process.poll() is None:
             process.kill()
-    assert process.returncode == 0, err
-    assert out.splitlines()[-1] == "stopped"
+    assert process.returncode == 0, (process.returncode, out[-2000:], err[-2000:])
+    assert out.splitlines()[-1] == "stopped", out[-2000:]
     assert "Traceback" not in err
 
 

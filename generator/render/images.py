@@ -13,7 +13,7 @@ import io
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import PIL
@@ -62,10 +62,12 @@ def _drawing() -> bytes:
     return Path(__file__).read_bytes() + PIL.__version__.encode()
 
 
+@lru_cache(maxsize=1 << 17)
 def card_name(card: Card) -> str:
     """The hex digits a card's file name carries: a digest of its words and of how cards are
     drawn, known without drawing it (its file changes name whenever its bytes may change)."""
-    words = json.dumps(dataclasses.astuple(card), ensure_ascii=False).encode()
+    words = json.dumps([getattr(card, f.name) for f in dataclasses.fields(card)],
+                       ensure_ascii=False).encode()
     return hashlib.sha256(_drawing() + b"\0" + words).hexdigest()[:8]
 
 
@@ -74,29 +76,66 @@ def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     return ImageFont.load_default(size=size)
 
 
-def _lines(draw: ImageDraw.ImageDraw, text: str, size: int, width: int,
-           most: int) -> Iterator[str]:
-    """`text` wrapped to `width` pixels, at most `most` lines, the last cut with an ellipsis."""
-    font = _font(size)
-    words = text.split()
+@lru_cache(maxsize=1 << 16)
+def _width(text: str, size: int) -> float:
+    """How wide `text` is drawn at `size` pixels (each word is measured once per process)."""
+    return _font(size).getlength(text)
+
+
+def _lines(text: str, size: int, width: int, most: int) -> Iterator[str]:
+    """`text` wrapped to `width` pixels, at most `most` lines, the last cut with an ellipsis.
+    A line's width is the sum of its words' and spaces' widths."""
+    space = _width(" ", size)
     lines: list[str] = []
-    line = ""
-    for word in words:
-        trial = f"{line} {word}".strip()
-        if draw.textlength(trial, font=font) <= width or not line:
-            line = trial
-            continue
-        lines.append(line)
-        line = word
+    line: list[str] = []
+    used = 0.0
+    for word in text.split():
+        wide = _width(word, size)
+        if line and used + space + wide > width:
+            lines.append(" ".join(line))
+            line, used = [], 0.0
+        used += (space if line else 0.0) + wide
+        line.append(word)
     if line:
-        lines.append(line)
+        lines.append(" ".join(line))
     if len(lines) > most:
         lines = lines[:most]
         last = lines[-1]
-        while last and draw.textlength(last + " …", font=font) > width:
+        while last and _font(size).getlength(last + " …") > width:
             last = last.rsplit(" ", 1)[0] if " " in last else last[:-1]
         lines[-1] = last + " …"
     yield from lines
+
+
+@lru_cache(maxsize=8)
+def _head(site: str) -> Image.Image:
+    """A blank card with its bar and the site's name (the same on every card of a site)."""
+    image = Image.new("RGB", CARD_SIZE, PAPER)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, CARD_SIZE[0], 96), fill=BAR)
+    draw.text((MARGIN, 28), site, font=_font(36), fill=PAPER)
+    return image
+
+
+@lru_cache(maxsize=64)
+def _label(text: str, size: int, ink: str, height: int) -> Image.Image:
+    """`text` drawn on the card's paper, to be pasted: a piece that many cards share."""
+    image = Image.new("RGB", (int(_width(text, size)) + 4, height), PAPER)
+    ImageDraw.Draw(image).text((0, 0), text, font=_font(size), fill=ink)
+    return image
+
+
+@lru_cache(maxsize=64)
+def _badge(status: str, label: str) -> Image.Image:
+    """The status badge, on the card's paper."""
+    ink, ground = STATUS_COLOURS.get(status, (INK, "#e8ecf1"))
+    text_width = int(_width(label, 34))
+    image = Image.new("RGB", (text_width + 41, 53), PAPER)
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((0, 0, text_width + 40, 52), radius=6, fill=ground, outline=ink,
+                           width=2)
+    draw.text((20, 8), label, font=_font(34), fill=ink)
+    return image
 
 
 def _jpeg(image: Image.Image) -> bytes:
@@ -114,30 +153,22 @@ def _png(image: Image.Image) -> bytes:
 def share_card(card: Card) -> bytes:
     """The 1200x630 JPEG a link to the claim page shows: the site's name, the short claim,
     the finding and the status."""
-    image = Image.new("RGB", CARD_SIZE, PAPER)
+    image = _head(card.site).copy()
     draw = ImageDraw.Draw(image)
     width = CARD_SIZE[0] - 2 * MARGIN
-    draw.rectangle((0, 0, CARD_SIZE[0], 96), fill=BAR)
-    draw.text((MARGIN, 28), card.site, font=_font(36), fill=PAPER)
     y = 132
-    for line in _lines(draw, card.claim, 54, width, 3):
+    for line in _lines(card.claim, 54, width, 3):
         draw.text((MARGIN, y), line, font=_font(54), fill=INK)
         y += 66
     y += 22
     top = y
-    draw.text((MARGIN + 28, y), card.finding_label, font=_font(30), fill="#545454")
+    image.paste(_label(card.finding_label, 30, "#545454", 42), (MARGIN + 28, y))
     y += 42
-    for line in _lines(draw, card.finding, 38, width - 28, 3):
+    for line in _lines(card.finding, 38, width - 28, 3):
         draw.text((MARGIN + 28, y), line, font=_font(38), fill=INK)
         y += 48
     draw.rectangle((MARGIN, top, MARGIN + 10, y), fill=HIGHLIGHT)
-    ink, ground = STATUS_COLOURS.get(card.status, (INK, "#e8ecf1"))
-    font = _font(34)
-    text_width = int(draw.textlength(card.status_label, font=font))
-    top = CARD_SIZE[1] - MARGIN - 52
-    draw.rounded_rectangle((MARGIN, top, MARGIN + text_width + 40, top + 52), radius=6,
-                           fill=ground, outline=ink, width=2)
-    draw.text((MARGIN + 20, top + 8), card.status_label, font=font, fill=ink)
+    image.paste(_badge(card.status, card.status_label), (MARGIN, CARD_SIZE[1] - MARGIN - 52))
     return _jpeg(image)
 
 
