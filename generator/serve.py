@@ -49,6 +49,8 @@ class BuildState:
     """The last build's problems; empty when it succeeded."""
     has_site: bool
     """Whether there is a site to serve (the last good build)."""
+    banner: str = ""
+    """`render_banner(problems)`, made once per build (not for every page served)."""
 
 
 COLLECT_EVERY = 20
@@ -116,6 +118,7 @@ class DevSite:
         self._session = f"{time.monotonic_ns():x}"
         self._count = 0
         self._problems: tuple[Problem, ...] = ()
+        self._banner = ""
         self._behind: threading.Thread | None = None
         self._written_lock = threading.Lock()
         self._runs = 0
@@ -140,7 +143,7 @@ class DevSite:
     def state(self) -> BuildState:
         with self._changed:
             return BuildState(f"{self._session}.{self._count}", self._problems,
-                              self.site is not None)
+                              self.site is not None, self._banner)
 
     def rebuild(self, modified: frozenset[str] | None = None) -> tuple[Problem, ...]:
         """Build what changed (`modified`: the files whose bytes alone changed, when that is
@@ -180,6 +183,7 @@ class DevSite:
         with self._changed:
             self._count += 1
             self._problems = problems
+            self._banner = render_banner(problems) if problems else ""
             self._changed.notify_all()
         if finish is not None:
             self._behind_do(finish)
@@ -380,15 +384,28 @@ body.devserver { margin: 0; }
 """
 
 
-def problem_list(problems: Iterable[Problem]) -> str:
+BANNER_SHOWN = 10
+"""Problems the box on every page lists (errors first); /__errors lists more."""
+PAGE_SHOWN = 500
+"""Problems /__errors lists; `check` prints every one."""
+
+
+def problem_list(problems: Iterable[Problem], most: int | None = None) -> str:
+    """The problems as a list, errors first, at most `most` of them (then how many more)."""
+    ordered = sorted(problems, key=lambda p: not p.is_error)  # stable: errors, then warnings
+    shown = ordered if most is None else ordered[:most]
     items = []
-    for problem in problems:
+    for problem in shown:
         hint = f"<pre>{html.escape(problem.hint)}</pre>" if problem.hint else ""
+        kind = "" if problem.is_error else "warning: "
         items.append(
             f"<li><code>{html.escape(str(problem.location))}</code>: "
-            f"{html.escape(problem.message)}{hint}</li>"
+            f"{kind}{html.escape(problem.message)}{hint}</li>"
         )
-    return "<ol>" + "".join(items) + "</ol>"
+    more = len(ordered) - len(shown)
+    after = (f"<p>and {more} more: <code>python -m generator check</code> lists them all.</p>"
+             if more else "")
+    return "<ol>" + "".join(items) + "</ol>" + after
 
 
 def _count(problems: tuple[Problem, ...]) -> str:
@@ -396,11 +413,12 @@ def _count(problems: tuple[Problem, ...]) -> str:
 
 
 def render_banner(problems: tuple[Problem, ...]) -> str:
-    """The box shown at the top of every page while the content has problems."""
+    """The box shown at the top of every page while the content has problems: the first
+    BANNER_SHOWN of them, errors first."""
     return (
         '<aside class="devserver-problems" role="alert">'
         f"<h2>{_count(problems)} in the content: this page is the last good build</h2>"
-        f"{problem_list(problems)}"
+        f"{problem_list(problems, BANNER_SHOWN)}"
         f'<p><a href="{ERRORS_URL}">All problems on one page</a>. Fix them and save: '
         "the page reloads by itself.</p></aside>"
     )
@@ -410,7 +428,7 @@ def render_error_page(state: BuildState) -> str:
     """The page at /__errors (and at every address while there is no good build yet)."""
     if state.problems:
         title = f"{_count(state.problems)} found: the site was not rebuilt"
-        body = problem_list(state.problems)
+        body = problem_list(state.problems, PAGE_SHOWN)
         after = (
             '<p>The last good build is still served: <a href="/">open it</a>.</p>'
             if state.has_site else "<p>There is no good build to show yet.</p>"
@@ -444,7 +462,7 @@ def inject(page: str, state: BuildState) -> str:
     match = _HEAD_END.search(page)
     page = page[: match.start()] + head + page[match.start():] if match else head + page
     if state.problems:
-        banner = render_banner(state.problems)
+        banner = state.banner or render_banner(state.problems)
         match = _BODY_START.search(page)
         page = page[: match.end()] + banner + page[match.end():] if match else banner + page
     return page

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from generator import pipeline, serve
-from generator.errors import ContentError, Location, Problem, UserError
+from generator.errors import ContentError, Location, Problem, UserError, warning
 
 REPO = Path(__file__).resolve().parent.parent
 MINIMAL = Path(__file__).parent / "trees" / "minimal" / "content"
@@ -241,6 +241,23 @@ def test_inject_keeps_pages_free_of_inline_code() -> None:
     )
     assert "<code>content/x.yaml:3:4</code>: bad &lt;b&gt;<pre>fix</pre>" in page
     assert "style=" not in page and "<style" not in page
+
+
+def test_the_problem_box_lists_errors_first_and_a_few() -> None:
+    warnings = tuple(warning(Location(f"content/claims/c{i}.yaml", 1, 1), f"advice {i}", "")
+                     for i in range(3000))
+    error = Problem(Location("content/claims/bad.yaml", 2, 9), "unknown status 'bogus'", "")
+    problems = (*warnings, error)
+    banner = serve.render_banner(problems)
+    assert "3001 problems" in banner
+    items = re.findall(r"<li>(.*?)</li>", banner)
+    assert len(items) == serve.BANNER_SHOWN
+    assert items[0] == "<code>content/claims/bad.yaml:2:9</code>: unknown status &#x27;bogus&#x27;"
+    assert items[1].endswith(": warning: advice 0")
+    assert f"and {3001 - serve.BANNER_SHOWN} more" in banner
+    page = serve.render_error_page(serve.BuildState("a.1", problems, True))
+    assert len(re.findall("<li>", page)) == serve.PAGE_SHOWN
+    assert f"and {3001 - serve.PAGE_SHOWN} more" in page
 
 
 def test_preview_sends_the_deploy_headers(built_site: Path) -> None:
