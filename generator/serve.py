@@ -166,8 +166,8 @@ class DevSite:
                 finish = self._take(previewed)
             problems: tuple[Problem, ...] = ()
             if self.report is not None:
-                for warning in warnings:
-                    self.report(f"warning: {warning.message}", True)
+                for line in printed(warnings, modified):
+                    self.report(line, True)
         except ContentError as exc:
             problems = exc.problems
         except UserError as exc:
@@ -226,11 +226,13 @@ class DevSite:
                 pipeline.collect_garbage()
 
         with self._written_lock:
-            thread = threading.Thread(target=run, name="preview-behind", daemon=True)
-            previous, self._behind = self._behind, thread
+            previous = self._behind
         if previous is not None:
             previous.join()
+        thread = threading.Thread(target=run, name="preview-behind", daemon=True)
         thread.start()
+        with self._written_lock:  # only a started thread: `wait_behind` may join it
+            self._behind = thread
 
     def wait_behind(self) -> None:
         """Wait until what is left of the last build is made and written."""
@@ -688,10 +690,34 @@ def _build_and_report(dev: DevSite, report: Report, verb: str,
     if not problems:
         report(f"{verb} in {time.monotonic() - started:.1f} s", False)
         return
-    for problem in problems:
-        report(problem.format(), True)
+    for line in printed(problems, modified):
+        report(line, True)
     still = "still serving the last good build" if dev.state().has_site else "no good build to serve yet"
     report(f"{_count(problems)} found; {still} (the browser shows them)", True)
+
+
+WARNINGS_PRINTED = 20
+"""Warnings printed after a build when it is not known which files changed (the first)."""
+
+
+def printed(problems: Iterable[Problem], modified: frozenset[str] | None) -> list[str]:
+    """The lines the terminal shows of a build's problems: every error; the warnings of the
+    files that changed (`modified`: their absolute paths), or the first WARNINGS_PRINTED
+    warnings when that is not known; then how many other warnings there are."""
+    problems = tuple(problems)
+    warnings = [p for p in problems if not p.is_error]
+    if modified is not None:
+        shown = [w for w in warnings
+                 if any(path.endswith("/" + w.location.rel_path) for path in modified)]
+    else:
+        shown = warnings[:WARNINGS_PRINTED]
+    kept = {id(w) for w in shown}
+    lines = [p.format() for p in problems if p.is_error or id(p) in kept]
+    rest = len(warnings) - len(shown)
+    if rest:
+        lines.append(f"{rest} other warning{'s' if rest != 1 else ''}: "
+                     "`python -m generator check` lists them all")
+    return lines
 
 
 def _shown(path: Path) -> str:

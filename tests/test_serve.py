@@ -260,6 +260,24 @@ def test_the_problem_box_lists_errors_first_and_a_few() -> None:
     assert f"and {3001 - serve.PAGE_SHOWN} more" in page
 
 
+def test_the_terminal_shows_errors_and_the_warnings_of_the_changed_files() -> None:
+    problems = (
+        warning(Location("content/claims/a.yaml", 3, 5), "advice on a"),
+        Problem(Location("content/claims/b.yaml", 2, 9), "unknown status 'bogus'", "Use one of ..."),
+        *(warning(Location(f"content/claims/c{i}.yaml", 1, 1), f"advice {i}") for i in range(30)),
+    )
+    lines = serve.printed(problems, frozenset({"/desk/content/claims/a.yaml"}))
+    assert lines == [
+        "content/claims/a.yaml:3:5: warning: advice on a",
+        "content/claims/b.yaml:2:9: unknown status 'bogus'\n    Use one of ...",
+        "30 other warnings: `python -m generator check` lists them all",
+    ]
+    first = serve.printed(problems, None)
+    assert len(first) == 1 + serve.WARNINGS_PRINTED + 1
+    assert first[-1] == f"{31 - serve.WARNINGS_PRINTED} other warnings: `python -m generator check` lists them all"
+    assert serve.printed(problems[:2], None) == [p.format() for p in problems[:2]]
+
+
 def test_preview_sends_the_deploy_headers(built_site: Path) -> None:
     rules = serve.load_headers(REPO / "netlify.toml") + serve.load_headers_file(built_site / "_headers")
     strict = serve.headers_for(rules, "/claims/x/")["Content-Security-Policy"]
