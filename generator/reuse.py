@@ -905,10 +905,17 @@ class Preview:
     def finish(self) -> dict[str, bytes]:
         """The bytes of the files left for later, and of the search files when they changed
         (the search files of the site are then these, and no others)."""
-        files = {}
-        for out_path in self.later:
-            files[out_path] = _timed_run(self.renderer, self.jobs[out_path], out_path,
-                                         self.memory)
+        return {**self.finish_pages(), **self.finish_search()}
+
+    def finish_pages(self) -> dict[str, bytes]:
+        """The bytes of the files left for later."""
+        return {out_path: _timed_run(self.renderer, self.jobs[out_path], out_path, self.memory)
+                for out_path in self.later}
+
+    def finish_search(self) -> dict[str, bytes]:
+        """The bytes of the search files when they changed (the search files of the site are
+        then these, and no others); else nothing."""
+        files: dict[str, bytes] = {}
         digests = Digests(previous=self.memory.digests)
         key = combine("search", self.base, digests.of(self.site_views),
                       str(search.POSTINGS_PER_SHARD))

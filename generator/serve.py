@@ -53,6 +53,9 @@ class BuildState:
     """`render_banner(problems)`, made once per build (not for every page served)."""
 
 
+WRITE_AFTER_SECONDS = 2.0
+"""How long after a change, with no other change, the preview makes the search index and
+writes the output folder."""
 COLLECT_EVERY = 20
 """Builds after which what the earlier ones left as garbage is collected (once the site is
 written: it holds up the server for a moment on a large site)."""
@@ -120,6 +123,8 @@ class DevSite:
         self._problems: tuple[Problem, ...] = ()
         self._banner = ""
         self._behind: threading.Thread | None = None
+        self._wake: tuple[threading.Event, list[bool]] | None = None
+        """The last behind thread's alarm, and whether a later change superseded it."""
         self._written_lock = threading.Lock()
         self._runs = 0
 
@@ -148,7 +153,7 @@ class DevSite:
     def rebuild(self, modified: frozenset[str] | None = None) -> tuple[Problem, ...]:
         """Build what changed (`modified`: the files whose bytes alone changed, when that is
         all that changed); on failure the previous site stays served."""
-        finish: Callable[[], None] | None = None
+        finish: Callable[[bool], None] | None = None
         self.memory.modified = modified
         try:
             if self.memory.store is None:
@@ -189,7 +194,7 @@ class DevSite:
             self._behind_do(finish)
         return problems
 
-    def _take(self, previewed: pipeline.Previewed) -> Callable[[], None]:
+    def _take(self, previewed: pipeline.Previewed) -> Callable[[bool], None]:
         """Serve the site a preview made; what is left to make, to do behind."""
         preview = previewed.site
         with self._lock:
@@ -202,42 +207,65 @@ class DevSite:
             site.pending = set(preview.later)
             self.site = site
 
-        def finish() -> None:
-            made = preview.finish()
+        def finish(search: bool) -> None:
+            made = preview.finish_search() if search else preview.finish_pages()
             with self._lock:
                 if self.site is site:
                     site.overlay.update(made)
                     site.paths = set(site.jobs) | set(self.memory.search_files)
-                    site.pending.clear()
+                    if not search:
+                        site.pending.clear()
+                elif self.site is not None:
+                    # a later change is served already, and it took this site's files as
+                    # they were: give it those made since whose inputs it shares
+                    now = self.site
+                    for out_path, data in made.items():
+                        if (out_path not in now.overlay
+                                and now.keys.get(out_path) == site.keys.get(out_path)):
+                            now.overlay[out_path] = data
 
         return finish
 
-    def _behind_do(self, finish: Callable[[], None]) -> None:
-        """Make what is left and write the output folder, in a thread of its own (one at a
-        time: a change while it runs is written after it)."""
+    def _behind_do(self, finish: Callable[[bool], None]) -> None:
+        """Make the pages left for later, in a thread of its own (one at a time: a change
+        while it runs is made after it); then, once no other change has come for
+        WRITE_AFTER_SECONDS, the search index and the output folder (a change that comes
+        sooner makes them with the next one, so that they do not slow down showing it;
+        until then the search page searches the index of the change before)."""
+        wake = threading.Event()
+        superseded: list[bool] = []
+
         def run() -> None:
             try:
-                finish()
+                finish(False)
+                wake.wait(WRITE_AFTER_SECONDS)
+                if not superseded:
+                    finish(True)
             except Exception as exc:  # noqa: BLE001 - reported, the preview goes on
                 self._tell(f"could not finish the build: {type(exc).__name__}: {exc}")
-            self.write_behind()
+            if not superseded:
+                self.write_behind()
             self._runs += 1
             if self._runs % COLLECT_EVERY == 0:
                 pipeline.collect_garbage()
 
         with self._written_lock:
-            previous = self._behind
-        if previous is not None:
+            previous, before = self._behind, self._wake
+        if previous is not None and before is not None:
+            before[1].append(True)  # its site is no longer served: this thread writes
+            before[0].set()
             previous.join()
         thread = threading.Thread(target=run, name="preview-behind", daemon=True)
         thread.start()
         with self._written_lock:  # only a started thread: `wait_behind` may join it
-            self._behind = thread
+            self._behind, self._wake = thread, (wake, superseded)
 
     def wait_behind(self) -> None:
-        """Wait until what is left of the last build is made and written."""
+        """Wait until what is left of the last build is made and written (now)."""
         with self._written_lock:
-            thread = self._behind
+            thread, wake = self._behind, self._wake
+        if wake is not None:
+            wake[0].set()
         if thread is not None:
             thread.join()
 

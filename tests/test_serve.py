@@ -293,9 +293,9 @@ def test_preview_sends_the_deploy_headers(built_site: Path) -> None:
 
 
 def test_the_served_site_is_a_clean_build_after_each_change(tmp_path: Path) -> None:
-    """After each change, every file the server serves (from memory or the output folder)
-    has the bytes of a clean build's, no other file is served, and once the server has
-    written behind, the output folder is the clean build."""
+    """After each change, every page the server serves (from memory or the output folder)
+    has the bytes of a clean build's at once; once the server has finished behind, so do
+    the search files, no other file is served, and the output folder is the clean build."""
     content = tmp_path / "content"
     shutil.copytree(REPO / "tests" / "trees" / "demo" / "content", content)
     shutil.copytree(REPO / "themes" / "default", tmp_path / "themes" / "default")
@@ -339,10 +339,14 @@ def test_the_served_site_is_a_clean_build_after_each_change(tmp_path: Path) -> N
                         for p in clean.rglob("*") if p.is_file()}
             expected.pop(".generator-site")
             assert dev.site is not None
+            pages = {path: data for path, data in expected.items()
+                     if path != "search/index.json" and not path.startswith("assets/search/")}
+            wrong = [path for path, data in pages.items() if dev.file(path) != data]
+            assert not wrong, f"step {number}: served differently at once: {wrong[:5]}"
+            dev.wait_behind()  # the search index is made once changes stop coming
             assert dev.site.paths == set(expected)
             wrong = [path for path, data in expected.items() if dev.file(path) != data]
             assert not wrong, f"step {number}: served differently: {wrong[:5]}"
-            dev.wait_behind()
             out = tmp_path / "site"
             written = {p.relative_to(out).as_posix(): p.read_bytes()
                        for p in out.rglob("*") if p.is_file()}
@@ -376,3 +380,39 @@ def test_a_client_that_goes_away_is_not_an_error(
     assert fetch(url)[0] == 200
     time.sleep(0.2)
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_changes_that_come_quickly_are_written_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The output folder is written once changes stop coming (WRITE_AFTER_SECONDS), with the
+    last of them: writing does not hold up showing the next change."""
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "tests" / "trees" / "demo" / "content", content)
+    shutil.copytree(REPO / "themes" / "default", tmp_path / "themes" / "default")
+    (tmp_path / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
+    monkeypatch.setattr(serve, "WRITE_AFTER_SECONDS", 30.0)
+    dev = serve.DevSite(content, tmp_path / "site", "http://127.0.0.1:8765/", threading.Event())
+    writes: list[int] = []
+    write_behind = dev.write_behind
+
+    def counting() -> None:
+        writes.append(1)
+        write_behind()
+
+    monkeypatch.setattr(dev, "write_behind", counting)
+    claim = content / "claims" / "haqqani-closest-links.yaml"
+    try:
+        assert dev.rebuild() == ()
+        for word in ("First", "Second", "Third"):
+            edit(claim, "verdict: |\n", f"verdict: |\n  {word} added.\n\n")
+            started = time.monotonic()
+            assert dev.rebuild(frozenset({str(claim.resolve())})) == ()
+            assert time.monotonic() - started < 25, "a change waited for the last to be written"
+        assert writes == []
+        dev.wait_behind()
+        assert writes == [1]
+        page = (tmp_path / "site" / "claims" / "haqqani-closest-links" / "index.html").read_text()
+        assert "Third added." in page and "Second added." in page
+    finally:
+        dev.close()

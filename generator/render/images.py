@@ -1,4 +1,4 @@
-"""A claim's words, or a size -> image bytes: the share card of a claim page (JPEG), and the site's icons (PNG).
+"""A claim's words, or a size -> image bytes: a claim page's share card (JPEG), the site's icons (PNG).
 
 Drawn with Pillow and the font Pillow ships (so that the bytes are the same on every machine
 with the same Pillow), with no metadata: the same input always gives the same file. Cards are
