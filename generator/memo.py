@@ -64,8 +64,10 @@ class Made:
         the objects themselves are could have): the entries are then not looked at."""
 
     def turn(self) -> None:
-        """Begin a run: forget what the run before the last did not use."""
-        self._before, self._now = self._now, {}
+        """Begin a run: forget what the run before the last did not use. A run that made
+        nothing (one that stopped at an error before this memory's stage) forgets nothing."""
+        if self._now:
+            self._before, self._now = self._now, {}
 
     def make(self, obj: Any, make: Callable[..., T], *mappings: Mapping[Any, Any],
              args: tuple[Any, ...] = ()) -> T:

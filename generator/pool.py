@@ -29,6 +29,9 @@ MIN_ITEMS = 2
 _STATE: Any = None
 """What the workers work on: set in the building process before the workers are forked, so
 that each worker has it (copied on write, never pickled)."""
+_STOP: Any = None
+"""The pool's stop signal (a multiprocessing Event), inherited by the workers the same way:
+once set, the tasks left return at once."""
 
 
 def cores() -> int:
@@ -41,6 +44,10 @@ def _start_worker() -> None:
     gc.freeze()  # what was inherited is never collected here: its pages stay shared
 
 
+class _Skipped:
+    """What a task returns once the pool was told to stop."""
+
+
 class _Failed:
     """A worker's ContentError, sent back as its problems."""
 
@@ -50,6 +57,8 @@ class _Failed:
 
 def _call(task: tuple[Callable[[Any, Any], Any], Any]) -> Any:
     function, item = task
+    if _STOP is not None and _STOP.is_set():
+        return _Skipped()
     try:
         return function(_STATE, item)
     except ContentError as error:
@@ -64,16 +73,18 @@ class Workers(Generic[State]):
         self.state = state
         self.count = max(1, count)
         self._pool: Any = None
+        self._stop: Any = None
 
     def __enter__(self) -> Self:
-        global _STATE
+        global _STATE, _STOP
         if self.count > 1:
-            _STATE = self.state
+            context = multiprocessing.get_context("fork")
+            self._stop = context.Event()
+            _STATE, _STOP = self.state, self._stop
             try:
-                context = multiprocessing.get_context("fork")
                 self._pool = context.Pool(self.count, initializer=_start_worker)
             finally:
-                _STATE = None
+                _STATE = _STOP = None
         return self
 
     def __exit__(
@@ -81,10 +92,11 @@ class Workers(Generic[State]):
         tb: TracebackType | None,
     ) -> None:
         if self._pool is not None:
-            if exc_type is None:
-                self._pool.close()
-            else:
-                self._pool.terminate()
+            if exc_type is not None:
+                # the tasks left return at once; the pool is not terminated, which can hang
+                # for good when a worker is killed while it holds the results queue's lock
+                self._stop.set()
+            self._pool.close()
             self._pool.join()
             self._pool = None
 

@@ -82,7 +82,10 @@ class Generations(Generic[K, V]):
         self.now[key] = value
 
     def turn(self) -> None:
-        self.before, self.now = self.now, {}
+        """Begin a run. A run that used nothing (one that stopped at an error before this
+        memo's stage) forgets nothing."""
+        if self.now:
+            self.before, self.now = self.now, {}
 
 
 @dataclass
@@ -907,10 +910,16 @@ class Preview:
         (the search files of the site are then these, and no others)."""
         return {**self.finish_pages(), **self.finish_search()}
 
-    def finish_pages(self) -> dict[str, bytes]:
-        """The bytes of the files left for later."""
-        return {out_path: _timed_run(self.renderer, self.jobs[out_path], out_path, self.memory)
-                for out_path in self.later}
+    def finish_pages(self, stop: Callable[[], bool] | None = None) -> dict[str, bytes]:
+        """The bytes of the files left for later; of those made before `stop()` said to stop,
+        when it did."""
+        files: dict[str, bytes] = {}
+        for out_path in self.later:
+            if stop is not None and stop():
+                break
+            files[out_path] = _timed_run(self.renderer, self.jobs[out_path], out_path,
+                                         self.memory)
+        return files
 
     def finish_search(self) -> dict[str, bytes]:
         """The bytes of the search files when they changed (the search files of the site are

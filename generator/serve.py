@@ -154,6 +154,8 @@ class DevSite:
         """Build what changed (`modified`: the files whose bytes alone changed, when that is
         all that changed); on failure the previous site stays served."""
         finish: Callable[[bool], None] | None = None
+        superseded: list[bool] = []
+        """Set once a later change is being made (see _supersede)."""
         self.memory.modified = modified
         try:
             if self.memory.store is None:
@@ -168,7 +170,8 @@ class DevSite:
                 previewed = pipeline.preview(self.content_dir, self.out_dir, self.base_url,
                                              memory=self.memory)
                 warnings = previewed.checked.warnings
-                finish = self._take(previewed)
+                self._supersede()  # what is left of the last change is made with this one
+                finish = self._take(previewed, superseded)
             problems: tuple[Problem, ...] = ()
             if self.report is not None:
                 for line in printed(warnings, modified):
@@ -191,10 +194,11 @@ class DevSite:
             self._banner = render_banner(problems) if problems else ""
             self._changed.notify_all()
         if finish is not None:
-            self._behind_do(finish)
+            self._behind_do(finish, superseded)
         return problems
 
-    def _take(self, previewed: pipeline.Previewed) -> Callable[[bool], None]:
+    def _take(self, previewed: pipeline.Previewed, superseded: list[bool]
+              ) -> Callable[[bool], None]:
         """Serve the site a preview made; what is left to make, to do behind."""
         preview = previewed.site
         with self._lock:
@@ -204,17 +208,23 @@ class DevSite:
             site.overlay = {path: data for path, data in old.overlay.items()
                             if path in site.paths and old.keys.get(path) == site.keys.get(path)}
             site.overlay.update(preview.made)
+            # files the last change left unmade, which this one did not change, are made now
+            carried = sorted(path for path in old.pending
+                             if path in site.paths and path not in site.overlay
+                             and path not in preview.later
+                             and old.keys.get(path) == site.keys.get(path))
+            preview.later.extend(carried)
             site.pending = set(preview.later)
             self.site = site
 
         def finish(search: bool) -> None:
-            made = preview.finish_search() if search else preview.finish_pages()
+            made = (preview.finish_search() if search
+                    else preview.finish_pages(lambda: bool(superseded)))
             with self._lock:
                 if self.site is site:
                     site.overlay.update(made)
                     site.paths = set(site.jobs) | set(self.memory.search_files)
-                    if not search:
-                        site.pending.clear()
+                    site.pending.difference_update(made)
                 elif self.site is not None:
                     # a later change is served already, and it took this site's files as
                     # they were: give it those made since whose inputs it shares
@@ -226,14 +236,13 @@ class DevSite:
 
         return finish
 
-    def _behind_do(self, finish: Callable[[bool], None]) -> None:
+    def _behind_do(self, finish: Callable[[bool], None], superseded: list[bool]) -> None:
         """Make the pages left for later, in a thread of its own (one at a time: a change
         while it runs is made after it); then, once no other change has come for
         WRITE_AFTER_SECONDS, the search index and the output folder (a change that comes
         sooner makes them with the next one, so that they do not slow down showing it;
         until then the search page searches the index of the change before)."""
         wake = threading.Event()
-        superseded: list[bool] = []
 
         def run() -> None:
             try:
@@ -250,15 +259,23 @@ class DevSite:
                 pipeline.collect_garbage()
 
         with self._written_lock:
-            previous, before = self._behind, self._wake
-        if previous is not None and before is not None:
-            before[1].append(True)  # its site is no longer served: this thread writes
-            before[0].set()
+            previous = self._behind
+        self._supersede()
+        if previous is not None:
             previous.join()
         thread = threading.Thread(target=run, name="preview-behind", daemon=True)
         thread.start()
         with self._written_lock:  # only a started thread: `wait_behind` may join it
             self._behind, self._wake = thread, (wake, superseded)
+
+    def _supersede(self) -> None:
+        """Tell the thread making what is left of the last change that a newer change is
+        being made: it stops, and the newer change's own thread makes and writes the rest."""
+        with self._written_lock:
+            before = self._wake
+        if before is not None and not before[1]:
+            before[1].append(True)
+            before[0].set()
 
     def wait_behind(self) -> None:
         """Wait until what is left of the last build is made and written (now)."""

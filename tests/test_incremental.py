@@ -17,7 +17,7 @@ from conftest import DEFAULT_THEME, DEMO, MINIMAL, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import cache, pipeline, views, write
+from generator import cache, pipeline, reuse, views, write
 from generator.errors import ContentError, Problem
 from generator.reuse import Memory
 
@@ -279,6 +279,43 @@ def test_a_preview_after_one_claim_edit_makes_that_claim_view_alone(
     previewed.site.finish()
     memory.store.close()
     assert made == ["haqqani-closest-links"]
+
+
+def test_a_preview_after_an_error_is_fixed_remakes_only_the_fixed_claim(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A run that stops at an error uses none of the later stages' memory: the run after
+    it still finds there what the last good run made."""
+    content = project_of(DEMO, tmp_path)
+    out = tmp_path / "site"
+    memory = Memory()
+    memory.store = cache.Store(cache.cache_dir(out))
+    pipeline.build(content, out, memory=memory)
+    placed: list[str] = []
+    original = reuse._placements
+
+    def counting(site: Any, *args: Any) -> Any:
+        placed.extend(claim.id for claim in site.claims)
+        return original(site, *args)
+
+    monkeypatch.setattr(reuse, "_placements", counting)
+    claim = content / "claims" / "haqqani-closest-links.yaml"
+    good = claim.read_text("utf-8")
+    modified = frozenset({str(claim.resolve())})
+    outcomes = []
+    try:
+        for text in (good.replace("status: unchecked", "status: bogus", 1), good):
+            claim.write_text(text, "utf-8")
+            memory.modified = modified
+            try:
+                pipeline.preview(content, out, memory=memory).site.finish()
+                outcomes.append("built")
+            except ContentError:
+                outcomes.append("error")
+    finally:
+        memory.store.close()
+    assert outcomes == ["error", "built"]
+    assert placed == ["haqqani-closest-links"]
 
 
 def test_pages_are_reused_across_processes(tmp_path: Path) -> None:
