@@ -29,9 +29,6 @@ MIN_ITEMS = 2
 _STATE: Any = None
 """What the workers work on: set in the building process before the workers are forked, so
 that each worker has it (copied on write, never pickled)."""
-_STOP: Any = None
-"""The pool's stop signal (a multiprocessing Event), inherited by the workers the same way:
-once set, the tasks left return at once."""
 
 
 def cores() -> int:
@@ -44,10 +41,6 @@ def _start_worker() -> None:
     gc.freeze()  # what was inherited is never collected here: its pages stay shared
 
 
-class _Skipped:
-    """What a task returns once the pool was told to stop."""
-
-
 class _Failed:
     """A worker's ContentError, sent back as its problems."""
 
@@ -57,8 +50,6 @@ class _Failed:
 
 def _call(task: tuple[Callable[[Any, Any], Any], Any]) -> Any:
     function, item = task
-    if _STOP is not None and _STOP.is_set():
-        return _Skipped()
     try:
         return function(_STATE, item)
     except ContentError as error:
@@ -73,18 +64,16 @@ class Workers(Generic[State]):
         self.state = state
         self.count = max(1, count)
         self._pool: Any = None
-        self._stop: Any = None
 
     def __enter__(self) -> Self:
-        global _STATE, _STOP
+        global _STATE
         if self.count > 1:
-            context = multiprocessing.get_context("fork")
-            self._stop = context.Event()
-            _STATE, _STOP = self.state, self._stop
+            _STATE = self.state
             try:
+                context = multiprocessing.get_context("fork")
                 self._pool = context.Pool(self.count, initializer=_start_worker)
             finally:
-                _STATE = _STOP = None
+                _STATE = None
         return self
 
     def __exit__(
@@ -92,11 +81,10 @@ class Workers(Generic[State]):
         tb: TracebackType | None,
     ) -> None:
         if self._pool is not None:
-            if exc_type is not None:
-                # the tasks left return at once; the pool is not terminated, which can hang
-                # for good when a worker is killed while it holds the results queue's lock
-                self._stop.set()
-            self._pool.close()
+            if exc_type is None:
+                self._pool.close()
+            else:
+                self._pool.terminate()
             self._pool.join()
             self._pool = None
 

@@ -581,7 +581,7 @@ def test_a_signal_at_a_random_instant_of_a_real_build(project: Path, tmp_path: P
             before = manifest(out)
         elif child.returncode in (143, -signal.SIGTERM):  # the latter: before main() started
             assert manifest(out) == before, where
-            assert leftovers(out) == [], where
+            assert leftovers(out) == [], f"{where}: {err[-3000:]}"
         else:  # the new site was in place: a leftover may remain for the next build
             assert child.returncode == 0, f"{where}: {err}"
             assert f"https://trial{trial}.example/" in (out / "sitemap.xml").read_text(), where
