@@ -34,7 +34,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT))
 
-from edit import EXIT_SIGINT, claim_page, edit_word, interruptible, restored, with_word
+from edit import claim_page, edit_word, interruptible, restored, run_script, with_word
 from generate import cached_content
 from measure import Measured, measure, median
 
@@ -127,8 +127,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        raise SystemExit(main())
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        raise SystemExit(EXIT_SIGINT) from None
+    run_script(main)

@@ -12,7 +12,7 @@ import re
 import signal
 import string
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -85,3 +85,13 @@ def interruptible() -> None:
 
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, terminate)
+
+
+def run_script(main: Callable[[], int]) -> None:
+    """Run a benchmark's `main` as the script: its exit code, or "interrupted" and 130 on
+    Ctrl-C (see `interruptible`)."""
+    try:
+        raise SystemExit(main())
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        raise SystemExit(EXIT_SIGINT) from None

@@ -39,7 +39,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT))
 
-from edit import EXIT_SIGINT, edit_word, interruptible, restored
+from edit import edit_word, interruptible, restored, run_script
 from generate import CACHE, Words, cached_content
 from measure import Measured, measure, median
 
@@ -250,8 +250,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        raise SystemExit(main())
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        raise SystemExit(EXIT_SIGINT) from None
+    run_script(main)

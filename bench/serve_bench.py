@@ -47,7 +47,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT))
 
-from edit import EXIT_SIGINT, edit_word, interruptible, restored, with_status, with_word
+from edit import edit_word, interruptible, restored, run_script, with_status, with_word
 from generate import cached_content
 
 from generator import serve
@@ -277,8 +277,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    try:
-        raise SystemExit(main())
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        raise SystemExit(EXIT_SIGINT) from None
+    run_script(main)

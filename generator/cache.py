@@ -175,12 +175,7 @@ class Store:
     def _reset(self) -> None:
         """Set the file aside and begin an empty cache."""
         self.resets += 1
-        if self._db is not None:
-            try:
-                self._db.close()
-            except sqlite3.Error:
-                pass
-            self._db = None
+        self.close()
         for suffix in ("", "-wal", "-shm", "-journal"):
             try:
                 os.unlink(f"{self.path}{suffix}")

@@ -254,14 +254,20 @@ def test_one_claim_edited_renders_only_the_pages_that_show_it(tmp_path: Path) ->
     assert tree(out) == outcome(content, tmp_path / "clean", cache_results=False)
 
 
-def test_a_preview_after_one_claim_edit_makes_that_claim_view_alone(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def previewing(tmp_path: Path) -> tuple[Path, Path, Memory]:
+    """The demo content built once as a preview server builds it: (content, out, memory)."""
     content = project_of(DEMO, tmp_path)
     out = tmp_path / "site"
     memory = Memory()
     memory.store = cache.Store(cache.cache_dir(out))
     pipeline.build(content, out, memory=memory)
+    return content, out, memory
+
+
+def test_a_preview_after_one_claim_edit_makes_that_claim_view_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    content, out, memory = previewing(tmp_path)
     made: list[str] = []
     original = views._claim_view
 
@@ -286,11 +292,7 @@ def test_a_preview_after_an_error_is_fixed_remakes_only_the_fixed_claim(
 ) -> None:
     """A run that stops at an error uses none of the later stages' memory: the run after
     it still finds there what the last good run made."""
-    content = project_of(DEMO, tmp_path)
-    out = tmp_path / "site"
-    memory = Memory()
-    memory.store = cache.Store(cache.cache_dir(out))
-    pipeline.build(content, out, memory=memory)
+    content, out, memory = previewing(tmp_path)
     placed: list[str] = []
     original = reuse._placements
 
