@@ -108,6 +108,27 @@ def _lines(text: str, size: int, width: int, most: int) -> Iterator[str]:
     yield from lines
 
 
+@lru_cache(maxsize=1 << 14)
+def _stamp(word: str, size: int) -> tuple[Image.Image, tuple[int, int]]:
+    """`word` drawn once at `size` as a coverage mask, and where its top left sits from the
+    point the word is drawn at: words recur across cards, so each is rasterised once per
+    process and stamped in the ink's colour wherever it appears."""
+    left, top, right, bottom = _font(size).getbbox(word)
+    mask = Image.new("L", (max(1, right - left), max(1, bottom - top)), 0)
+    ImageDraw.Draw(mask).text((-left, -top), word, font=_font(size), fill=255)
+    return mask, (left, top)
+
+
+def _write(image: Image.Image, at: tuple[int, int], line: str, size: int, ink: str) -> None:
+    """`line` on `image` from `at`, word by word, with the spacing `_lines` measured."""
+    x, y = float(at[0]), at[1]
+    space = _width(" ", size)
+    for word in line.split(" "):
+        mask, (left, top) = _stamp(word, size)
+        image.paste(ink, (round(x) + left, y + top), mask)
+        x += _width(word, size) + space
+
+
 @lru_cache(maxsize=8)
 def _head(site: str) -> Image.Image:
     """A blank card with its bar and the site's name (the same on every card of a site)."""
@@ -155,20 +176,19 @@ def share_card(card: Card) -> bytes:
     """The 1200x630 JPEG a link to the claim page shows: the site's name, the short claim,
     the finding and the status."""
     image = _head(card.site).copy()
-    draw = ImageDraw.Draw(image)
     width = CARD_SIZE[0] - 2 * MARGIN
     y = 132
     for line in _lines(card.claim, 54, width, 3):
-        draw.text((MARGIN, y), line, font=_font(54), fill=INK)
+        _write(image, (MARGIN, y), line, 54, INK)
         y += 66
     y += 22
     top = y
     image.paste(_label(card.finding_label, 30, "#545454", 42), (MARGIN + 28, y))
     y += 42
     for line in _lines(card.finding, 38, width - 28, 3):
-        draw.text((MARGIN + 28, y), line, font=_font(38), fill=INK)
+        _write(image, (MARGIN + 28, y), line, 38, INK)
         y += 48
-    draw.rectangle((MARGIN, top, MARGIN + 10, y), fill=HIGHLIGHT)
+    ImageDraw.Draw(image).rectangle((MARGIN, top, MARGIN + 10, y), fill=HIGHLIGHT)
     image.paste(_badge(card.status, card.status_label), (MARGIN, CARD_SIZE[1] - MARGIN - 52))
     return _jpeg(image)
 
