@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import Any
 
 import PIL
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageColor, ImageDraw, ImageFont
 
 CARD_SIZE = (1200, 630)
 """Open Graph's recommended share image size."""
@@ -109,23 +110,22 @@ def _lines(text: str, size: int, width: int, most: int) -> Iterator[str]:
 
 
 @lru_cache(maxsize=1 << 14)
-def _stamp(word: str, size: int) -> tuple[Image.Image, tuple[int, int]]:
-    """`word` drawn once at `size` as a coverage mask, and where its top left sits from the
-    point the word is drawn at: words recur across cards, so each is rasterised once per
-    process and stamped in the ink's colour wherever it appears."""
-    left, top, right, bottom = _font(size).getbbox(word)
-    mask = Image.new("L", (max(1, right - left), max(1, bottom - top)), 0)
-    ImageDraw.Draw(mask).text((-left, -top), word, font=_font(size), fill=255)
-    return mask, (left, top)
+def _stamp(word: str, size: int) -> tuple[Any, tuple[int, int]]:
+    """`word` rasterised at `size` (a coverage mask) and its offset from the point it is
+    drawn at: words recur across cards, so each is rasterised once per process and stamped
+    in the ink's colour wherever it appears, as `ImageDraw.text` stamps a line."""
+    return _font(size).getmask2(word, "L")
 
 
-def _write(image: Image.Image, at: tuple[int, int], line: str, size: int, ink: str) -> None:
-    """`line` on `image` from `at`, word by word, with the spacing `_lines` measured."""
+def _write(draw: ImageDraw.ImageDraw, at: tuple[int, int], line: str, size: int, ink: str
+           ) -> None:
+    """`line` drawn from `at`, word by word, spaced as `_lines` measured it."""
     x, y = float(at[0]), at[1]
     space = _width(" ", size)
+    colour = draw.draw.draw_ink(ImageColor.getrgb(ink))
     for word in line.split(" "):
         mask, (left, top) = _stamp(word, size)
-        image.paste(ink, (round(x) + left, y + top), mask)
+        draw.draw.draw_bitmap((round(x) + left, y + top), mask, colour)
         x += _width(word, size) + space
 
 
@@ -176,19 +176,20 @@ def share_card(card: Card) -> bytes:
     """The 1200x630 JPEG a link to the claim page shows: the site's name, the short claim,
     the finding and the status."""
     image = _head(card.site).copy()
+    draw = ImageDraw.Draw(image)
     width = CARD_SIZE[0] - 2 * MARGIN
     y = 132
     for line in _lines(card.claim, 54, width, 3):
-        _write(image, (MARGIN, y), line, 54, INK)
+        _write(draw, (MARGIN, y), line, 54, INK)
         y += 66
     y += 22
     top = y
     image.paste(_label(card.finding_label, 30, "#545454", 42), (MARGIN + 28, y))
     y += 42
     for line in _lines(card.finding, 38, width - 28, 3):
-        _write(image, (MARGIN + 28, y), line, 38, INK)
+        _write(draw, (MARGIN + 28, y), line, 38, INK)
         y += 48
-    ImageDraw.Draw(image).rectangle((MARGIN, top, MARGIN + 10, y), fill=HIGHLIGHT)
+    draw.rectangle((MARGIN, top, MARGIN + 10, y), fill=HIGHLIGHT)
     image.paste(_badge(card.status, card.status_label), (MARGIN, CARD_SIZE[1] - MARGIN - 52))
     return _jpeg(image)
 
