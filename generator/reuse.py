@@ -757,15 +757,17 @@ def write_site(
     digests = Digests(previous=memory.digests if memory is not None else None)
     count = reuse.parallel(len(jobs))
     search_key = b""
+    job_keys = Keys(renderer, digests, theme_digest(theme, shipped))
+    # With nothing in the output folder to keep (a clean build), every page is made whatever
+    # its key: the keys are then worked out here while the workers render.
+    ahead = reuse.keyed and bool(out.reusable_files())
     with pool.Workers(state, count) as workers:
         keys = [b""] * len(jobs)
-        if reuse.keyed:
+        if ahead:
             with timed("render"):
                 _digest_roots(workers, state, digests, count)
-                job_keys = Keys(renderer, digests, theme_digest(theme, shipped))
                 keys = [job_keys.of(job) for job in jobs]
-                search_key = combine("search", job_keys.base, digests.of(site_views),
-                                     str(search.POSTINGS_PER_SHARD))
+                search_key = _search_key(job_keys, digests, site_views)
         todo: list[int] = []
         for i, job in enumerate(jobs):
             if isinstance(job, render.FileJob):
@@ -780,10 +782,22 @@ def write_site(
                 continue
             todo.append(i)
         reuse.count("page made", len(todo))
-        index_files = _kept_index(out, reuse, search_key) if reuse.keyed else None
+        index_files = _kept_index(out, reuse, search_key) if ahead else None
         size = pool.chunk_size(len(todo), count, PAGES_PER_TASK)
         pieces = [tuple(todo[start:stop]) for start, stop in pool.chunks(len(todo), size)]
-        _make(workers, state, out, jobs, keys, pieces, index_files is None, timed, memory)
+
+        def key(i: int) -> bytes:
+            if reuse.keyed and not keys[i]:
+                with timed("render"):
+                    keys[i] = job_keys.of(jobs[i])
+            return keys[i]
+
+        _make(workers, state, out, jobs, key, pieces, index_files is None, timed, memory)
+        if reuse.keyed and not ahead:
+            with timed("render"):
+                for i in range(len(jobs)):
+                    key(i)  # the files of known bytes
+                search_key = _search_key(job_keys, digests, site_views)
         if index_files is not None:
             reuse.count("index kept")
         elif reuse.keyed and reuse.store is not None:
@@ -801,6 +815,12 @@ def write_site(
         memory.globals = job_keys.values if reuse.keyed else {}
         memory.search = search_key
         memory.search_files = tuple(_index_paths(out))
+
+
+def _search_key(job_keys: Keys, digests: Digests, site_views: views.SiteViews) -> bytes:
+    """The key of the search files: the views they index."""
+    return combine("search", job_keys.base, digests.of(site_views),
+                   str(search.POSTINGS_PER_SHARD))
 
 
 def _index_paths(out: SiteWriter) -> list[str]:
@@ -842,7 +862,7 @@ def _digest_roots(workers: pool.Workers[_Rendering], state: _Rendering, digests:
 
 def _make(
     workers: pool.Workers[_Rendering], state: _Rendering, out: SiteWriter,
-    jobs: Sequence[render.Job], keys: Sequence[bytes], pieces: Sequence[tuple[int, ...]],
+    jobs: Sequence[render.Job], key: Callable[[int], bytes], pieces: Sequence[tuple[int, ...]],
     index: bool, timed: Callable[[str], Any], memory: Memory | None,
 ) -> None:
     """Render the pieces (and the search files, when `index`) and write them as they come;
@@ -860,9 +880,9 @@ def _make(
             if isinstance(item, _Broken):
                 broken = True
                 break
-            job = jobs[item.index]
+            job, job_key = jobs[item.index], key(item.index)
             with timed("write"):
-                out.add(job.out_path, item.data, key=keys[item.index], digest=item.digest)
+                out.add(job.out_path, item.data, key=job_key, digest=item.digest)
         if broken:
             break
     if broken:
