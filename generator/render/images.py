@@ -114,7 +114,10 @@ def _stamp(word: str, size: int) -> tuple[Any, tuple[int, int]]:
     """`word` rasterised at `size` (a coverage mask) and its offset from the point it is
     drawn at: words recur across cards, so each is rasterised once per process and stamped
     in the ink's colour wherever it appears, as `ImageDraw.text` stamps a line."""
-    return _font(size).getmask2(word, "L")
+    font = _font(size)
+    if isinstance(font, ImageFont.FreeTypeFont):
+        return font.getmask2(word, "L")
+    return font.getmask(word, "L"), (0, 0)  # a Pillow without FreeType: its bitmap font
 
 
 def _write(draw: ImageDraw.ImageDraw, at: tuple[int, int], line: str, size: int, ink: str
