@@ -118,9 +118,21 @@ class Digests:
             raise Undigestible(str(exc)) from None
         return hashlib.blake2b(buffer.getbuffer(), digest_size=DIGEST_BYTES).digest()
 
+    def of_shared(self, obj: Any) -> bytes:
+        """The digest a shared object (of one of the `shared` types) stands as in the values
+        that hold it: what `known` takes. (`of(obj)` is the digest of a value that is that
+        object alone, another digest.)"""
+        if type(obj) not in self.shared:
+            raise TypeError(f"{type(obj).__name__} is not a shared type")
+        found = self.memo.get(id(obj))
+        if found is None or found[0] is not obj:
+            self.of(obj)
+            found = self.memo[id(obj)]
+        return found[1]
+
     def known(self, obj: Any, digest: bytes) -> None:
-        """Take `digest` as the digest of the shared object `obj` (worked out elsewhere, e.g. in
-        a worker process, from the same value)."""
+        """Take `digest` as the digest of the shared object `obj` (its `of_shared`, worked out
+        elsewhere, e.g. in a worker process, from the same value)."""
         self.memo[id(obj)] = (obj, digest)
 
     def forget_earlier(self) -> None:

@@ -540,7 +540,7 @@ def _digest_chunk(state: _Rendering, chunk: tuple[int, int]) -> list[tuple[int, 
     out = []
     for i in range(*chunk):
         try:
-            out.append((i, digests.of(state.roots[i])))
+            out.append((i, digests.of_shared(state.roots[i])))
         except Undigestible:
             continue
     return out

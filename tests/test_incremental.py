@@ -231,16 +231,20 @@ def test_a_deleted_or_edited_output_file_is_made_again(tmp_path: Path) -> None:
     assert dict(again.counts)["page made"] == 2
 
 
-def test_one_claim_edited_renders_only_the_pages_that_show_it(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("first_workers", "then_workers"), [(None, None), (1, 2), (2, 1), (2, 2)])
+def test_one_claim_edited_renders_only_the_pages_that_show_it(
+    tmp_path: Path, first_workers: int | None, then_workers: int | None,
+) -> None:
+    """Whether each build ran in one process or on workers: a page's key is the same."""
     content = project_of(DEMO, tmp_path)
     out = tmp_path / "site"
-    first = pipeline.build(content, out)
+    first = pipeline.build(content, out, workers=first_workers)
     claim = content / "claims" / "haqqani-closest-links.yaml"
     claim.write_text(claim.read_text("utf-8").replace(
         "verdict: |\n", "verdict: |\n  A sentence added to the verdict.\n\n", 1), "utf-8")
     other = out / "claims" / "un-2023-isil-k-fighters" / "index.html"
     kept = os.lstat(other).st_ino
-    again = pipeline.build(content, out)
+    again = pipeline.build(content, out, workers=then_workers)
     counts = dict(again.counts)
     assert counts["file parsed"] == 1 and counts["file reused"] > 20
     assert counts.get("compare made", 0) == 0 and counts.get("span made", 0) == 0
