@@ -88,6 +88,14 @@ class Workers(Generic[State]):
             self._pool.join()
             self._pool = None
 
+    def submit(self, function: Callable[[State, Item], Result], item: Item) -> Pending[Result]:
+        """`function(state, item)` started now on a worker (in this process, when there are
+        no workers, once its result is asked for), while this process goes on."""
+        if self._pool is None:
+            return Pending(lambda: function(self.state, item))
+        started = self._pool.apply_async(_call, ((function, item),))
+        return Pending(started.get)
+
     def map(
         self, function: Callable[[State, Item], Result], items: Sequence[Item]
     ) -> Iterator[Result]:
@@ -101,6 +109,20 @@ class Workers(Generic[State]):
             if isinstance(result, _Failed):
                 raise ContentError(result.problems)
             yield result
+
+
+class Pending(Generic[Result]):
+    """A result being made: `get()` waits for it (a ContentError in the worker is raised
+    here with its problems)."""
+
+    def __init__(self, wait: Callable[[], Any]) -> None:
+        self._wait = wait
+
+    def get(self) -> Result:
+        result = self._wait()
+        if isinstance(result, _Failed):
+            raise ContentError(result.problems)
+        return result  # type: ignore[no-any-return]
 
 
 def chunks(count: int, size: int) -> list[tuple[int, int]]:

@@ -29,7 +29,7 @@ import operator
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -763,11 +763,17 @@ def write_site(
     ahead = reuse.keyed and bool(out.reusable_files())
     with pool.Workers(state, count) as workers:
         keys = [b""] * len(jobs)
+        index_files = None
         if ahead:
             with timed("render"):
                 _digest_roots(workers, state, digests, count)
-                keys = [job_keys.of(job) for job in jobs]
                 search_key = _search_key(job_keys, digests, site_views)
+            index_files = _kept_index(out, reuse, search_key)
+        # the search files take one worker longest: started first, made while the rest is
+        index = workers.submit(_index_task, None) if index_files is None else None
+        if ahead:
+            with timed("render"):
+                keys = [job_keys.of(job) for job in jobs]
         todo: list[int] = []
         for i, job in enumerate(jobs):
             if isinstance(job, render.FileJob):
@@ -782,7 +788,6 @@ def write_site(
                 continue
             todo.append(i)
         reuse.count("page made", len(todo))
-        index_files = _kept_index(out, reuse, search_key) if ahead else None
         size = pool.chunk_size(len(todo), count, PAGES_PER_TASK)
         pieces = [tuple(todo[start:stop]) for start, stop in pool.chunks(len(todo), size)]
 
@@ -792,7 +797,7 @@ def write_site(
                     keys[i] = job_keys.of(jobs[i])
             return keys[i]
 
-        _make(workers, state, out, jobs, key, pieces, index_files is None, timed, memory)
+        _make(workers, state, out, jobs, key, pieces, index, timed)
         if reuse.keyed and not ahead:
             with timed("render"):
                 for i in range(len(jobs)):
@@ -863,19 +868,13 @@ def _digest_roots(workers: pool.Workers[_Rendering], state: _Rendering, digests:
 def _make(
     workers: pool.Workers[_Rendering], state: _Rendering, out: SiteWriter,
     jobs: Sequence[render.Job], key: Callable[[int], bytes], pieces: Sequence[tuple[int, ...]],
-    index: bool, timed: Callable[[str], Any], memory: Memory | None,
+    index: pool.Pending[dict[str, bytes]] | None, timed: Callable[[str], Any],
 ) -> None:
-    """Render the pieces (and the search files, when `index`) and write them as they come;
-    a template error is reported as a serial build would: the first page's, in order."""
-    tasks: list[tuple[str, Any]] = ([("index", None)] if index else []) + [
-        ("pages", piece) for piece in pieces]
+    """Render the pieces and write them as they come, then the search files (`index`, when
+    they are being made); a template error is reported as a serial build would: the first
+    page's, in order."""
     broken = False
-    for kind, result in _results(workers, tasks):
-        if kind == "index":
-            with timed("write"):
-                for out_path, data in result.items():
-                    out.add(out_path, data)
-            continue
+    for result in workers.map(_render_chunk, pieces):
         for item in result:
             if isinstance(item, _Broken):
                 broken = True
@@ -890,18 +889,11 @@ def _make(
             for i in piece:
                 state.renderer.run(jobs[i])
         raise AssertionError("a template error that does not recur")  # pragma: no cover
-
-
-def _task(state: _Rendering, task: tuple[str, Any]) -> tuple[str, Any]:
-    kind, item = task
-    if kind == "index":
-        return kind, _index_task(state, item)
-    return kind, _render_chunk(state, item)
-
-
-def _results(workers: pool.Workers[_Rendering], tasks: list[tuple[str, Any]]
-             ) -> Iterator[tuple[str, Any]]:
-    yield from workers.map(_task, tasks)
+    if index is not None:
+        files = index.get()
+        with timed("write"):
+            for out_path, data in files.items():
+                out.add(out_path, data)
 
 
 
