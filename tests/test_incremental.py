@@ -17,8 +17,8 @@ from conftest import DEFAULT_THEME, DEMO, MINIMAL, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import cache, pipeline, reuse, views, write
-from generator.errors import ContentError, Problem
+from generator import cache, pipeline, pool, reuse, views, write
+from generator.errors import ContentError, Location, Problem
 from generator.reuse import Memory
 
 CLAIM = "claims/capability/index.html"
@@ -473,3 +473,21 @@ def test_the_writer_keeps_unchanged_files_and_swaps_only_when_something_changed(
         assert not after.keep("c.txt"), "a file changed by hand is not kept"
         after.add("c.txt", b"c")
     assert (out / "c.txt").read_bytes() == b"c"
+
+
+def _square_or_refuse(state: int, item: int) -> int:
+    if item < 0:
+        raise ContentError([Problem(Location("content/x.yaml", 1, 1), f"refused {item}")])
+    return state + item * item
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_work_submitted_to_the_workers_returns_its_result_or_its_problems(count: int) -> None:
+    with pool.Workers(10, count) as workers:
+        started = workers.submit(_square_or_refuse, 3)
+        failing = workers.submit(_square_or_refuse, -1)
+        assert sorted(workers.map(_square_or_refuse, [1, 2])) == [11, 14]
+        assert started.get() == 19
+        with pytest.raises(ContentError) as raised:
+            failing.get()
+    assert [p.message for p in raised.value.problems] == ["refused -1"]
