@@ -2,4 +2,4 @@
 
 from generator import cli
 
-raise SystemExit(cli.main())
+cli.run()

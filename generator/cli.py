@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import itertools
+import os
 import resource
 import signal
 import sys
@@ -15,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
+from typing import NoReturn
 
 from generator import __version__
 from generator.errors import ContentError, Problem, UserError, printable
@@ -143,6 +145,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if getattr(args, "timings", False):
             args.stages.print()
+
+
+def run() -> NoReturn:
+    """The command line as a program: `main()`, then the process ends at once, its output
+    flushed. What a build holds is not freed object by object on the way out, which takes
+    seconds on a large site; everything it writes is closed by then."""
+    try:
+        code = main()
+    except SystemExit as exc:  # argparse's --help, --version and usage errors
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
+        if not isinstance(exc.code, int | None):
+            print(exc.code, file=sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass  # a reader that went away, or a closed stream: nothing more can be said
+    os._exit(code)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -113,3 +113,24 @@ def test_serve_refuses_an_out_folder_before_it_listens(
     assert capsys.readouterr().err.startswith(f"error: cannot build into {tmp_path}: it holds "
                                               "the content folder ")
 
+
+
+@pytest.mark.parametrize("program", [[sys.executable, "-m", "generator"],
+                                     [str(Path(sys.executable).parent / "factcheck")]])
+def test_the_program_ends_with_the_commands_code_and_all_it_printed(
+    program: list[str], tmp_path: Path,
+) -> None:
+    """The program ends at once after the command (its objects are not freed one by one):
+    its exit code and everything it printed, to a pipe, are still the command's."""
+    out = tmp_path / "site"
+    built = subprocess.run([*program, "build", "--timings", "--content", str(CONTENT), "--out",
+                            str(out)], cwd=ROOT, capture_output=True, text=True, check=False)
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.startswith("built ") and built.stdout.endswith("\n")
+    assert built.stderr.splitlines()[-1].startswith("total ")  # printed last of all
+    assert (out / "index.html").is_file()
+    unknown = subprocess.run([*program, "bogus"], capture_output=True, text=True, check=False)
+    assert unknown.returncode == 2 and "invalid choice: 'bogus'" in unknown.stderr
+    version = subprocess.run([*program, "--version"], capture_output=True, text=True,
+                             check=False)
+    assert version.returncode == 0 and version.stdout.strip().endswith(cli.__version__)
