@@ -535,8 +535,17 @@ class _Rendering:
     labels: Mapping[str, Any]
 
 
+_worker_digests: tuple[_Rendering, Digests] | None = None
+"""A worker's digests of the shared objects it met, for the rendering state it works on:
+the sources, articles and outlets that many roots hold are digested once per worker, not
+once per chunk."""
+
+
 def _digest_chunk(state: _Rendering, chunk: tuple[int, int]) -> list[tuple[int, bytes]]:
-    digests = Digests()
+    global _worker_digests
+    if _worker_digests is None or _worker_digests[0] is not state:
+        _worker_digests = (state, Digests())
+    digests = _worker_digests[1]
     out = []
     for i in range(*chunk):
         try:
