@@ -9,7 +9,7 @@ import re
 import stat
 import sys
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -186,6 +186,11 @@ class Reused(Protocol):
         """What parsing these bytes of the file gave."""
         ...
 
+    def prefetch(self, files: Iterable[tuple[str, str, os.stat_result]]) -> None:
+        """The files (rel_path, src_path, stat) about to be asked for: what is known of them
+        may be fetched in one go."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Walk:
@@ -279,6 +284,8 @@ def load_content(
                and before.walk is not None and len(before.outcomes) == len(entries) else None)
     changed = {os.path.abspath(path) for path in modified} if earlier is not None and (
         modified is not None) else set()
+    if reused is not None and earlier is None:
+        reused.prefetch((e.rel_path, e.src_path, e.info) for e in entries)
     outcomes: list[Outcome] = []
     for i, entry in enumerate(entries):
         if earlier is not None and os.path.abspath(entry.src_path) not in changed:

@@ -29,7 +29,7 @@ import operator
 import os
 import pickle
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -238,6 +238,18 @@ class Files:
         self.keys: dict[int, bytes] = {}
         """id(record) -> the key of the file it came from."""
         self._records: list[Record] = []
+        self._fetched: dict[bytes, Any] = {}
+
+    def prefetch(self, files: Iterable[tuple[str, str, os.stat_result]]) -> None:
+        store = self.reuse.store
+        if store is None or self.reuse.memory is not None:
+            return  # a preview server's memory answers for the files that did not change
+        keys = []
+        for rel_path, src_path, info in files:
+            file_key = store.file_digest(src_path, info)
+            if file_key is not None:
+                keys.append(self._key(rel_path, file_key))
+        self._fetched = store.get_many("parsed", keys)
 
     def _key(self, rel_path: str, file_key: bytes) -> bytes:
         return combine("parsed", rel_path, file_key)
@@ -256,7 +268,7 @@ class Files:
         if file_key is None:
             return None
         key = self._key(rel_path, file_key)
-        parsed = store.get("parsed", key)
+        parsed = self._fetched.pop(key, None) or store.get("parsed", key)
         if not isinstance(parsed, Parsed):
             return None
         if memory is not None:
