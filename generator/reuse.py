@@ -572,6 +572,8 @@ class _Rendered:
     index: int
     data: bytes
     digest: bytes
+    seconds: float
+    """How long it took to make (a preview server makes the slow ones after a change)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -583,12 +585,13 @@ class _Broken:
 def _render_chunk(state: _Rendering, indices: tuple[int, ...]) -> list[_Rendered | _Broken]:
     out: list[_Rendered | _Broken] = []
     for i in indices:
+        started = time.perf_counter()
         try:
             data = state.renderer.run(state.jobs[i])
         except ContentError as error:
             out.append(_Broken(i, error.problems))
             return out
-        out.append(_Rendered(i, data, file_digest(data)))
+        out.append(_Rendered(i, data, file_digest(data), time.perf_counter() - started))
     return out
 
 
@@ -818,7 +821,7 @@ def write_site(
                     keys[i] = job_keys.of(jobs[i])
             return keys[i]
 
-        _make(workers, state, out, jobs, key, pieces, index, timed)
+        _make(workers, state, out, jobs, key, pieces, index, timed, memory)
         if reuse.keyed and not ahead:
             with timed("render"):
                 for i in range(len(jobs)):
@@ -890,10 +893,11 @@ def _make(
     workers: pool.Workers[_Rendering], state: _Rendering, out: SiteWriter,
     jobs: Sequence[render.Job], key: Callable[[int], bytes], pieces: Sequence[tuple[int, ...]],
     index: pool.Pending[dict[str, bytes]] | None, timed: Callable[[str], Any],
+    memory: Memory | None,
 ) -> None:
     """Render the pieces and write them as they come, then the search files (`index`, when
     they are being made); a template error is reported as a serial build would: the first
-    page's, in order."""
+    page's, in order. A preview server's `memory` learns how long each page took."""
     broken = False
     for result in workers.map(_render_chunk, pieces):
         for item in result:
@@ -903,6 +907,8 @@ def _make(
             job, job_key = jobs[item.index], key(item.index)
             with timed("write"):
                 out.add(job.out_path, item.data, key=job_key, digest=item.digest)
+            if memory is not None:
+                memory.costs[job.out_path] = item.seconds
         if broken:
             break
     if broken:

@@ -268,6 +268,15 @@ def previewing(tmp_path: Path) -> tuple[Path, Path, Memory]:
     return content, out, memory
 
 
+def test_a_preview_servers_first_build_learns_how_long_each_page_takes(tmp_path: Path) -> None:
+    """So that the first change after it is shown before the slow files are made again."""
+    content, out, memory = previewing(tmp_path)
+    memory.store.close()
+    pages = {p.relative_to(out).as_posix() for p in out.rglob("*.html")}
+    assert pages and pages <= set(memory.costs)
+    assert all(seconds >= 0 for seconds in memory.costs.values())
+
+
 def test_a_preview_after_one_claim_edit_makes_that_claim_view_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
