@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from generator.errors import Location, Problem, warning
@@ -81,11 +82,13 @@ class Voiced:
     phrase: str
 
 
-def document_voice(text: str) -> Iterator[Voiced]:
-    """The phrases of DOCUMENT_VOICE_RE in `text` that are not inside quotation marks."""
+@lru_cache(maxsize=1 << 16)
+def document_voice(text: str) -> tuple[Voiced, ...]:
+    """The phrases of DOCUMENT_VOICE_RE in `text` that are not inside quotation marks
+    (remembered by text: a preview server checks every claim after each change)."""
     blanked = QUOTED_RE.sub(lambda quoted: " " * len(quoted.group()), text)
-    for found in DOCUMENT_VOICE_RE.finditer(blanked):
-        yield Voiced(found.start(), " ".join(found.group().split()))
+    return tuple(Voiced(found.start(), " ".join(found.group().split()))
+                 for found in DOCUMENT_VOICE_RE.finditer(blanked))
 
 
 def _read_passages(records: Iterable[Record]) -> set[tuple[Any, Any]]:
