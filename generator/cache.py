@@ -8,11 +8,11 @@ A build into `site/` keeps its cache in `.site.cache/` (never committed, safe to
               is reused whenever, and only when, its inputs are the same.
     files     what each input file's bytes hash to, by path, with the file's size, times and
               inode, so that an unchanged file is not read again to learn that it is unchanged.
-    outputs   what the output folder holds: each file's digest and the key of the job that
-              made it, with its size, time and inode, so that an unchanged page is neither
-              rendered nor written again.
-    state     the last successful build: the digest of all its inputs, its problems and its
-              summary, so that a build with nothing changed does nothing.
+    state     what the output folder holds (`outputs`: each file's digest and the key of the
+              job that made it, with its size, time and inode, so that an unchanged page is
+              neither rendered nor written again; one value, read in one go), and the last
+              successful build (`finished`: the digest of all its inputs, its problems and
+              its summary, so that a build with nothing changed does nothing).
 
 Nothing in the cache is trusted blindly. The file carries a schema version and the digest of
 the generator's code and libraries: another version of either and the cache is emptied. Every
@@ -44,7 +44,7 @@ from typing import Any
 
 from generator import digest
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The layout of the cache file; a file of another version is emptied."""
 FILE_NAME = "cache.sqlite"
 SWEEP_EVERY = 8
@@ -196,7 +196,6 @@ class Store:
                                       PRIMARY KEY (kind, key)) WITHOUT ROWID;
                 CREATE TABLE files (path TEXT PRIMARY KEY, stat BLOB, digest BLOB,
                                     racy INTEGER);
-                CREATE TABLE outputs (out_path TEXT PRIMARY KEY, value BLOB);
                 CREATE TABLE state (name TEXT PRIMARY KEY, value BLOB);
                 """
             )
@@ -313,15 +312,12 @@ class Store:
         if self._db is None:
             return {}
         try:
-            found = {}
-            for out_path, value in self._db.execute("SELECT out_path, value FROM outputs"):
-                loaded = _unpacked(value)
-                if isinstance(loaded, Output):
-                    found[out_path] = loaded
-            return found
+            row = self._db.execute("SELECT value FROM state WHERE name = 'outputs'").fetchone()
         except sqlite3.Error as error:
             self._guard(error)
             return {}
+        loaded = _unpacked(row[0]) if row else None
+        return loaded if isinstance(loaded, dict) else {}
 
     def finished(self) -> Finished | None:
         """What the last successful build left, if it is intact."""
@@ -358,10 +354,8 @@ class Store:
                  for path, (key, file_digest, racy) in self._new_files.items()),
             )
             if outputs is not None:
-                db.execute("DELETE FROM outputs")
-                db.executemany("INSERT INTO outputs (out_path, value) VALUES (?, ?)",
-                               ((out_path, _packed(entry)) for out_path, entry in
-                                sorted(outputs.items())))
+                db.execute("INSERT OR REPLACE INTO state (name, value) VALUES ('outputs', ?)",
+                           (_packed(dict(sorted(outputs.items()))),))
             if finished is not None:
                 db.execute("INSERT OR REPLACE INTO state (name, value) VALUES ('finished', ?)",
                            (_packed(finished),))

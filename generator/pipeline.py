@@ -435,8 +435,7 @@ def _unchanged(
         if not out.intact():
             out.discard()
             return None
-        for out_path in sorted(previous):
-            out.keep(out_path)
+        out.keep_all()
     if not out.unchanged:
         return None
     return Built(None, out.count, out.warnings, finished.summary, tuple(finished.problems),

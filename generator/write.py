@@ -323,6 +323,16 @@ class SiteWriter:
         """Every file the previous build wrote that is still there as it left it."""
         return self._old
 
+    def keep_all(self) -> None:
+        """Keep every file of the previous build as the new site, as `keep` would one by one,
+        when every one of them is still as it left it (`intact()`)."""
+        if self._real is None or not self.intact() or self.written:
+            raise ValueError("keep_all() needs an intact previous site and nothing added")
+        for out_path, entry in self._old.items():
+            self._files.add(out_path)
+            self.written[out_path] = entry
+        self.count = len(self.written)
+
     def discard(self) -> None:
         """Leave the output folder as it is: nothing is put in place when the block ends."""
         self._discarded = True
@@ -502,9 +512,10 @@ def _intact(real: Path, previous: Mapping[str, Kept], folder: tuple[int, int] | 
     if folder is None or _identity(real) != folder or not is_build_output(real):
         return {}
     intact = {}
+    root = os.fspath(real) + "/"
     for out_path, entry in previous.items():
         try:
-            info = os.lstat(real / out_path)
+            info = os.lstat(root + out_path)
         except OSError:
             continue
         if (stat.S_ISREG(info.st_mode) and info.st_size == entry.size

@@ -270,7 +270,7 @@ def previewing(tmp_path: Path) -> tuple[Path, Path, Memory]:
 
 def test_a_preview_servers_first_build_learns_how_long_each_page_takes(tmp_path: Path) -> None:
     """So that the first change after it is shown before the slow files are made again."""
-    content, out, memory = previewing(tmp_path)
+    _content, out, memory = previewing(tmp_path)
     memory.store.close()
     pages = {p.relative_to(out).as_posix() for p in out.rglob("*.html")}
     assert pages and pages <= set(memory.costs)
@@ -381,7 +381,7 @@ def _damage_schema(path: Path) -> None:
 def _damage_values(path: Path) -> None:
     with sqlite3.connect(path) as db:
         db.execute("UPDATE entries SET value = substr(value, 1, 8) || x'00' || substr(value, 10)")
-        db.execute("UPDATE outputs SET value = x'00'")
+        db.execute("UPDATE state SET value = x'00' WHERE name = 'outputs'")
 
 
 @pytest.mark.parametrize("damage", [_damage_truncated, _damage_garbage, _damage_schema,
