@@ -7,6 +7,7 @@ bytes. The build runs jobs in worker processes and skips those whose inputs did 
 from __future__ import annotations
 
 import functools
+import operator
 import re
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -114,7 +115,8 @@ def _identical(a: Any, b: Any) -> bool:
     if kind in _EQUAL:
         return bool(a == b)
     if kind is tuple:
-        return len(a) == len(b) and all(_identical(x, y) for x, y in zip(a, b, strict=True))
+        return len(a) == len(b) and (all(map(operator.is_, a, b)) or all(
+            _identical(x, y) for x, y in zip(a, b, strict=True)))
     if kind is Later:
         return bool(a.make is b.make and _identical(a.args, b.args))
     return False
