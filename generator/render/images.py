@@ -109,11 +109,11 @@ def _lines(text: str, size: int, width: int, most: int) -> Iterator[str]:
     yield from lines
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=1 << 10)
 def _stamp(word: str, size: int) -> tuple[Any, tuple[int, int]]:
     """`word` rasterised at `size` (a coverage mask) and its offset from the point it is
-    drawn at: words recur across cards, so each is rasterised once per process and stamped
-    in the ink's colour wherever it appears, as `ImageDraw.text` stamps a line."""
+    drawn at, stamped in the ink's colour as `ImageDraw.text` stamps a line. Words recur
+    across cards: the 1,024 last used are kept (a few MB), each rasterised once."""
     font = _font(size)
     if isinstance(font, ImageFont.FreeTypeFont):
         return font.getmask2(word, "L")
