@@ -31,6 +31,23 @@ SOURCES = (
     ("leaders-speech", "Synthetic remarks of the head of government", "Example Government", "speech"),
 )
 
+CLAIMS_PER_SOURCE = 2500
+"""Claims whose passage one source holds, at most: a larger site cites more sources (each a
+further volume of one of SOURCES), so that no source file grows past the loader's size
+limit."""
+
+
+def _sources(claims: int) -> list[tuple[str, str, str, str]]:
+    """SOURCES, and as many further volumes of them as `claims` needs."""
+    count = max(len(SOURCES), -(-claims // CLAIMS_PER_SOURCE))
+    out = list(SOURCES)
+    for index in range(len(SOURCES), count):
+        source_id, title, publisher, kind = SOURCES[index % len(SOURCES)]
+        volume = index // len(SOURCES) + 1
+        out.append((f"{source_id}-{volume}", f"{title}, volume {volume}", publisher, kind))
+    return out
+
+
 STATUSES = (
     "unchecked", "unchecked", "misrepresented", "confirmed", "not-in-source",
     "outdated", "unchecked", "misrepresented", "confirmed", "unlocated",
@@ -177,6 +194,7 @@ def generate(claims: int, seed: int = 1) -> dict[str, str]:
     if claims < 1:
         raise ValueError("--claims must be at least 1")
     rng = random.Random(seed)
+    sources = _sources(claims)
     words = Words.create(rng)
     tags = tuple(sorted({words.rare_word().rstrip("s") or "topic" for _ in range(40)}))
     tags = tuple(t for t in tags if t.isalpha())
@@ -196,7 +214,7 @@ def generate(claims: int, seed: int = 1) -> dict[str, str]:
                 core=core,
                 claim=claim_text,
                 status=STATUSES[index % len(STATUSES)],
-                source=index % len(SOURCES),
+                source=index % len(sources),
                 tags=tuple(sorted(set(rng.sample(tags, rng.randint(1, 3))))),
             )
         )
@@ -220,12 +238,13 @@ def generate(claims: int, seed: int = 1) -> dict[str, str]:
             f"name: {_q(name)}\ncountry: {country}\nnotes: Synthetic outlet for benchmarks.\n"
         )
 
-    for source_index, (source_id, title, publisher, kind) in enumerate(SOURCES):
+    for source_index, (source_id, title, publisher, kind) in enumerate(sources):
+        base = source_index % len(SOURCES)
         lines = [
             f"title: {_q(title)}",
             f"publisher: {_q(publisher)}",
             f"kind: {kind}",
-            f"date: \"{2019 + source_index}-0{source_index + 3}\"",
+            f"date: \"{2019 + base}-0{base + 3}\"",
             "date_kind: dated",
             "notes: Synthetic source for benchmarks.",
             "passages:",
@@ -275,7 +294,7 @@ def generate(claims: int, seed: int = 1) -> dict[str, str]:
         date = _date(rng)
         dates[article_index] = date
         headline = words.sentence(6, 11).rstrip(".")
-        source_ids = sorted({SOURCES[plan.source][0] for plan, _, _ in quoted})
+        source_ids = sorted({sources[plan.source][0] for plan, _, _ in quoted})
         front = [
             "---",
             f"headline: {_q(headline)}",
@@ -289,10 +308,10 @@ def generate(claims: int, seed: int = 1) -> dict[str, str]:
         files[f"articles/{article_id}.txt"] = "\n".join(front) + "\n" + text
 
     for plan in plans:
-        source_id = SOURCES[plan.source][0]
+        source_id = sources[plan.source][0]
         verdict = (
             words.paragraph(rng.randint(35, 60))
-            + f" The **{SOURCES[plan.source][1]}** is the document in question.\n\n"
+            + f" The **{sources[plan.source][1]}** is the document in question.\n\n"
             + words.paragraph(rng.randint(20, 45))
             + f" See [the source](https://example.org/sources/{source_id}).\n"
         )
@@ -304,7 +323,7 @@ def generate(claims: int, seed: int = 1) -> dict[str, str]:
         if plan.status != "unlocated":
             lines += ["primary:", f"  source: {source_id}", f"  passage: p-{plan.index:05d}"]
         if plan.status == "outdated":
-            lines.append(f"superseded_by: {SOURCES[(plan.source + 1) % len(SOURCES)][0]}")
+            lines.append(f"superseded_by: {sources[(plan.source + 1) % len(sources)][0]}")
         lines.append("verdict: |")
         lines += [("  " + line).rstrip() for line in verdict.splitlines()]
         lines.append(f"reviewed: \"{_date(rng)}\"")
@@ -316,7 +335,7 @@ def generate(claims: int, seed: int = 1) -> dict[str, str]:
             lines.append(f"    quote: {_q(quotes[(plan.index, variant)])}")
             lines.append(f"    attribution: {ATTRIBUTIONS[variant]}")
             if ATTRIBUTIONS[variant] == "wrong":
-                other = SOURCES[(plan.source + 1) % len(SOURCES)][0]
+                other = sources[(plan.source + 1) % len(sources)][0]
                 lines.append(f"    credited_to: {{source: {other}}}")
         files[f"claims/{plan.id}.yaml"] = "\n".join(lines) + "\n"
     return files
