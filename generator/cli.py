@@ -154,9 +154,9 @@ def run() -> NoReturn:
     try:
         code = main()
     except SystemExit as exc:  # argparse's --help, --version and usage errors
-        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 2
+        code = exc.code if isinstance(exc.code, int) else 0 if exc.code is None else 1
         if not isinstance(exc.code, int | None):
-            print(exc.code, file=sys.stderr)
+            print(exc.code, file=sys.stderr)  # as Python prints it, with status 1
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

