@@ -273,6 +273,8 @@ class SiteWriter:
         self._kept: list[str] = []
         """Files kept while there is no staging folder yet."""
         self._discarded = False
+        self._whole = False
+        """The previous site was kept whole (keep_all): nothing more may be added."""
 
     def __enter__(self) -> Self:
         real = check_out_dir(self.out_dir, self.content_dir, self.theme_dirs)
@@ -325,13 +327,14 @@ class SiteWriter:
 
     def keep_all(self) -> None:
         """Keep every file of the previous build as the new site, as `keep` would one by one,
-        when every one of them is still as it left it (`intact()`)."""
+        when every one of them is still as it left it (`intact()`); nothing may be added
+        after it (the folders of the kept files are not claimed one by one)."""
         if self._real is None or not self.intact() or self.written:
             raise ValueError("keep_all() needs an intact previous site and nothing added")
-        for out_path, entry in self._old.items():
-            self._files.add(out_path)
-            self.written[out_path] = entry
+        self.written = dict(self._old)
+        self._files.update(self.written)
         self.count = len(self.written)
+        self._whole = True
 
     def discard(self) -> None:
         """Leave the output folder as it is: nothing is put in place when the block ends."""
@@ -371,6 +374,8 @@ class SiteWriter:
         path outside the site or one that collides with a file already added."""
         if self._real is None:
             raise ValueError("add() outside the `with SiteWriter(...) as site` block")
+        if self._whole:
+            raise ValueError("add() after keep_all()")
         folders = self._claim(out_path)
         old = self._old.get(out_path)
         if old is not None:

@@ -554,6 +554,19 @@ def _site_from_generated(files: dict[str, str], content: Path) -> SiteViews:
     return views_of(checked_of(content))
 
 
+def test_a_generated_site_past_its_claims_per_source_cites_more_volumes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """bench/generate.py spreads the passages over further volumes of its sources (so that no
+    source file outgrows the loader's limit at 100,000 claims); the site still checks."""
+    monkeypatch.setattr(generate, "CLAIMS_PER_SOURCE", 10)
+    files = generate.generate(60)
+    assert len([path for path in files if path.startswith("sources/")]) == 6
+    site_views = _site_from_generated(files, tmp_path / "content")
+    assert len(site_views.sources) == 6
+    assert all(source_view.claims for source_view in site_views.sources)
+
+
 def test_plain_text_of_markdown() -> None:
     from generator.markdown import plain_text
 
