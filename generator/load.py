@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import functools
 import os
 import re
 import stat
@@ -192,6 +193,13 @@ class Reused(Protocol):
         ...
 
 
+@functools.lru_cache(maxsize=1 << 18)
+def _absolute(cwd: str, path: str) -> str:
+    """os.path.abspath(path) in the working directory `cwd`, remembered: a preview server
+    asks it of every file after each change."""
+    return os.path.normpath(os.path.join(cwd, path))
+
+
 @dataclass(frozen=True, slots=True)
 class Walk:
     """What walking content/ found: the files to read, with what the walk saw of each, the
@@ -208,9 +216,10 @@ class Walk:
         longer a regular file."""
         entries = []
         wanted = {os.path.abspath(path) for path in modified}
+        cwd = os.getcwd()
         seen = 0
         for entry in self.entries:
-            if os.path.abspath(entry.src_path) in wanted:
+            if _absolute(cwd, entry.src_path) in wanted:
                 seen += 1
                 try:
                     info = os.stat(entry.src_path, follow_symlinks=False)
@@ -287,8 +296,9 @@ def load_content(
     if reused is not None and earlier is None:
         reused.prefetch((e.rel_path, e.src_path, e.info) for e in entries)
     outcomes: list[Outcome] = []
+    cwd = os.getcwd()
     for i, entry in enumerate(entries):
-        if earlier is not None and os.path.abspath(entry.src_path) not in changed:
+        if earlier is not None and _absolute(cwd, entry.src_path) not in changed:
             outcome = earlier[i]
         else:
             outcome = _load_entry(entry, reused)

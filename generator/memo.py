@@ -126,7 +126,8 @@ def alike(a: Any, b: Any) -> bool:
     if kind is int or kind is str:
         return bool(a == b)
     return (kind is tuple and len(a) == len(b)
-            and all(alike(x, y) for x, y in zip(a, b, strict=True)))
+            and (all(map(operator.is_, a, b))
+                 or all(alike(x, y) for x, y in zip(a, b, strict=True))))
 
 
 def plain(obj: Any, make: Callable[..., T], *mappings: Mapping[Any, Any],

@@ -124,6 +124,8 @@ class Memory:
     """Their out paths."""
     compiled: render.CompiledTemplates = field(default_factory=render.CompiledTemplates)
     """The theme's templates, compiled once."""
+    sections: render.Sections = field(default_factory=render.Sections)
+    """The jobs made of each claim and outlet, by its view."""
     store: Store | None = None
     """The output folder's cache, kept open by the server."""
     jobs: dict[str, render.Job] = field(default_factory=dict)
@@ -766,8 +768,10 @@ def write_site(
     """Every output of the site into `out`: the theme's jobs, the search files and the
     shipped files, each kept when its key (or its bytes) is the same as the file the last
     build left, else made (on every core) and written."""
+    memory = reuse.memory
     renderer = render.Renderer(site_views, theme, shipped,
-                               reuse.memory.compiled if reuse.memory is not None else None)
+                               memory.compiled if memory is not None else None,
+                               sections=memory.sections if memory is not None else None)
     with timed("render"):
         jobs = list(renderer.jobs())
         for name in sorted({job.template for job in jobs if isinstance(job, render.PageJob)}):
@@ -777,7 +781,6 @@ def write_site(
                 pass  # reported, with the page, when the page is rendered
     roots = shared_roots(site_views) if reuse.keyed else []
     state = _Rendering(renderer, jobs, roots, site_views, theme.labels)
-    memory = reuse.memory
     digests = Digests(previous=memory.digests if memory is not None else None)
     count = reuse.parallel(len(jobs))
     search_key = b""
@@ -1036,7 +1039,8 @@ def preview_site(
     memory = reuse.memory
     assert memory is not None
     with timed("render"):
-        renderer = render.Renderer(site_views, theme, shipped, memory.compiled, memory.jobs)
+        renderer = render.Renderer(site_views, theme, shipped, memory.compiled, memory.jobs,
+                                   memory.sections)
         jobs = list(renderer.jobs())
         digests = Digests(previous=memory.digests)
         job_keys = Keys(renderer, digests, theme_digest(theme, shipped), memory.globals)

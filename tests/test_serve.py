@@ -320,6 +320,10 @@ def test_the_served_site_is_a_clean_build_after_each_change(tmp_path: Path) -> N
         lambda: change(claim, "status: unchecked", "status: bogus"),
         lambda: change(claim, "status: bogus", "status: unchecked"),
         lambda: change(template, "</footer>", "<!-- edited --></footer>"),
+        lambda: change(tmp_path / "themes" / "default" / "labels.yaml", "  finding: Our finding",
+                       "  finding: The finding"),
+        lambda: change(content / "site.yaml", "  name: Afghanistan Claims Tracker",
+                       "  name: The Afghanistan Claims Tracker"),
         lambda: removed(content / "claims" / "un-2023-isil-k-fighters.yaml"),
         lambda: change(content / "site.yaml", "title: ", "title: The "),
     ]

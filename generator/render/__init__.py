@@ -36,7 +36,7 @@ from generator.render.annotations import render_annotations
 from generator.text import shorten, squash
 from generator.theme import Shipped, Theme
 from generator.urls import out_path_of
-from generator.views import ClaimView, SiteViews
+from generator.views import ClaimView, OutletView, SiteViews
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -90,6 +90,31 @@ class FileJob:
 
 
 Job = PageJob | DataJob | FileJob
+
+
+class Sections:
+    """The jobs a preview server's last run made of each claim and outlet, by that object:
+    a run whose claim view (or outlet view) is the very same object, and whose site-wide
+    inputs are equal, takes those jobs again without making them, so that a change costs
+    what it changed and a look-up for each of the rest."""
+
+    def __init__(self) -> None:
+        self.inputs: tuple[Any, ...] | None = None
+        self.before: dict[tuple[str, int], _Section] = {}
+        self.now: dict[tuple[str, int], _Section] = {}
+
+    def begin(self, inputs: tuple[Any, ...]) -> None:
+        """Begin a run whose site-wide inputs are `inputs`: what the last run made holds
+        only when they are equal. A run that made nothing forgets nothing."""
+        if self.now:
+            self.before, self.now = self.now, {}
+        if inputs != self.inputs:
+            self.before = {}
+            self.inputs = inputs
+
+
+_Section = tuple[Any, tuple[Job, ...], tuple[feeds.SitemapEntry, ...]]
+"""(the object the jobs were made of, the jobs, their sitemap entries)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,9 +346,11 @@ class Renderer:
 
     def __init__(self, views: SiteViews, theme: Theme, shipped: Shipped,
                  compiled: CompiledTemplates | None = None,
-                 previous: Mapping[str, Job] | None = None) -> None:
+                 previous: Mapping[str, Job] | None = None,
+                 sections: Sections | None = None) -> None:
         """`previous` is the last build's jobs by out path (a preview server's): a job made of
-        the same objects is that job again, so that telling it unchanged costs nothing."""
+        the same objects is that job again, so that telling it unchanged costs nothing.
+        `sections` is what its last run made of each claim and outlet (see Sections)."""
         self.previous = previous or {}
         site = views.site
         self.views = views
@@ -352,6 +379,29 @@ class Renderer:
         )
         self.sitemap: list[feeds.SitemapEntry] = []
         self.written: set[str] = set()
+        self.sections = sections
+        if sections is not None:
+            sections.begin((site.title, site.base_url, site.language, site.publisher,
+                            site.build_date, theme.labels))
+
+    def _section(self, kind: str, of: Any, make: Callable[[], Iterable[Job]]) -> Iterator[Job]:
+        """The jobs `make()` yields, which are made of `of` and of the site-wide inputs
+        alone; in a preview server, the last run's jobs when `of` is the same object."""
+        memo = self.sections
+        if memo is None:
+            yield from make()
+            return
+        slot = (kind, id(of))
+        found = memo.before.get(slot)
+        if found is not None and found[0] is of:
+            for job in found[1]:
+                self._claim_path(job.out_path)
+            self.sitemap.extend(found[2])
+        else:
+            mark = len(self.sitemap)
+            found = (of, tuple(make()), tuple(self.sitemap[mark:]))
+        memo.now[slot] = found
+        yield from found[1]
 
     def asset(self, name: str) -> str:
         """The hashed URL of a theme static file."""
@@ -470,35 +520,44 @@ class Renderer:
 
     def render_claims(self) -> Iterator[Job]:
         yield self.page("claims.html", self.meta(url("claims")), lastmod=self.site.build_date)
-        labels = self.theme.labels
         for view in self.views.claims:
-            claim = view.claim
-            meta = self.meta(url("claim", claim.id), og_type="article")
-            rating = labels["status"][claim.status.value]
-            card = images.Card(
-                site=self.site.title,
-                claim=claim.short,
-                finding=claim.finding or labels["card"]["draft"],
-                finding_label=labels["card"]["finding"],
-                status=claim.status.value,
-                status_label=rating["label"],
-            )
-            card_path = f"assets/cards/{claim.id}.{images.card_name(card)}.jpg"
-            yield self.data(card_path, images.share_card, card)
-            yield self.page("claim.html", meta, lastmod=view.updated, view=view, claim=claim,
-                            share_image="/" + card_path,
-                            jsonld=Later(jsonld.claim_script, (
-                                self.site.publisher, view, meta.canonical, rating)))
+            yield from self._section("claim", view, functools.partial(self._claim_jobs, view))
+
+    def _claim_jobs(self, view: ClaimView) -> tuple[Job, ...]:
+        claim = view.claim
+        labels = self.theme.labels
+        meta = self.meta(url("claim", claim.id), og_type="article")
+        rating = labels["status"][claim.status.value]
+        card = images.Card(
+            site=self.site.title,
+            claim=claim.short,
+            finding=claim.finding or labels["card"]["draft"],
+            finding_label=labels["card"]["finding"],
+            status=claim.status.value,
+            status_label=rating["label"],
+        )
+        card_path = f"assets/cards/{claim.id}.{images.card_name(card)}.jpg"
+        return (
+            self.data(card_path, images.share_card, card),
+            self.page("claim.html", meta, lastmod=view.updated, view=view, claim=claim,
+                      share_image="/" + card_path,
+                      jsonld=Later(jsonld.claim_script, (
+                          self.site.publisher, view, meta.canonical, rating))),
+        )
 
     def render_outlets(self) -> Iterator[Job]:
         for outlet_view in self.views.outlets:
-            said = outlet_view.by_claim
-            lastmod = _newest(c.updated for c, _views in said)
-            for pager in pagers(len(said), url("outlet", outlet_view.outlet.id)):
-                yield self.page("outlet.html", self.meta(pager.url), lastmod=lastmod,
-                                outlet=outlet_view.outlet, record=outlet_view.record,
-                                by_claim=said[pager.start : pager.stop], pager=pager)
+            yield from self._section("outlet", outlet_view,
+                                     functools.partial(self._outlet_jobs, outlet_view))
         yield self.page("outlets.html", self.meta(url("outlets")), lastmod=self.site.build_date)
+
+    def _outlet_jobs(self, outlet_view: OutletView) -> Iterator[Job]:
+        said = outlet_view.by_claim
+        lastmod = _newest(c.updated for c, _views in said)
+        for pager in pagers(len(said), url("outlet", outlet_view.outlet.id)):
+            yield self.page("outlet.html", self.meta(pager.url), lastmod=lastmod,
+                            outlet=outlet_view.outlet, record=outlet_view.record,
+                            by_claim=said[pager.start : pager.stop], pager=pager)
 
     def render_tags(self) -> Iterator[Job]:
         for tag, claims in self.views.tags:
@@ -546,8 +605,12 @@ class Renderer:
         yield self.data(out_path_of(url("api")), feeds.render_api_index, api,
                         tuple(feeds.ApiEntry.of(view) for view in self.views.claims))
         for view in self.views.claims:
-            yield self.data(out_path_of(url("api-claim", view.claim.id)), feeds.render_api_claim,
-                            api, view, labels[view.claim.status.value])
+            yield from self._section("api", view, functools.partial(
+                self._api_job, api, view, labels[view.claim.status.value]))
+
+    def _api_job(self, api: feeds.ApiSite, view: ClaimView, label: str) -> tuple[Job]:
+        return (self.data(out_path_of(url("api-claim", view.claim.id)), feeds.render_api_claim,
+                          api, view, label),)
 
 
 def _newest(dates: Iterable[PartialDate]) -> PartialDate | None:

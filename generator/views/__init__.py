@@ -529,13 +529,20 @@ def record_of(views: Iterable[AppearanceView]) -> OutletRecord:
 
 
 def _outlet_views(site: Site, claims: tuple[ClaimView, ...], reuse: Any) -> list[OutletView]:
-    by_outlet: dict[str, list[tuple[ClaimView, AppearanceView]]] = {}
+    # each outlet's claim views and appearance views, as two lists side by side (flat, so
+    # that a preview server tells them unchanged by identity alone)
+    by_outlet: dict[str, tuple[list[ClaimView], list[AppearanceView]]] = {}
     for claim_view in claims:
         for view in claim_view.views:
-            by_outlet.setdefault(view.appearance.article.outlet.id, []).append((claim_view, view))
+            found = by_outlet.get(view.appearance.article.outlet.id)
+            if found is None:
+                found = by_outlet[view.appearance.article.outlet.id] = ([], [])
+            found[0].append(claim_view)
+            found[1].append(view)
     out = []
     for outlet in sorted(site.outlets, key=lambda o: (o.name.casefold(), o.id)):
-        made = reuse(outlet, _outlet_view, args=(tuple(by_outlet.get(outlet.id, ())),))
+        said_by, said = by_outlet.get(outlet.id, ([], []))
+        made = reuse(outlet, _outlet_view, args=(tuple(said_by), tuple(said)))
         # the record object of the run before while it says the same (a preview server then
         # sees the outlet's pages that do not show what changed as unchanged)
         r = made.record
@@ -549,9 +556,9 @@ def _record(outlet: Outlet, *fields: Any) -> OutletRecord:
     return OutletRecord(*fields)
 
 
-def _outlet_view(outlet: Outlet, said: tuple[tuple[ClaimView, AppearanceView], ...]
-                 ) -> OutletView:
-    found = sorted(said, key=lambda pair: (
+def _outlet_view(outlet: Outlet, said_by: tuple[ClaimView, ...],
+                 said: tuple[AppearanceView, ...]) -> OutletView:
+    found = sorted(zip(said_by, said, strict=True), key=lambda pair: (
         (0, *pair[1].appearance.article.date.sort_key()) if pair[1].appearance.article.date
         else (1, 0, 0, 0),
         pair[0].claim.id,
