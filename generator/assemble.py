@@ -84,11 +84,11 @@ def assemble(
     site_record = by_kind.get("site", {}).get("site")
     data = site_record.data if site_record is not None else NO_SETTINGS
     editors = reuse(site_record, _editors) if site_record is not None else _editors(None)
-    claims = tuple(
-        claim
-        for _rid, record in sorted(by_kind.get("claim", {}).items())
-        if (claim := reuse(record, _claim, sources, articles, editors)) is not None
-    )
+    claim_records = [record for _rid, record in sorted(by_kind.get("claim", {}).items())]
+    claims = tuple(claim for claim in (
+        made.each(claim_records, lambda r: made.make(r, _claim, sources, articles, editors))
+        if made is not None else
+        [_claim(r, sources, articles, editors) for r in claim_records]) if claim is not None)
     url = base_url or data["base_url"]
     dates = [c.reviewed for c in claims] + [u.date for c in claims for u in c.updates]
     return Site(

@@ -8,8 +8,10 @@ are the very same objects as then: nothing they hold can have changed (they are 
 
 from __future__ import annotations
 
+import itertools
 import operator
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -62,6 +64,15 @@ class Made:
         self.trusting = False
         """Whether the caller knows that no entry of the mappings read changed (only what
         the objects themselves are could have): the entries are then not looked at."""
+        self._forgotten = 0
+        """Calls of `make` that were not remembered (see `each`)."""
+        self._each: tuple[tuple[Any, ...], list[Any], tuple[int, ...]] | None = None
+        """The last `each`: its objects, their results, and the positions not remembered."""
+        self.changed: Changed | None = None
+        """What the last `each` made again, when it took the rest from the run before."""
+        self._unions: dict[str, dict[Any, Any]] = {}
+        """The unions made of the last `each`'s results, by name."""
+        self._last_unions: dict[str, dict[Any, Any]] = {}
 
     def turn(self) -> None:
         """Begin a run: forget what the run before the last did not use. A run that made
@@ -86,7 +97,80 @@ class Made:
         if not any(r.whole for r in reads):
             used = tuple((i, _Read(r.read)) for i, r in enumerate(reads) if r.read)
             self._now[slot] = (obj, args, used, result)
+        else:
+            self._forgotten += 1
         return result
+
+    def each(self, objects: Sequence[Any], make: Callable[[Any], T]) -> list[T]:
+        """`[make(obj) for obj in objects]`, where `make(obj)` is a call of `self.make` for
+        that object. In a trusting run given as many objects as the last `each`, of which
+        some are the very same objects at the same places, those give what they gave then
+        without a look-up (a preview server's run after one claim file changed costs that
+        claim, not the site); `changed` then says which were made again."""
+        last = self._each
+        self._last_unions, self._unions = self._unions, {}
+        if self.trusting and last is not None and len(last[0]) == len(objects):
+            positions = sorted({*itertools.compress(range(len(objects)),
+                                                     map(operator.is_not, objects, last[0])),
+                                *last[2]})
+            results = list(last[1])
+            forgotten = []
+            for i in positions:
+                before = self._forgotten
+                results[i] = make(objects[i])
+                if self._forgotten != before:
+                    forgotten.append(i)
+            replaced = [last[0][i] for i in positions if objects[i] is not last[0][i]]
+            self._keep(replaced)
+            self.changed = Changed(tuple(positions), tuple(last[1][i] for i in positions))
+        else:
+            results = []
+            forgotten = []
+            for i, obj in enumerate(objects):
+                before = self._forgotten
+                results.append(make(obj))
+                if self._forgotten != before:
+                    forgotten.append(i)
+            self.changed = None
+        self._each = (tuple(objects), results, tuple(forgotten))
+        return results
+
+    def union(self, name: str, results: Sequence[Any], part: Callable[[Any], Mapping[Any, Any]]
+              ) -> dict[Any, Any]:
+        """The entries of `part(result)` of every result of the last `each`, in one mapping:
+        the last union of this name with the entries of the results made again replaced
+        (the parts of different objects must have different keys)."""
+        changed = self.changed
+        before = self._last_unions.get(name)
+        if changed is None or before is None:
+            out: dict[Any, Any] = {}
+            for result in results:
+                out.update(part(result))
+        else:
+            out = dict(before)
+            for result in changed.before:
+                for key in part(result):
+                    del out[key]
+            for i in changed.positions:
+                out.update(part(results[i]))
+        self._unions[name] = out
+        return out
+
+    def _keep(self, replaced: Iterable[Any]) -> None:
+        """Keep what the run before remembered (this run took it without looking it up), but
+        for the objects `replaced`, which are gone."""
+        gone = {id(obj) for obj in replaced}
+        kept = {slot: entry for slot, entry in self._before.items() if slot[0] not in gone}
+        kept.update(self._now)
+        self._now, self._before = kept, {}
+
+
+@dataclass(frozen=True, slots=True)
+class Changed:
+    """What an `each` made again: the positions, and the results there before."""
+
+    positions: tuple[int, ...]
+    before: tuple[Any, ...]
 
 
 class _Read:

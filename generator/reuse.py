@@ -25,6 +25,7 @@ Every key also holds the generator's own digest (cache.generator_digest).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import operator
 import os
 import pickle
@@ -364,14 +365,16 @@ def anchor_site(site: Site, reuse: Reuse) -> anchor.Anchored:
     memory = reuse.memory
     if memory is None:
         return _anchor_site(site, reuse)
-    spans: dict[AppearanceKey, Span] = {}
-    problems: list[Problem] = []
-    for claim in site.claims:
-        one = memory.anchored.make(
-            claim, lambda c: _anchor_site(dataclasses.replace(site, claims=(c,)), reuse))
-        spans.update(one.spans)
-        problems.extend(one.problems)
-    return anchor.Anchored(spans, tuple(problems))
+    made = memory.anchored
+    found = made.each(site.claims, lambda claim: made.make(
+        claim, lambda c: _anchor_site(dataclasses.replace(site, claims=(c,)), reuse)))
+    return anchor.Anchored(made.union("spans", found, operator.attrgetter("spans")),
+                           _problems_of(found))
+
+
+def _problems_of(results: Iterable[Any]) -> tuple[Problem, ...]:
+    """The problems of each result, in order."""
+    return tuple(itertools.chain.from_iterable(map(operator.attrgetter("problems"), results)))
 
 
 def _anchor_site(site: Site, reuse: Reuse) -> anchor.Anchored:
@@ -423,20 +426,18 @@ def compare_site(site: Site, spans: Mapping[AppearanceKey, Span], reuse: Reuse
     memory = reuse.memory
     if memory is None:
         return _compare_site(site, spans, reuse)
-    comparisons: dict[AppearanceKey, Comparison] = {}
-    not_comparable: set[AppearanceKey] = set()
-    problems: list[Problem] = []
+    made = memory.compared
 
     def one(claim: Any, spellings: Any, entities: Any, spanned: Mapping[AppearanceKey, Span]
             ) -> compare.Compared:
         return _compare_site(dataclasses.replace(site, claims=(claim,)), spanned, reuse)
 
-    for claim in site.claims:
-        found = memory.compared.make(claim, one, spans, args=(site.spellings, site.entities))
-        comparisons.update(found.comparisons)
-        not_comparable.update(found.not_comparable)
-        problems.extend(found.problems)
-    return compare.Compared(comparisons, frozenset(not_comparable), tuple(problems))
+    found = made.each(site.claims, lambda claim: made.make(
+        claim, one, spans, args=(site.spellings, site.entities)))
+    return compare.Compared(
+        made.union("comparisons", found, operator.attrgetter("comparisons")),
+        frozenset().union(*(r.not_comparable for r in found if r.not_comparable)),
+        _problems_of(found))
 
 
 def _compare_site(site: Site, spans: Mapping[AppearanceKey, Span], reuse: Reuse
@@ -492,15 +493,18 @@ def placements(site: Site, spans: Mapping[AppearanceKey, Span], reuse: Reuse
     memory = reuse.memory
     if memory is None:
         return _placements(site, spans, reuse)
-    placed: dict[AppearanceKey, views.Placed] = {}
+    made = memory.placed
 
     def one(claim: Any, spanned: Mapping[AppearanceKey, Span]
             ) -> dict[AppearanceKey, views.Placed]:
         return _placements(dataclasses.replace(site, claims=(claim,)), spanned, reuse)
 
-    for claim in site.claims:
-        placed.update(memory.placed.make(claim, one, spans))
-    return placed
+    found = made.each(site.claims, lambda claim: made.make(claim, one, spans))
+    return made.union("placed", found, _itself)
+
+
+def _itself(value: Any) -> Any:
+    return value
 
 
 def _placements(site: Site, spans: Mapping[AppearanceKey, Span], reuse: Reuse

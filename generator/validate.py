@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import itertools
 import json
 import re
 import unicodedata
@@ -602,11 +603,14 @@ def check_references(
         problems.extend(_entity_rules(entities))
     site = by_kind.get("site", {}).get("site")
     editors = reuse(site, _editor_ids) if site is not None else None
-    for claim in by_kind.get("claim", {}).values():
-        if claim is None:
-            continue
-        problems.extend(reuse(claim, _claim_references, sources, passages, articles, outlets,
-                              args=(editors,)))
+    claims = [claim for claim in by_kind.get("claim", {}).values() if claim is not None]
+    if made is not None:
+        referenced = made.each(claims, lambda claim: made.make(
+            claim, _claim_references, sources, passages, articles, outlets, args=(editors,)))
+    else:
+        referenced = [_claim_references(claim, editors, sources, passages, articles, outlets)
+                      for claim in claims]
+    problems.extend(itertools.chain.from_iterable(referenced))
     return problems
 
 

@@ -255,8 +255,13 @@ def build_views(
     if made is not None:
         made.turn()
     reuse = made.make if made is not None else plain
-    claims = tuple(reuse(c, _claim_view, spans, comparisons, articles, sources, placed or {})
-                   for c in site.claims)
+    placed = placed or {}
+    if made is not None:
+        claims = tuple(made.each(site.claims, lambda c: made.make(
+            c, _claim_view, spans, comparisons, articles, sources, placed)))
+    else:
+        claims = tuple(_claim_view(c, spans, comparisons, articles, sources, placed)
+                       for c in site.claims)
     newest = newest_first(claims)[:HOME_LIST]
     shown = {view.claim.id for view in newest}
     repeated = sorted((c for c in claims if c.claim.id not in shown), key=lambda c: c.claim.id)

@@ -1,0 +1,85 @@
+"""generator.memo: what a preview server's runs take from the run before."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from generator.memo import Made
+
+
+@dataclass(frozen=True)
+class Thing:
+    name: str
+
+
+def _parts(thing: Thing, table: Mapping[str, int]) -> dict[str, int]:
+    return {thing.name: table.get(thing.name, 0), thing.name + "!": 1}
+
+
+def _whole(thing: Thing, table: Mapping[str, int]) -> dict[str, int]:
+    return {thing.name: len(table)}
+
+
+def run(made: Made, things: list[Thing], table: Mapping[str, int], trusting: bool,
+        make: Any = _parts) -> tuple[list[dict[str, int]], dict[str, int], list[str]]:
+    """One run: the results, their union, and the names made (not taken from before)."""
+    made.turn()
+    made.trusting = trusting
+    calls: list[str] = []
+
+    def counted(thing: Thing, table: Mapping[str, int]) -> dict[str, int]:
+        calls.append(thing.name)
+        return make(thing, table)  # type: ignore[no-any-return]
+
+    counted.__qualname__ = make.__qualname__
+    results = made.each(things, lambda thing: made.make(thing, counted, table))
+    return results, made.union("parts", results, lambda r: r), calls
+
+
+def test_a_trusting_run_makes_only_the_objects_that_are_other_objects() -> None:
+    made = Made()
+    things = [Thing(name) for name in "abcde"]
+    table = {"a": 1, "c": 3}
+    first, union, calls = run(made, things, table, trusting=False)
+    assert calls == list("abcde")
+    assert union == {k: v for r in first for k, v in r.items()}
+
+    edited = [*things[:2], Thing("c"), *things[3:]]  # the same name, another object
+    table = {"a": 1, "c": 4}
+    results, union, calls = run(made, edited, table, trusting=True)
+    assert calls == ["c"]
+    assert results[2] == {"c": 4, "c!": 1}
+    assert all(results[i] is first[i] for i in (0, 1, 3, 4))
+    assert union == {k: v for r in results for k, v in r.items()}
+    assert made.changed is not None and made.changed.positions == (2,)
+
+    # what the trusting run took without looking it up is still there for a run that
+    # looks at every object (the edited object's old result is not)
+    results, union, calls = run(made, edited, table, trusting=False)
+    assert calls == []
+    assert all(results[i] is first[i] for i in (0, 1, 3, 4))
+    assert union == {k: v for r in results for k, v in r.items()}
+    results, _union, calls = run(made, things, table, trusting=False)
+    assert calls == ["c"]
+
+
+def test_a_run_with_other_objects_or_another_count_makes_each_one_it_does_not_know() -> None:
+    made = Made()
+    things = [Thing(name) for name in "abc"]
+    run(made, things, {}, trusting=False)
+    more = [*things, Thing("d")]
+    _results, union, calls = run(made, more, {"d": 4}, trusting=True)
+    assert calls == ["d"]  # taken by look-up, not by place: the count changed
+    assert made.changed is None
+    assert union == {"a": 0, "a!": 1, "b": 0, "b!": 1, "c": 0, "c!": 1, "d": 4, "d!": 1}
+
+
+def test_a_result_made_of_a_whole_mapping_is_made_again_every_run() -> None:
+    made = Made()
+    things = [Thing(name) for name in "ab"]
+    run(made, things, {"x": 1}, trusting=False, make=_whole)
+    results, _union, calls = run(made, things, {"x": 1, "y": 2}, trusting=True, make=_whole)
+    assert calls == ["a", "b"]
+    assert results == [{"a": 2}, {"b": 2}]
