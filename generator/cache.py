@@ -12,14 +12,17 @@ A build into `site/` keeps its cache in `.site.cache/` (never committed, safe to
               job that made it, with its size, time and inode, so that an unchanged page is
               neither rendered nor written again; one value, read in one go), and the last
               successful build (`finished`: the digest of all its inputs, its problems and
-              its summary, so that a build with nothing changed does nothing).
+              its summary, so that a build with nothing changed does nothing; and the digest
+              of every input file's path, size, times and inode, so that such a build need
+              not even look up what each file hashes to).
 
 Nothing in the cache is trusted blindly. The file carries a schema version and the digest of
 the generator's code and libraries: another version of either and the cache is emptied. Every
 stored value carries a checksum; one that does not match, a file that is not a database or one
 that is damaged (truncated, overwritten) reads as empty, and the cache is rebuilt. An input
 file whose time is too close to when it was hashed is hashed again (an edit in the same clock
-tick could otherwise go unseen). Entries that the last builds did not use are dropped.
+tick could otherwise go unseen), and while one is, no build is taken as unchanged by the
+files' times alone. Entries that the last builds did not use are dropped.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import os
 import pickle
 import sqlite3
 import stat
+import struct
 import sys
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -43,8 +47,9 @@ from pathlib import Path
 from typing import Any
 
 from generator import digest
+from generator.write import Kept
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The layout of the cache file; a file of another version is emptied."""
 FILE_NAME = "cache.sqlite"
 SWEEP_EVERY = 8
@@ -87,17 +92,21 @@ def generator_digest() -> bytes:
     return digest.combine(*parts)
 
 
-@dataclass(frozen=True, slots=True)
-class Output:
-    """One file of the output folder, as the build that wrote it left it."""
+Output = Kept
+"""One file of the output folder, as the build that wrote it left it (what the writer
+keeps of it)."""
 
-    key: bytes
-    """The key of the job that made it (empty when it was not made by a keyed job)."""
+
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a build reads, as two digests."""
+
     digest: bytes
-    """Of its bytes."""
-    size: int
-    mtime_ns: int
-    ino: int
+    """Of every input file's path and bytes, the options and the generator."""
+    seen: bytes | None
+    """Of every input file's path, size, times, inode and mode, the options and the
+    generator; None when a file was modified less than RACY_NANOSECONDS before it was seen
+    (its times could then stay the same through another edit)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +115,9 @@ class Finished:
 
     inputs: bytes
     """The digest of all its inputs."""
+    seen: bytes | None
+    """Inputs.seen of its inputs: a build that sees the same needs to read no input file to
+    know they are the same."""
     folder: tuple[int, int]
     """(device, inode) of the output folder it put in place."""
     files: int
@@ -478,31 +490,55 @@ def _walk(root: Path, label: str) -> Iterator[tuple[str, str, os.stat_result]]:
             yield shown, entry.path, info
 
 
-def inputs_digest(store: Store, roots: Iterable[tuple[str, Path]],
-                  options: Iterable[str]) -> bytes | None:
-    """The digest of every file below `roots` (by its path and bytes), the `options` and the
-    generator; None when a file cannot be read (the build then reports it)."""
-    parts: list[bytes | str] = [store.generator, *options]
+def inputs_digest(store: Store, roots: Iterable[tuple[str, Path]], options: Iterable[str],
+                  before: Finished | None = None) -> Inputs | None:
+    """The digests of every file below `roots`, the `options` and the generator; None when a
+    file cannot be read (the build then reports it). When every file is seen as it was by
+    the build that left `before`, its digest is taken without reading any file."""
+    options = list(options)
+    found: list[tuple[str, str, os.stat_result]] = []
     for label, root in roots:
         root = Path(root)
         if root.is_file():
-            found: Iterable[tuple[str, str, os.stat_result]] = [
-                (label, str(root), root.stat())]
+            found.append((label, str(root), root.stat()))
         else:
-            found = _walk(root, label)
-        for shown, path, info in found:
-            parts.append(shown)
-            parts.append(str(info.st_mode))
-            if not stat.S_ISREG(info.st_mode):
-                continue
-            known = store.file_digest(path, info)
-            if known is None:
-                try:
-                    with open(path, "rb") as file:
-                        data = file.read()
-                except OSError:
-                    return None
-                known = digest.of_bytes(data)
-                store.hashed(path, info, known)
-            parts.append(known)
-    return digest.combine(*parts)
+            found.extend(_walk(root, label))
+    seen = _seen(store, found, options)
+    if before is not None and seen is not None and before.seen == seen:
+        return Inputs(before.inputs, seen)
+    parts: list[bytes | str] = [store.generator, *options]
+    for shown, path, info in found:
+        parts.append(shown)
+        parts.append(str(info.st_mode))
+        if not stat.S_ISREG(info.st_mode):
+            continue
+        known = store.file_digest(path, info)
+        if known is None:
+            try:
+                with open(path, "rb") as file:
+                    data = file.read()
+            except OSError:
+                return None
+            known = digest.of_bytes(data)
+            store.hashed(path, info, known)
+        parts.append(known)
+    return Inputs(digest.combine(*parts), seen)
+
+
+_SEEN = struct.Struct("<6q")
+
+
+def _seen(store: Store, found: Iterable[tuple[str, str, os.stat_result]], options: list[str]
+          ) -> bytes | None:
+    """Inputs.seen of these files (path shown, real path, stat)."""
+    recent = time.time_ns() - RACY_NANOSECONDS
+    hasher = hashlib.blake2b(digest_size=digest.DIGEST_BYTES)
+    hasher.update(digest.combine(store.generator, *options))
+    for shown, _path, info in found:
+        if info.st_mtime_ns > recent or info.st_ctime_ns > recent:
+            return None
+        name = shown.encode("utf-8", "surrogateescape")
+        hasher.update(_SEEN.pack(len(name), info.st_mode, info.st_size, info.st_mtime_ns,
+                                 info.st_ctime_ns, info.st_ino))
+        hasher.update(name)
+    return hasher.digest()

@@ -289,9 +289,10 @@ def build(
             inputs = None
             if store is not None:
                 with stages.stage("load"):
-                    inputs = _inputs(store, content_dir, base_url, production)
-                    done = (_unchanged(store, inputs, out_dir, content_dir, themes, strict,
-                                       waiting) if memory is None else None)
+                    finished = store.finished()
+                    inputs = _inputs(store, content_dir, base_url, production, finished)
+                    done = (_unchanged(store, finished, inputs, out_dir, content_dir, themes,
+                                       strict, waiting) if memory is None else None)
                 if done is not None:
                     return done
             built = _build(content_dir, out_dir, base_url, strict, stages, waiting, reusing,
@@ -305,7 +306,7 @@ def build(
 def _build(
     content_dir: Path, out_dir: Path, base_url: str | None, strict: bool, stages: Stages,
     waiting: write.Waiting | None, reusing: Reuse, themes: tuple[Path, ...],
-    inputs: bytes | None, production: bool,
+    inputs: cache.Inputs | None, production: bool,
 ) -> Built:
     checked = check(content_dir, base_url, strict=strict, stages=stages, reusing=reusing,
                     production=production)
@@ -314,9 +315,7 @@ def _build(
     site_views = _views(checked, reusing, stages)
     store = reusing.store
     finished = store.finished() if store is not None else None
-    previous = ({path: write.Kept(*_kept_fields(entry)) for path, entry in
-                 store.outputs().items()} if store is not None and finished is not None
-                else None)
+    previous = store.outputs() if store is not None and finished is not None else None
     with write.SiteWriter(out_dir, content_dir, (*themes, checked.theme.root), waiting=waiting,
                           previous=previous,
                           folder=finished.folder if finished is not None else None) as out:
@@ -328,10 +327,9 @@ def _build(
         reusing.memory.disk = (dict(out.written), out.folder)
     if store is not None:
         with stages.stage("write"):
-            outputs = {path: cache.Output(k.key, k.digest, k.size, k.mtime_ns, k.ino)
-                       for path, k in out.written.items()}
-            store.commit(outputs, cache.Finished(inputs, out.folder, out.count, checked.warnings,
-                                                 summary) if inputs and out.folder else None)
+            store.commit(out.written, cache.Finished(
+                inputs.digest, inputs.seen, out.folder, out.count, checked.warnings, summary)
+                if inputs is not None and out.folder else None)
     return Built(checked, out.count, out.warnings, summary, checked.warnings,
                  unchanged=out.unchanged, counts=tuple(sorted(reusing.counts.items())))
 
@@ -383,13 +381,10 @@ def collect_garbage() -> None:
     _Collector.collect_lasting()
 
 
-def _kept_fields(entry: cache.Output) -> tuple[bytes, bytes, int, int, int]:
-    return entry.key, entry.digest, entry.size, entry.mtime_ns, entry.ino
-
-
 def _inputs(
-    store: cache.Store, content_dir: Path, base_url: str | None, production: bool
-) -> bytes | None:
+    store: cache.Store, content_dir: Path, base_url: str | None, production: bool,
+    finished: cache.Finished | None,
+) -> cache.Inputs | None:
     """The digest of everything a build of `content_dir` reads: the content, the themes,
     lunr.js and the browser editor's files, and the options."""
     root = content_dir.resolve().parent
@@ -402,7 +397,7 @@ def _inputs(
     roots.append(("lunr", npm_root / theme.LUNR_JS))
     roots.append(("admin", root / "admin"))
     return cache.inputs_digest(store, roots, [f"base_url={base_url!r}",
-                                                 f"production={production}"])
+                                              f"production={production}"], finished)
 
 
 def _named_theme(content_dir: Path) -> Path | None:
@@ -419,17 +414,17 @@ def _named_theme(content_dir: Path) -> Path | None:
 
 
 def _unchanged(
-    store: cache.Store, inputs: bytes | None, out_dir: Path, content_dir: Path,
-    themes: tuple[Path, ...], strict: bool, waiting: write.Waiting | None,
+    store: cache.Store, finished: cache.Finished | None, inputs: cache.Inputs | None,
+    out_dir: Path, content_dir: Path, themes: tuple[Path, ...], strict: bool,
+    waiting: write.Waiting | None,
 ) -> Built | None:
-    """The last build, when nothing it read has changed and its output folder is still as
-    it left it; None when the site must be built."""
-    finished = store.finished()
-    if inputs is None or finished is None or finished.inputs != inputs:
+    """The last build (`finished`), when nothing it read has changed and its output folder
+    is still as it left it; None when the site must be built."""
+    if inputs is None or finished is None or finished.inputs != inputs.digest:
         return None
     if strict and finished.problems:
         raise ContentError(finished.problems)
-    previous = {path: write.Kept(*_kept_fields(entry)) for path, entry in store.outputs().items()}
+    previous = store.outputs()
     with write.SiteWriter(out_dir, content_dir, themes, waiting=waiting, previous=previous,
                           folder=finished.folder) as out:
         if not out.intact():

@@ -203,6 +203,35 @@ def test_a_build_with_nothing_changed_writes_nothing(tmp_path: Path) -> None:
         ".site.cache", ".site.lock"]
 
 
+def test_a_build_that_sees_every_input_as_it_was_looks_up_none_of_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With the input files' times old enough to be trusted, a build with nothing changed
+    knows it from their paths, sizes, times and inodes alone; an edit is still seen."""
+    monkeypatch.setattr(cache, "RACY_NANOSECONDS", 0)  # every file's time is trusted
+    content = project_of(MINIMAL, tmp_path)
+    out = tmp_path / "site"
+    pipeline.build(content, out)
+    looked_up: list[str] = []
+    file_digest = cache.Store.file_digest
+
+    def counted(store: cache.Store, path: str, info: os.stat_result) -> bytes | None:
+        looked_up.append(path)
+        return file_digest(store, path, info)
+
+    monkeypatch.setattr(cache.Store, "file_digest", counted)
+    again = pipeline.build(content, out)
+    assert again.unchanged and looked_up == []
+    claim = next((content / "claims").glob("*.yaml"))
+    text = claim.read_text("utf-8")
+    claim.write_text(text.replace("claim: ", "claim: Edited ", 1), "utf-8")
+    edited = pipeline.build(content, out)
+    assert not edited.unchanged and looked_up
+    assert b"Edited " in (out / CLAIM).read_bytes()
+    looked_up.clear()
+    assert pipeline.build(content, out).unchanged and looked_up == []
+
+
 def test_a_strict_build_of_unchanged_content_with_warnings_still_fails(tmp_path: Path) -> None:
     content = project_of(DEMO, tmp_path)
     claim = content / "claims" / "haqqani-closest-links.yaml"
