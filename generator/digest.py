@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from generator import model, views
+from generator.render import feeds
 
 DIGEST_BYTES = 16
 """The length of a digest (BLAKE2b): 128 bits, far beyond any site's number of values."""
@@ -33,7 +34,7 @@ SHARED_TYPES: tuple[type, ...] = (
     model.Site, model.Source, model.Passage, model.Article, model.Outlet, model.Claim,
     model.Page, model.Entities,
     views.SiteViews, views.ClaimView, views.AppearanceView, views.OutletView, views.SourceView,
-    views.OutletRecord,
+    views.OutletRecord, feeds.ApiEntry,
 )
 """Frozen types whose objects are shared between pages: each object is digested once (they
 are immutable) and written into its container as its digest."""
