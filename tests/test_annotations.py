@@ -316,6 +316,7 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
 
 def test_the_file_is_deterministic(rendered: dict[str, bytes]) -> None:
     checked = checked_of(RENDERING)
-    again = render_annotations(views_of(checked), checked.theme.labels)
+    site_views = views_of(checked)
+    again = render_annotations(site_views.site, site_views.claims, checked.theme.labels)
     assert again == rendered[FILE]
     assert again.endswith(b"\n") and again.count(b"\n") == 4

@@ -102,6 +102,8 @@ class Sections:
         self.inputs: tuple[Any, ...] | None = None
         self.before: dict[tuple[str, int], _Section] = {}
         self.now: dict[tuple[str, int], _Section] = {}
+        self.files: dict[str, tuple[Any, FileJob]] = {}
+        """out path -> (what its bytes were made of, besides the site-wide inputs; its job)."""
 
     def begin(self, inputs: tuple[Any, ...]) -> None:
         """Begin a run whose site-wide inputs are `inputs`: what the last run made holds
@@ -110,6 +112,7 @@ class Sections:
             self.before, self.now = self.now, {}
         if inputs != self.inputs:
             self.before = {}
+            self.files = {}
             self.inputs = inputs
 
 
@@ -384,6 +387,20 @@ class Renderer:
             sections.begin((site.title, site.base_url, site.language, site.publisher,
                             site.build_date, theme.labels))
 
+    def _made_file(self, out_path: str, of: Any, make: Callable[[], bytes]) -> FileJob:
+        """A file of the bytes `make()` gives, which are made of `of` (compared by value)
+        and of the site-wide inputs alone; in a preview server, the last run's file when
+        `of` is equal."""
+        memo = self.sections
+        found = memo.files.get(out_path) if memo is not None else None
+        if found is not None and found[0] == of:
+            self._claim_path(out_path)
+            return found[1]
+        job = self.file(out_path, make())
+        if memo is not None:
+            memo.files[out_path] = (of, job)
+        return job
+
     def _section(self, kind: str, of: Any, make: Callable[[], Iterable[Job]]) -> Iterator[Job]:
         """The jobs `make()` yields, which are made of `of` and of the site-wide inputs
         alone; in a preview server, the last run's jobs when `of` is the same object."""
@@ -495,10 +512,12 @@ class Renderer:
         yield self.page("feed.xml", self.meta(url("feed")), in_sitemap=False,
                         claims=tuple(sorted(self.views.claims, key=_newest_first)))
         yield from self.render_api()
-        yield self.file("sitemap.xml", feeds.render_sitemap(site, self.sitemap))
+        entries = tuple(self.sitemap)
+        yield self._made_file("sitemap.xml", entries,
+                              functools.partial(feeds.render_sitemap, site, entries))
         yield self.file("robots.txt", feeds.render_robots(site))
-        yield self.data(out_path_of(url("annotations")), render_annotations, self.views,
-                        self.theme.labels)
+        yield self.data(out_path_of(url("annotations")), render_annotations, site,
+                        self.views.claims, self.theme.labels)
         yield self.file("_headers", headers.netlify_headers([*self.written, urls.MARKER], CSP))
 
     def page_body(self, body: str, title: str) -> Markup:

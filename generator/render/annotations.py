@@ -1,4 +1,4 @@
-"""SiteViews and labels -> /api/annotations.jsonld: the appearances as W3C Web Annotations.
+"""The claim views and labels -> /api/annotations.jsonld: the appearances as W3C Web Annotations.
 
 One annotation for each appearance whose article has a known address, in one
 AnnotationCollection with a single embedded AnnotationPage (docs/api.md describes the shape).
@@ -14,7 +14,7 @@ from typing import Any
 from generator.model import Archived, PartialDate, Site
 from generator.render.feeds import absolute
 from generator.urls import url
-from generator.views import AppearanceView, ClaimView, SiteViews, claim_updated
+from generator.views import AppearanceView, ClaimView, claim_updated
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 """The W3C's JSON-LD context of the Web Annotation model, named by its address."""
@@ -41,15 +41,16 @@ TEXT_FORMAT = "text/plain"
 """The media type of the textual bodies: plain text, never Markdown or HTML."""
 
 
-def render_annotations(views: SiteViews, labels: Mapping[str, Any]) -> bytes:
+def render_annotations(site: Site, claims: tuple[ClaimView, ...], labels: Mapping[str, Any]
+                       ) -> bytes:
     """/api/annotations.jsonld: every appearance in an article with a `url`, claim by claim (by
-    id) in the claim page's order, as one AnnotationCollection; one annotation per line."""
-    site = views.site
+    id) in the claim page's order, as one AnnotationCollection; one annotation per line.
+    `claims` are the site's claim views (SiteViews.claims)."""
     collection_id = absolute(site, url("annotations"))
     words = labels["annotation"]
     items = [
         annotation(view, f"{collection_id}#{key}", site, labels)
-        for claim_view in views.claims
+        for claim_view in claims
         for view, key in keyed(claim_view)
         if view.appearance.article.url
     ]
