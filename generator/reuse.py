@@ -1080,5 +1080,4 @@ def preview_site(
     memory.templates = templates
     memory.renderer = renderer
     memory.globals = job_keys.values
-    return Preview(renderer, {job.out_path: job for job in jobs}, keys, made, later, memory,
-                   site_views, job_keys.base)
+    return Preview(renderer, memory.jobs, keys, made, later, memory, site_views, job_keys.base)
