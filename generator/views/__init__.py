@@ -4,6 +4,7 @@ Display order, contexts, links, propagation chains, article groups, outlet recor
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -113,6 +114,9 @@ class AppearanceView:
     independent: bool
     """False when the passage's wording may come from this outlet's own reporting (a wire
     story it carried): the comparison is then not an independent check."""
+    order: tuple[tuple[int, int, int, int], str, int]
+    """Where it stands in its outlet's list: by the article's date (undated last), then by
+    claim id and number."""
 
     @property
     def reading_kind(self) -> str:
@@ -198,6 +202,8 @@ class ClaimView:
     serious; lists break ties of date with it."""
     corrections: tuple[Update, ...]
     """The corrections and clarifications of the entry, newest first."""
+    newest: tuple[tuple[int, int, int], tuple[int, ...], str]
+    """Where it stands in a list newest first (see newest_first)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -370,8 +376,16 @@ def _claim_view(
             and article.outlet.id in claim.passage.rests_on,
             independent=claim.passage is None
             or article.outlet.id not in claim.passage.may_rest_on,
+            order=((0, *article.date.sort_key()) if article.date else (1, 0, 0, 0), claim.id,
+                   number),
         ))
     groups = group_by_article(views)
+    updated = claim_updated(claim)
+    seriousness = (
+        sum(1 for v in views if v.appearance.reading is not None
+            and v.appearance.reading.meaning is Meaning.CHANGED),
+        STATUS_WEIGHT[claim.status],
+    )
     return ClaimView(
         claim=claim,
         views=tuple(views),
@@ -381,19 +395,16 @@ def _claim_view(
             claim.source,
             ((g.article, len(g.views), g.kind) for g in groups),
         )),
-        updated=claim_updated(claim),
+        updated=updated,
         articles=len({appearance.article.id for appearance in claim.appearances}),
         any_diff=any(v.comparison is not None and bool(v.comparison.diff) for v in views),
         outlets=_mentions(groups),
-        seriousness=(
-            sum(1 for v in views if v.appearance.reading is not None
-                and v.appearance.reading.meaning is Meaning.CHANGED),
-            STATUS_WEIGHT[claim.status],
-        ),
+        seriousness=seriousness,
         corrections=tuple(sorted(
             (u for u in claim.updates if u.kind in CORRECTION_KINDS),
             key=lambda u: _descending(u.date),
         )),
+        newest=(_descending(updated), tuple(-n for n in seriousness), claim.id),
     )
 
 
@@ -443,8 +454,11 @@ def _descending(date: PartialDate) -> tuple[int, int, int]:
 def newest_first(claims: Iterable[ClaimView]) -> list[ClaimView]:
     """By the date of the last review or update, newest first; ties by seriousness, most
     serious first, then by id."""
-    return sorted(claims, key=lambda c: (_descending(c.updated), tuple(-n for n in c.seriousness),
-                                         c.claim.id))
+    return sorted(claims, key=_NEWEST)
+
+
+_NEWEST = operator.attrgetter("newest")
+_ORDER = operator.attrgetter("order")
 
 
 CORRECTION_KINDS = (UpdateKind.CORRECTION, UpdateKind.CLARIFICATION)
@@ -563,18 +577,14 @@ def _record(outlet: Outlet, *fields: Any) -> OutletRecord:
 
 def _outlet_view(outlet: Outlet, said_by: tuple[ClaimView, ...],
                  said: tuple[AppearanceView, ...]) -> OutletView:
-    found = sorted(zip(said_by, said, strict=True), key=lambda pair: (
-        (0, *pair[1].appearance.article.date.sort_key()) if pair[1].appearance.article.date
-        else (1, 0, 0, 0),
-        pair[0].claim.id,
-        pair[1].number,
-    ))
+    # the orders are unique (a claim's numbers are), so the views are never compared
+    found = sorted(zip(map(_ORDER, said), said_by, said, strict=True))
     grouped: dict[str, tuple[ClaimView, list[AppearanceView]]] = {}
-    for claim_view, view in found:
+    for _order, claim_view, view in found:
         grouped.setdefault(claim_view.claim.id, (claim_view, []))[1].append(view)
     return OutletView(
         outlet=outlet,
-        record=record_of(view for _c, view in found),
+        record=record_of(view for _o, _c, view in found),
         by_claim=tuple((c, tuple(vs)) for c, vs in grouped.values()),
     )
 
