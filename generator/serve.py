@@ -156,6 +156,7 @@ class DevSite:
         finish: Callable[[bool], None] | None = None
         superseded: list[bool] = []
         """Set once a later change is being made (see _supersede)."""
+        warnings: tuple[Problem, ...] = ()
         self.memory.modified = modified
         try:
             if self.memory.store is None:
@@ -173,9 +174,6 @@ class DevSite:
                 self._supersede()  # what is left of the last change is made with this one
                 finish = self._take(previewed, superseded)
             problems: tuple[Problem, ...] = ()
-            if self.report is not None:
-                for line in printed(warnings, modified):
-                    self.report(line, True)
         except ContentError as exc:
             problems = exc.problems
         except UserError as exc:
@@ -193,6 +191,9 @@ class DevSite:
             self._problems = problems
             self._banner = render_banner(problems) if problems else ""
             self._changed.notify_all()
+        if not problems and self.report is not None:  # once the browser has been told
+            for line in printed(warnings, modified):
+                self.report(line, True)
         if finish is not None:
             self._behind_do(finish, superseded)
         return problems
@@ -752,8 +753,10 @@ def printed(problems: Iterable[Problem], modified: frozenset[str] | None) -> lis
     problems = tuple(problems)
     warnings = [p for p in problems if not p.is_error]
     if modified is not None:
-        shown = [w for w in warnings
-                 if any(path.endswith("/" + w.location.rel_path) for path in modified)]
+        # a warning's rel_path is a tail of the changed file's absolute path
+        tails = {"/".join(parts[i:]) for parts in (path.split("/") for path in modified)
+                 for i in range(1, len(parts))}
+        shown = [w for w in warnings if w.location.rel_path in tails]
     else:
         shown = warnings[:WARNINGS_PRINTED]
     kept = {id(w) for w in shown}
