@@ -325,6 +325,7 @@ def _build(
     summary = summarise(checked)
     if reusing.memory is not None:
         reusing.memory.disk = (dict(out.written), out.folder)
+        reusing.memory.whole = True
     if store is not None:
         with stages.stage("write"):
             store.commit(out.written, cache.Finished(
@@ -370,6 +371,7 @@ def preview(
             shipped = theme.load_shipped(content_dir.resolve().parent)
         site_views = _views(checked, reusing, stages)
         site = reuse.preview_site(site_views, checked.theme, shipped, reusing, stages.stage)
+    memory.whole = True
     if store is not None:
         store.commit()
     return Previewed(checked, site, summarise(checked))

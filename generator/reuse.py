@@ -142,15 +142,22 @@ class Memory:
     the last write of it left it."""
     costs: dict[str, float] = field(default_factory=dict)
     """out path -> the seconds its job took the last time it was made."""
+    whole: bool = False
+    """Whether the last run made every stage (one that stopped at an error did not)."""
+    _before_whole: bool = False
 
     def trust(self, only_claims: bool) -> None:
-        """Whether only claim files changed since the last run: what was made of the other
-        claims is then taken without looking again at what it was made from."""
+        """Whether only claim files changed since the last run, and that run made every
+        stage: what was made of the other claims is then taken without looking again at
+        what it was made from. (After a run that stopped at an error, a later stage's
+        memory is older than that run, and files other than claims may have changed since.)"""
         for made in (self.referenced, self.assembled, self.anchored, self.compared,
                      self.placed, self.viewed):
-            made.trusting = only_claims
+            made.trusting = only_claims and self._before_whole
 
     def turn(self) -> None:
+        """Begin a run (`whole` once it has made every stage)."""
+        self._before_whole, self.whole = self.whole, False
         for memo in (self.parsed, self.shapes, self.results, self.texts):
             memo.turn()
         for made in (self.anchored, self.compared, self.placed):

@@ -362,6 +362,34 @@ def test_a_preview_after_an_error_is_fixed_remakes_only_the_fixed_claim(
     assert placed == ["haqqani-closest-links"]
 
 
+def test_after_a_run_that_stopped_at_an_error_what_is_taken_is_looked_at_again(
+    tmp_path: Path,
+) -> None:
+    """A run that stopped at an error left the later stages' memory older than itself, and
+    files other than claims may have changed in it: the run after it does not take the
+    claims' results by place (it looks at what each was made from), even when only a claim
+    file changed since."""
+    content, out, memory = previewing(tmp_path)
+    claim = content / "claims" / "haqqani-closest-links.yaml"
+    good = claim.read_text("utf-8")
+    modified = frozenset({str(claim.resolve())})
+    edited = good.replace("verdict: |\n", "verdict: |\n  An added sentence.\n\n", 1)
+    trusted = []
+    try:
+        for text in (edited, edited.replace("status: unchecked", "status: bogus", 1), edited,
+                     good):
+            claim.write_text(text, "utf-8")
+            memory.modified = modified
+            try:
+                pipeline.preview(content, out, memory=memory).site.finish()
+            except ContentError:
+                pass
+            trusted.append(memory.viewed.trusting)
+    finally:
+        memory.store.close()
+    assert trusted == [True, True, False, True]
+
+
 def test_pages_are_reused_across_processes(tmp_path: Path) -> None:
     """Keys are digests of values, not of objects: a new process (with another hash seed)
     finds the same keys and keeps the pages."""
