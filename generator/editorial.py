@@ -10,6 +10,7 @@ from typing import Any
 
 from generator.errors import Location, Problem, warning
 from generator.load import JsonPath, PageFile, Record
+from generator.memo import Made
 
 DOCUMENT_NOUNS = (
     "report", "document", "assessment", "study", "summary", "speech", "remarks",
@@ -157,28 +158,50 @@ def locate(start: Location, value: str, offset: int, file_text: str | None) -> L
 def document_voice_warnings(records: Iterable[Record], read_text: ReadText) -> list[Problem]:
     """A warning for each phrase of a claim whose passage was not read in the document that
     speaks of the document's own words (see DOCUMENT_VERBS)."""
+    return claim_warnings(records, read_text)[0]
+
+
+def claim_warnings(records: Iterable[Record], read_text: ReadText, made: Made | None = None
+                   ) -> tuple[list[Problem], list[Problem]]:
+    """The claims' document-voice warnings (see document_voice_warnings) and length warnings
+    (see length_warnings), claim by claim. `made` is what earlier runs found (in a preview
+    server: a claim is looked at again only when its record or whether its passage was read
+    changed)."""
     records = list(records)
     read = _read_passages(records)
+    claims = [r for r in records if r.kind == "claim" and isinstance(r.data, dict)]
+
+    def advice(claim: Record, passage_read: bool) -> tuple[list[Problem], list[Problem]]:
+        return _voice_warnings(claim, passage_read, read_text), length_warnings((claim,))
+
+    if made is None:
+        found = [advice(claim, _passage_read(claim.data, read)) for claim in claims]
+    else:
+        made.turn()
+        found = made.each(claims, lambda claim: made.make(
+            claim, advice, args=(_passage_read(claim.data, read),)))
+    return ([p for voice, _length in found for p in voice],
+            [p for _voice, length in found for p in length])
+
+
+def _voice_warnings(claim: Record, passage_read: bool, read_text: ReadText) -> list[Problem]:
     out: list[Problem] = []
-    for claim in records:
-        if claim.kind != "claim" or not isinstance(claim.data, dict):
-            continue
-        if _passage_read(claim.data, read):
-            continue
-        file_text: str | None = None
-        for path, value in _texts(claim.data):
-            for voiced in document_voice(value):
-                if file_text is None:
-                    file_text = read_text(claim.rel_path) or ""
-                where = locate(claim.where(path), value, voiced.offset, file_text or None)
-                out.append(warning(
-                    where,
-                    f"{'.'.join(map(str, path))} speaks of the document's own words "
-                    f"({voiced.phrase!r}), but this claim's passage was not read in it",
-                    "Say whose words they are: \"the reported wording names ...\", or \"as "
-                    "reported by ...\". Only a passage with checked: true is the document's "
-                    "own wording.",
-                ))
+    if passage_read:
+        return out
+    file_text: str | None = None
+    for path, value in _texts(claim.data):
+        for voiced in document_voice(value):
+            if file_text is None:
+                file_text = read_text(claim.rel_path) or ""
+            where = locate(claim.where(path), value, voiced.offset, file_text or None)
+            out.append(warning(
+                where,
+                f"{'.'.join(map(str, path))} speaks of the document's own words "
+                f"({voiced.phrase!r}), but this claim's passage was not read in it",
+                "Say whose words they are: \"the reported wording names ...\", or \"as "
+                "reported by ...\". Only a passage with checked: true is the document's "
+                "own wording.",
+            ))
     return out
 
 

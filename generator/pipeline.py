@@ -201,6 +201,7 @@ def check(
             shape = reuse.shapes(reusing, files, loaded.records, validate.check_shape)
             validated = validate.validate(loaded, base_url, shape=shape,
                                           made=memory.referenced if memory is not None else None,
+                                          advised=memory.advised if memory is not None else None,
                                           production=production,
                                           read_text=_reader(content_dir))
         with stages.stage("assemble"):

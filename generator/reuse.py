@@ -112,6 +112,7 @@ class Memory:
     """The files whose bytes alone changed since the last run, when the server knows (else
     content/ is walked again)."""
     referenced: Made = field(default_factory=Made)
+    advised: Made = field(default_factory=Made)
     assembled: Made = field(default_factory=Made)
     anchored: Made = field(default_factory=Made)
     compared: Made = field(default_factory=Made)
@@ -151,8 +152,8 @@ class Memory:
         stage: what was made of the other claims is then taken without looking again at
         what it was made from. (After a run that stopped at an error, a later stage's
         memory is older than that run, and files other than claims may have changed since.)"""
-        for made in (self.referenced, self.assembled, self.anchored, self.compared,
-                     self.placed, self.viewed):
+        for made in (self.referenced, self.advised, self.assembled, self.anchored,
+                     self.compared, self.placed, self.viewed):
             made.trusting = only_claims and self._before_whole
 
     def turn(self) -> None:

@@ -40,12 +40,14 @@ def validate(
     loaded: Loaded, base_url: str | None = None, *,
     shape: Callable[[Record], Sequence[Problem]] | None = None, made: Made | None = None,
     production: bool = False, read_text: editorial.ReadText | None = None,
+    advised: Made | None = None,
 ) -> Validated:
     """Every problem of the loaded content (the loader's own included), and what passed.
     `base_url` is the one given on the command line, if any; `shape` is `check_shape`, or
     what stands for it (the build's cache of its results); `production` adds what a site
     needs before it goes public (see production_problems); `read_text` gives the text of a
-    content file, to locate a warning inside a long value."""
+    content file, to locate a warning inside a long value. `made` and `advised` are what
+    earlier runs found (a preview server's: see check_references, editorial.claim_warnings)."""
     problems: list[Problem] = list(loaded.problems)
     broken: set[str] = {p.location.rel_path for p in loaded.problems if p.is_error}
     shape_of = shape or check_shape
@@ -76,11 +78,11 @@ def validate(
     site = next((r for r in loaded.records if r.kind == "site"), None)
     if production:
         problems.extend(production_problems(site))
-    problems.extend(editorial.document_voice_warnings(
-        (r for r in loaded.records if r.rel_path not in broken), read_text or _unread))
+    voice, lengths = editorial.claim_warnings(
+        (r for r in loaded.records if r.rel_path not in broken), read_text or _unread, advised)
+    problems.extend(voice)
     problems.extend(editorial.page_claim_warnings(pages, site))
-    problems.extend(editorial.length_warnings(
-        r for r in loaded.records if r.rel_path not in broken))
+    problems.extend(lengths)
     good = tuple(r for r in loaded.records if r.rel_path not in broken)
     return Validated(good, tuple(pages), tuple(problems))
 

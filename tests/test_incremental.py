@@ -390,6 +390,26 @@ def test_after_a_run_that_stopped_at_an_error_what_is_taken_is_looked_at_again(
     assert trusted == [True, True, False, True]
 
 
+def test_a_preview_finds_the_warnings_a_check_finds(tmp_path: Path) -> None:
+    """After each edit of a claim, the preview's warnings are `check`'s, in the same order:
+    the edited claim's are found again, the others' taken from before."""
+    content, out, memory = previewing(tmp_path)
+    claim = content / "claims" / "haqqani-closest-links.yaml"
+    good = claim.read_text("utf-8")
+    finding = next(line for line in good.splitlines() if line.startswith("finding: "))
+    modified = frozenset({str(claim.resolve())})
+    try:
+        for text in (good.replace(finding, finding + " More words." * 3, 1), good):
+            claim.write_text(text, "utf-8")
+            memory.modified = modified
+            previewed = pipeline.preview(content, out, memory=memory)
+            assert previewed.checked.warnings == pipeline.check(content).warnings
+            assert any("finding is" in w.message for w in previewed.checked.warnings) == (
+                text != good)
+    finally:
+        memory.store.close()
+
+
 def test_pages_are_reused_across_processes(tmp_path: Path) -> None:
     """Keys are digests of values, not of objects: a new process (with another hash seed)
     finds the same keys and keeps the pages."""
