@@ -525,7 +525,9 @@ def inputs_digest(store: Store, roots: Iterable[tuple[str, Path]], options: Iter
     return Inputs(digest.combine(*parts), seen)
 
 
-_SEEN = struct.Struct("<6q")
+_SEEN = struct.Struct("<QQQqqQ")
+"""A file as `_seen` hashes it: name length, mode, size, mtime, ctime (signed: a time may be
+before 1970) and inode."""
 
 
 def _seen(store: Store, found: Iterable[tuple[str, str, os.stat_result]], options: list[str]
