@@ -18,12 +18,10 @@ is among the slow files, it is made and timed, as the server makes it when it is
 from __future__ import annotations
 
 import argparse
-import contextlib
 import shutil
 import statistics
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -35,22 +33,8 @@ from edit import edit_word, interruptible, restored, run_script, with_word
 from generate import cached_content
 
 from generator import cache, pipeline, urls
+from generator.cli import Timings
 from generator.reuse import Memory
-
-
-class Stages:
-    """`pipeline.Stages` that adds up each stage's wall time."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-
-    @contextlib.contextmanager
-    def stage(self, name: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
 
 
 def main() -> int:
@@ -82,7 +66,7 @@ def main() -> int:
                 word = edit_word("zpreview", number)
                 claim_file.write_text(with_word(original, word), "utf-8")
                 memory.modified = frozenset({str(claim_file.resolve())})
-                stages = Stages()
+                stages = Timings()
                 started = time.perf_counter()
                 previewed = pipeline.preview(content, out, memory=memory, stages=stages)
                 shown = previewed.site.made.get(page)
@@ -94,7 +78,7 @@ def main() -> int:
                     return 1
                 times.append(seconds)
                 print(f"edit {number + 1}: {seconds:.3f} s  "
-                      + "  ".join(f"{name} {value:.3f}" for name, value in stages.seconds.items()),
+                      + "  ".join(f"{name} {value:.3f}" for name, value in stages.rows.items()),
                       flush=True)
         print(f"median {statistics.median(times):.3f} s, max {max(times):.3f} s "
               f"over {len(times)}")

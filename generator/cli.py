@@ -110,7 +110,7 @@ def _stage_options(command: argparse.ArgumentParser) -> None:
                          "report an error (publisher.contact in site.yaml)")
 
 
-class _Timings:
+class Timings:
     """Each stage's wall time and the process's peak memory after it, printed at the end."""
 
     def __init__(self) -> None:
@@ -139,7 +139,7 @@ class _Timings:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    args.stages = _Timings()
+    args.stages = Timings()
     try:
         return _run(args)
     finally:
