@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from generator.load import PageFile, Record
-from generator.memo import Made, plain
+from generator.memo import Made, each, plain
 from generator.model import (
     NO_ENTITIES,
     Appearance,
@@ -85,10 +85,8 @@ def assemble(
     data = site_record.data if site_record is not None else NO_SETTINGS
     editors = reuse(site_record, _editors) if site_record is not None else _editors(None)
     claim_records = [record for _rid, record in sorted(by_kind.get("claim", {}).items())]
-    claims = tuple(claim for claim in (
-        made.each(claim_records, lambda r: made.make(r, _claim, sources, articles, editors))
-        if made is not None else
-        [_claim(r, sources, articles, editors) for r in claim_records]) if claim is not None)
+    claims = tuple(claim for claim in each(made, claim_records, _claim, sources, articles,
+                                           editors) if claim is not None)
     url = base_url or data["base_url"]
     dates = [c.reviewed for c in claims] + [u.date for c in claims for u in c.updates]
     return Site(

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from generator.errors import Location, Problem, warning
 from generator.load import JsonPath, PageFile, Record
-from generator.memo import Made
+from generator.memo import Made, each
 
 DOCUMENT_NOUNS = (
     "report", "document", "assessment", "study", "summary", "speech", "remarks",
@@ -105,7 +105,7 @@ def _read_passages(records: Iterable[Record]) -> set[tuple[Any, Any]]:
     return found
 
 
-def _passage_read(data: Mapping[str, Any], read: set[tuple[Any, Any]]) -> bool:
+def _passage_read(data: Mapping[str, Any], read: Collection[tuple[Any, Any]]) -> bool:
     """Whether the claim's primary passage exists and was read in the document (`read`: see
     _read_passages)."""
     primary = data.get("primary")
@@ -168,18 +168,17 @@ def claim_warnings(records: Iterable[Record], read_text: ReadText, made: Made | 
     server: a claim is looked at again only when its record or whether its passage was read
     changed)."""
     records = list(records)
-    read = _read_passages(records)
+    read = dict.fromkeys(_read_passages(records), True)
     claims = [r for r in records if r.kind == "claim" and isinstance(r.data, dict)]
 
-    def advice(claim: Record, passage_read: bool) -> tuple[list[Problem], list[Problem]]:
-        return _voice_warnings(claim, passage_read, read_text), length_warnings((claim,))
+    def advice(claim: Record, read: Mapping[tuple[Any, Any], bool]
+               ) -> tuple[list[Problem], list[Problem]]:
+        return (_voice_warnings(claim, _passage_read(claim.data, read), read_text),
+                length_warnings((claim,)))
 
-    if made is None:
-        found = [advice(claim, _passage_read(claim.data, read)) for claim in claims]
-    else:
+    if made is not None:
         made.turn()
-        found = made.each(claims, lambda claim: made.make(
-            claim, advice, args=(_passage_read(claim.data, read),)))
+    found = each(made, claims, advice, read)
     return ([p for voice, _length in found for p in voice],
             [p for _voice, length in found for p in length])
 

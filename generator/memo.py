@@ -101,12 +101,13 @@ class Made:
             self._forgotten += 1
         return result
 
-    def each(self, objects: Sequence[Any], make: Callable[[Any], T]) -> list[T]:
-        """`[make(obj) for obj in objects]`, where `make(obj)` is a call of `self.make` for
-        that object. In a trusting run given as many objects as the last `each`, of which
-        some are the very same objects at the same places, those give what they gave then
-        without a look-up (a preview server's run after one claim file changed costs that
-        claim, not the site); `changed` then says which were made again."""
+    def each(self, objects: Sequence[Any], make: Callable[..., T], *mappings: Mapping[Any, Any],
+             args: tuple[Any, ...] = ()) -> list[T]:
+        """`[self.make(obj, make, *mappings, args=args) for obj in objects]`. In a trusting
+        run given as many objects as the last `each`, of which some are the very same objects
+        at the same places, those give what they gave then without a look-up (a preview
+        server's run after one claim file changed costs that claim, not the site); `changed`
+        then says which were made again."""
         last = self._each
         self._last_unions, self._unions = self._unions, {}
         if self.trusting and last is not None and len(last[0]) == len(objects):
@@ -117,7 +118,7 @@ class Made:
             forgotten = []
             for i in positions:
                 before = self._forgotten
-                results[i] = make(objects[i])
+                results[i] = self.make(objects[i], make, *mappings, args=args)
                 if self._forgotten != before:
                     forgotten.append(i)
             replaced = [last[0][i] for i in positions if objects[i] is not last[0][i]]
@@ -128,7 +129,7 @@ class Made:
             forgotten = []
             for i, obj in enumerate(objects):
                 before = self._forgotten
-                results.append(make(obj))
+                results.append(self.make(obj, make, *mappings, args=args))
                 if self._forgotten != before:
                     forgotten.append(i)
             self.changed = None
@@ -218,3 +219,11 @@ def plain(obj: Any, make: Callable[..., T], *mappings: Mapping[Any, Any],
           args: tuple[Any, ...] = ()) -> T:
     """`Made.make` without a memory: `make(obj, *args, *mappings)`."""
     return make(obj, *args, *mappings)
+
+
+def each(made: Made | None, objects: Sequence[Any], make: Callable[..., T],
+         *mappings: Mapping[Any, Any], args: tuple[Any, ...] = ()) -> list[T]:
+    """`made.each(...)`, or without a memory `make(obj, *args, *mappings)` of each object."""
+    if made is None:
+        return [make(obj, *args, *mappings) for obj in objects]
+    return made.each(objects, make, *mappings, args=args)

@@ -287,7 +287,7 @@ def build(
         try:
             reusing = Reuse(store, memory, workers or pool.cores(),
                             always_parallel=workers is not None and workers > 1)
-            inputs = None
+            inputs = finished = None
             if store is not None:
                 with stages.stage("load"):
                     finished = store.finished()
@@ -297,7 +297,7 @@ def build(
                 if done is not None:
                     return done
             built = _build(content_dir, out_dir, base_url, strict, stages, waiting, reusing,
-                           themes, inputs, production)
+                           themes, inputs, finished, production)
         finally:
             if store is not None and not kept:
                 store.close()
@@ -307,15 +307,15 @@ def build(
 def _build(
     content_dir: Path, out_dir: Path, base_url: str | None, strict: bool, stages: Stages,
     waiting: write.Waiting | None, reusing: Reuse, themes: tuple[Path, ...],
-    inputs: cache.Inputs | None, production: bool,
+    inputs: cache.Inputs | None, finished: cache.Finished | None, production: bool,
 ) -> Built:
+    """The build, after `build` found what the last one left (`finished`)."""
     checked = check(content_dir, base_url, strict=strict, stages=stages, reusing=reusing,
                     production=production)
     with stages.stage("load"):
         shipped = theme.load_shipped(content_dir.resolve().parent)
     site_views = _views(checked, reusing, stages)
     store = reusing.store
-    finished = store.finished() if store is not None else None
     previous = store.outputs() if store is not None and finished is not None else None
     with write.SiteWriter(out_dir, content_dir, (*themes, checked.theme.root), waiting=waiting,
                           previous=previous,

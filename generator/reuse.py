@@ -374,8 +374,8 @@ def anchor_site(site: Site, reuse: Reuse) -> anchor.Anchored:
     if memory is None:
         return _anchor_site(site, reuse)
     made = memory.anchored
-    found = made.each(site.claims, lambda claim: made.make(
-        claim, lambda c: _anchor_site(dataclasses.replace(site, claims=(c,)), reuse)))
+    found = made.each(site.claims,
+                      lambda c: _anchor_site(dataclasses.replace(site, claims=(c,)), reuse))
     return anchor.Anchored(made.union("spans", found, operator.attrgetter("spans")),
                            _problems_of(found))
 
@@ -440,8 +440,7 @@ def compare_site(site: Site, spans: Mapping[AppearanceKey, Span], reuse: Reuse
             ) -> compare.Compared:
         return _compare_site(dataclasses.replace(site, claims=(claim,)), spanned, reuse)
 
-    found = made.each(site.claims, lambda claim: made.make(
-        claim, one, spans, args=(site.spellings, site.entities)))
+    found = made.each(site.claims, one, spans, args=(site.spellings, site.entities))
     return compare.Compared(
         made.union("comparisons", found, operator.attrgetter("comparisons")),
         frozenset().union(*(r.not_comparable for r in found if r.not_comparable)),
@@ -507,7 +506,7 @@ def placements(site: Site, spans: Mapping[AppearanceKey, Span], reuse: Reuse
             ) -> dict[AppearanceKey, views.Placed]:
         return _placements(dataclasses.replace(site, claims=(claim,)), spanned, reuse)
 
-    found = made.each(site.claims, lambda claim: made.make(claim, one, spans))
+    found = made.each(site.claims, one, spans)
     return made.union("placed", found, _itself)
 
 

@@ -18,7 +18,7 @@ import jsonschema
 from generator import archives, editorial
 from generator.errors import Location, Problem
 from generator.load import JsonPath, Loaded, PageFile, Record
-from generator.memo import Made, plain
+from generator.memo import Made, each, plain
 from generator.model import GLOSSARY_RE, VOCABULARIES, PartialDate
 from generator.schema import load_schema
 from generator.text import ID_PATTERN, normalise, suggest_id
@@ -606,13 +606,8 @@ def check_references(
     site = by_kind.get("site", {}).get("site")
     editors = reuse(site, _editor_ids) if site is not None else None
     claims = [claim for claim in by_kind.get("claim", {}).values() if claim is not None]
-    if made is not None:
-        referenced = made.each(claims, lambda claim: made.make(
-            claim, _claim_references, sources, passages, articles, outlets, args=(editors,)))
-    else:
-        referenced = [_claim_references(claim, editors, sources, passages, articles, outlets)
-                      for claim in claims]
-    problems.extend(itertools.chain.from_iterable(referenced))
+    problems.extend(itertools.chain.from_iterable(each(
+        made, claims, _claim_references, sources, passages, articles, outlets, args=(editors,))))
     return problems
 
 

@@ -34,7 +34,7 @@ def run(made: Made, things: list[Thing], table: Mapping[str, int], trusting: boo
         return make(thing, table)  # type: ignore[no-any-return]
 
     counted.__qualname__ = make.__qualname__
-    results = made.each(things, lambda thing: made.make(thing, counted, table))
+    results = made.each(things, counted, table)
     return results, made.union("parts", results, lambda r: r), calls
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from generator.memo import Made, plain
+from generator.memo import Made, each, plain
 from generator.model import (
     Appearance,
     AppearanceKey,
@@ -261,13 +261,8 @@ def build_views(
     if made is not None:
         made.turn()
     reuse = made.make if made is not None else plain
-    placed = placed or {}
-    if made is not None:
-        claims = tuple(made.each(site.claims, lambda c: made.make(
-            c, _claim_view, spans, comparisons, articles, sources, placed)))
-    else:
-        claims = tuple(_claim_view(c, spans, comparisons, articles, sources, placed)
-                       for c in site.claims)
+    claims = tuple(each(made, site.claims, _claim_view, spans, comparisons, articles, sources,
+                        placed or {}))
     newest = newest_first(claims)[:HOME_LIST]
     shown = {view.claim.id for view in newest}
     repeated = sorted((c for c in claims if c.claim.id not in shown), key=lambda c: c.claim.id)
