@@ -12,7 +12,9 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import pickle
 import signal
+import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
@@ -123,6 +125,58 @@ class Pending(Generic[Result]):
         if isinstance(result, _Failed):
             raise ContentError(result.problems)
         return result  # type: ignore[no-any-return]
+
+
+def apart(function: Callable[..., Result], *args: Any) -> Result:
+    """`function(*args)` (a pure function of values) computed in a process forked for it, so
+    that the threads of this one keep running while it works (a preview server's index, made
+    while the server shows the next change); in this process when there is one core, when no
+    process can be forked, or when the forked one fails (its error is then raised here, as
+    this process makes the result again). ChildProcessError when a signal stopped it (Ctrl-C
+    reaches it as it reaches this process)."""
+    if cores() < 2 or not hasattr(os, "fork"):
+        return function(*args)
+    read_end, write_end = os.pipe()
+    try:
+        with warnings.catch_warnings():  # the child runs no thread and takes no lock
+            warnings.simplefilter("ignore", DeprecationWarning)
+            child = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return function(*args)
+    if child == 0:  # pragma: no cover - the forked process (its result is tested)
+        _work_apart(read_end, write_end, function, args)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        data = pipe.read()
+    _pid, status = os.waitpid(child, 0)
+    if os.WIFSIGNALED(status):
+        raise ChildProcessError(f"the process forked for {function.__name__} was stopped by "
+                                f"signal {os.WTERMSIG(status)}")
+    if status != 0 or not data:
+        return function(*args)
+    return pickle.loads(data)  # type: ignore[no-any-return]
+
+
+def _work_apart(read_end: int, write_end: int, function: Callable[..., Any],
+                args: tuple[Any, ...]) -> None:  # pragma: no cover - runs in the forked child
+    """The forked process of `apart`: its result, pickled, down the pipe; then it exits at
+    once (nothing of the parent's is flushed, closed or cleaned up here). Every other file
+    descriptor is closed first, so that a connection the parent closes is closed."""
+    status = 1
+    try:
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        gc.disable()
+        os.close(read_end)
+        os.closerange(3, write_end)
+        os.closerange(write_end + 1, os.sysconf("SC_OPEN_MAX"))
+        data = pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(write_end, "wb") as pipe:
+            pipe.write(data)
+        status = 0
+    finally:
+        os._exit(status)
 
 
 def chunks(count: int, size: int) -> list[tuple[int, int]]:

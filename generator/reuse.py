@@ -982,7 +982,7 @@ class Preview:
         key = combine("search", self.base, digests.of(self.site_views),
                       str(search.POSTINGS_PER_SHARD))
         if key != self.memory.search:
-            index = search.build_search(self.site_views, self.renderer.theme.labels)
+            index = pool.apart(search.build_search, self.site_views, self.renderer.theme.labels)
             files.update(index)
             self.memory.search = key
             self.memory.search_files = tuple(sorted(index))

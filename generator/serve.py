@@ -252,7 +252,8 @@ class DevSite:
                 if not superseded:
                     finish(True)
             except Exception as exc:  # noqa: BLE001 - reported, the preview goes on
-                self._tell(f"could not finish the build: {type(exc).__name__}: {exc}")
+                if not self.stop.is_set():
+                    self._tell(f"could not finish the build: {type(exc).__name__}: {exc}")
             if not superseded:
                 self.write_behind()
             self._runs += 1

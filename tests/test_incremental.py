@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -577,3 +580,59 @@ def test_work_submitted_to_the_workers_returns_its_result_or_its_problems(count:
         with pytest.raises(ContentError) as raised:
             failing.get()
     assert [p.message for p in raised.value.problems] == ["refused -1"]
+
+
+def _in_which_process(square: int) -> tuple[int, int, list[int]]:
+    """This process's id, the square, and the file descriptors open here."""
+    return os.getpid(), square * square, sorted(int(fd) for fd in os.listdir("/proc/self/fd"))
+
+
+def test_work_apart_runs_in_a_forked_process_while_another_thread_holds_a_lock(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("needs /proc")
+    monkeypatch.setattr(pool, "cores", lambda: 2)
+    held, release = threading.Lock(), threading.Event()
+
+    def hold() -> None:
+        with held:
+            release.wait(30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    left, right = socket.socketpair()
+    try:
+        pid, square, open_fds = pool.apart(_in_which_process, 7)
+    finally:
+        release.set()
+        holder.join()
+        left.close()
+        right.close()
+    assert pid != os.getpid() and square == 49
+    assert left.fileno() not in open_fds and right.fileno() not in open_fds, (
+        "the forked process closes what it inherited: a connection this process closes "
+        "is closed")
+
+
+def _refuse_or_die(parent: int) -> str:
+    if os.getpid() == parent:
+        raise ContentError([Problem(Location("content/x.yaml", 1, 1), "refused here too")])
+    raise ContentError([Problem(Location("content/x.yaml", 1, 1), "refused apart")])
+
+
+def _killed_apart(parent: int) -> str:
+    if os.getpid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return "made here"
+
+
+def test_work_apart_that_fails_is_made_here_and_one_stopped_by_a_signal_is_an_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pool, "cores", lambda: 2)
+    with pytest.raises(ContentError) as raised:
+        pool.apart(_refuse_or_die, os.getpid())
+    assert [p.message for p in raised.value.problems] == ["refused here too"]
+    with pytest.raises(ChildProcessError, match="signal 9"):
+        pool.apart(_killed_apart, os.getpid())
+    monkeypatch.setattr(pool, "cores", lambda: 1)
+    assert pool.apart(_killed_apart, os.getpid()) == "made here", "one core: made here"
