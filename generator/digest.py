@@ -34,7 +34,7 @@ SHARED_TYPES: tuple[type, ...] = (
     model.Site, model.Source, model.Passage, model.Article, model.Outlet, model.Claim,
     model.Page, model.Entities,
     views.SiteViews, views.ClaimView, views.AppearanceView, views.OutletView, views.SourceView,
-    views.OutletRecord, feeds.ApiEntry,
+    views.OutletRecord, views.OutletClaim, feeds.ApiEntry,
 )
 """Frozen types whose objects are shared between pages: each object is digested once (they
 are immutable) and written into its container as its digest."""

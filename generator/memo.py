@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+V = TypeVar("V")
 _ABSENT = object()
 
 
@@ -70,9 +71,9 @@ class Made:
         """The last `each`: its objects, their results, and the positions not remembered."""
         self.changed: Changed | None = None
         """What the last `each` made again, when it took the rest from the run before."""
-        self._unions: dict[str, dict[Any, Any]] = {}
-        """The unions made of the last `each`'s results, by name."""
-        self._last_unions: dict[str, dict[Any, Any]] = {}
+        self._derived: dict[str, Any] = {}
+        """The values made of the last `each`'s results, by name (see `derived`)."""
+        self._last_derived: dict[str, Any] = {}
 
     def turn(self) -> None:
         """Begin a run: forget what the run before the last did not use. A run that made
@@ -109,7 +110,7 @@ class Made:
         server's run after one claim file changed costs that claim, not the site); `changed`
         then says which were made again."""
         last = self._each
-        self._last_unions, self._unions = self._unions, {}
+        self._last_derived, self._derived = self._derived, {}
         if self.trusting and last is not None and len(last[0]) == len(objects):
             positions = sorted({*itertools.compress(range(len(objects)),
                                                      map(operator.is_not, objects, last[0])),
@@ -141,21 +142,40 @@ class Made:
         """The entries of `part(result)` of every result of the last `each`, in one mapping:
         the last union of this name with the entries of the results made again replaced
         (the parts of different objects must have different keys)."""
-        changed = self.changed
-        before = self._last_unions.get(name)
-        if changed is None or before is None:
+
+        def whole(results: Sequence[Any]) -> dict[Any, Any]:
             out: dict[Any, Any] = {}
             for result in results:
                 out.update(part(result))
-        else:
+            return out
+
+        def patch(before: dict[Any, Any], gone: Sequence[Any], new: Sequence[Any]
+                  ) -> dict[Any, Any]:
             out = dict(before)
-            for result in changed.before:
+            for result in gone:
                 for key in part(result):
                     del out[key]
-            for i in changed.positions:
-                out.update(part(results[i]))
-        self._unions[name] = out
-        return out
+            for result in new:
+                out.update(part(result))
+            return out
+
+        return self.derived(name, results, whole, patch)
+
+    def derived(self, name: str, results: Sequence[Any], make: Callable[[Sequence[Any]], V],
+                patch: Callable[[V, Sequence[Any], Sequence[Any]], V]) -> V:
+        """A value made of every result of the last `each`: `make(results)`; or, when that
+        `each` took most results from the run before and the last value of this name was made
+        of those, `patch(value, gone, new)`, which must give what `make` would: `gone` are
+        the results that were made again as they were before, `new` what they are now.
+        `patch` must leave `value` as it is."""
+        changed = self.changed
+        before = self._last_derived.get(name)
+        if changed is None or before is None:
+            value = make(results)
+        else:
+            value = patch(before, changed.before, [results[i] for i in changed.positions])
+        self._derived[name] = value
+        return value
 
     def _keep(self, replaced: Iterable[Any]) -> None:
         """Keep what the run before remembered (this run took it without looking it up), but

@@ -3,13 +3,21 @@ contexts, links, propagation chains, article groups, outlet records, timelines a
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from urllib.parse import unquote
 
 from conftest import DEMO, RENDERING, checked_of, copy_tree, replace_in, views_of
 
 from generator.model import PartialDate, Status
-from generator.views import ClaimView, SiteViews, merged, sentence_context
+from generator.views import (
+    ClaimView,
+    SiteViews,
+    _patched_said,
+    _said_lists,
+    merged,
+    sentence_context,
+)
 from generator.views.propagation import HopKind
 from generator.views.textfragment import escape_term, fragment_url, text_directive
 from generator.views.timeline import span_of
@@ -93,6 +101,22 @@ def test_outlet_records_count_by_class(site_views: SiteViews) -> None:
     assert (redstate.total, redstate.reviewed, redstate.unreviewed) == (1, 0, 1)
     assert redstate.changed == () and redstate.preserved == 0
     assert (sun.reviewed, sun.not_comparable, sun.changed) == (1, 1, ())
+
+
+def test_an_outlets_list_patched_claim_by_claim_is_the_list_made_whole() -> None:
+    """A preview server patches each outlet's list and record where the changed claims stand:
+    a claim gaining, losing or reordering appearances, or gone from an outlet, gives the lists
+    a build of the whole makes."""
+    demo = views_of(checked_of(DEMO)).claims
+    assert any(len({v.appearance.article.outlet.id for v in c.views}) < len(c.views)
+               for c in demo), "some claim has two appearances in one outlet"
+    before = _said_lists(demo)
+    for position, view in enumerate(demo):
+        for changed in (view.views[:-1], view.views[1:], (), view.views[::-1]):
+            now = dataclasses.replace(view, views=changed)
+            claims = (*demo[:position], now, *demo[position + 1:])
+            assert _patched_said(before, [view], [now]) == _said_lists(claims)
+            assert _patched_said(_said_lists(claims), [now], [view]) == before
 
 
 def test_timeline_places_the_source_and_each_article(site_views: SiteViews) -> None:

@@ -4,6 +4,8 @@ Display order, contexts, links, propagation chains, article groups, outlet recor
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import operator
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -207,11 +209,24 @@ class ClaimView:
 
 
 @dataclass(frozen=True, slots=True)
+class OutletClaim:
+    """One claim an outlet repeated: the claim's view and the outlet's appearances of it, in
+    date order. Unpacks as the pair (`for claim_view, appearance_views in by_claim`)."""
+
+    claim_view: ClaimView
+    views: tuple[AppearanceView, ...]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.claim_view, self.views))
+
+
+@dataclass(frozen=True, slots=True)
 class OutletView:
     outlet: Outlet
     record: OutletRecord
-    by_claim: tuple[tuple[ClaimView, tuple[AppearanceView, ...]], ...]
-    """What the outlet repeated, claim by claim, in date order of its appearances."""
+    by_claim: tuple[OutletClaim, ...]
+    """What the outlet repeated, claim by claim, in date order of its appearances (a claim
+    stands where its first appearance does)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,8 +276,11 @@ def build_views(
     if made is not None:
         made.turn()
     reuse = made.make if made is not None else plain
-    claims = tuple(each(made, site.claims, _claim_view, spans, comparisons, articles, sources,
-                        placed or {}))
+    made_views = each(made, site.claims, _claim_view, spans, comparisons, articles, sources,
+                      placed or {})
+    claims = tuple(made_views)
+    said = (made.derived("said", made_views, _said_lists, _patched_said) if made is not None
+            else _said_lists(made_views))
     newest = newest_first(claims)[:HOME_LIST]
     shown = {view.claim.id for view in newest}
     repeated = sorted((c for c in claims if c.claim.id not in shown), key=lambda c: c.claim.id)
@@ -278,7 +296,7 @@ def build_views(
     return SiteViews(
         site=site,
         claims=claims,
-        outlets=tuple(_outlet_views(site, claims, reuse)),
+        outlets=tuple(_outlet_views(site, said, reuse)),
         sources=tuple(_source_views(site, claims, reuse)),
         newest=tuple(newest),
         repeated=tuple([c for c in repeated if c.views][:HOME_LIST]),
@@ -542,27 +560,16 @@ def record_of(views: Iterable[AppearanceView]) -> OutletRecord:
                         quotation_changed)
 
 
-def _outlet_views(site: Site, claims: tuple[ClaimView, ...], reuse: Any) -> list[OutletView]:
-    # each outlet's claim views and appearance views, as two lists side by side (flat, so
-    # that a preview server tells them unchanged by identity alone)
-    by_outlet: dict[str, tuple[list[ClaimView], list[AppearanceView]]] = {}
-    for claim_view in claims:
-        for view in claim_view.views:
-            found = by_outlet.get(view.appearance.article.outlet.id)
-            if found is None:
-                found = by_outlet[view.appearance.article.outlet.id] = ([], [])
-            found[0].append(claim_view)
-            found[1].append(view)
+def _outlet_views(site: Site, said: Mapping[str, _Said], reuse: Any) -> list[OutletView]:
     out = []
     for outlet in sorted(site.outlets, key=lambda o: (o.name.casefold(), o.id)):
-        said_by, said = by_outlet.get(outlet.id, ([], []))
-        made = reuse(outlet, _outlet_view, args=(tuple(said_by), tuple(said)))
+        found = said.get(outlet.id, _NOTHING_SAID)
+        r = found.record
         # the record object of the run before while it says the same (a preview server then
         # sees the outlet's pages that do not show what changed as unchanged)
-        r = made.record
         record = reuse(outlet, _record, args=(r.total, r.reviewed, r.changed, r.preserved,
                                               r.not_comparable, r.quotation_changed))
-        out.append(made if record is r else OutletView(made.outlet, record, made.by_claim))
+        out.append(reuse(outlet, _outlet_view, args=(record, found.entries)))
     return out
 
 
@@ -570,18 +577,99 @@ def _record(outlet: Outlet, *fields: Any) -> OutletRecord:
     return OutletRecord(*fields)
 
 
-def _outlet_view(outlet: Outlet, said_by: tuple[ClaimView, ...],
-                 said: tuple[AppearanceView, ...]) -> OutletView:
-    # the orders are unique (a claim's numbers are), so the views are never compared
-    found = sorted(zip(map(_ORDER, said), said_by, said, strict=True))
-    grouped: dict[str, tuple[ClaimView, list[AppearanceView]]] = {}
-    for _order, claim_view, view in found:
-        grouped.setdefault(claim_view.claim.id, (claim_view, []))[1].append(view)
-    return OutletView(
-        outlet=outlet,
-        record=record_of(view for _o, _c, view in found),
-        by_claim=tuple((c, tuple(vs)) for c, vs in grouped.values()),
-    )
+def _outlet_view(outlet: Outlet, record: OutletRecord, entries: tuple[OutletClaim, ...]
+                 ) -> OutletView:
+    return OutletView(outlet=outlet, record=record, by_claim=entries)
+
+
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """What one outlet repeated: its claims in order (`OutletView.by_claim`), and its record
+    (`changed` in date order)."""
+
+    entries: tuple[OutletClaim, ...]
+    record: OutletRecord
+
+
+_NOTHING_SAID = _Said((), OutletRecord(0, 0, (), 0, 0, 0))
+
+
+def _first(entry: OutletClaim) -> tuple[tuple[int, int, int, int], str, int]:
+    return entry.views[0].order
+
+
+def _said_by(view: ClaimView) -> dict[str, OutletClaim]:
+    """Outlet id -> what the outlet repeated of this claim."""
+    grouped: dict[str, list[AppearanceView]] = {}
+    for appearance_view in view.views:  # in `order` within each outlet
+        grouped.setdefault(appearance_view.appearance.article.outlet.id, []).append(
+            appearance_view)
+    return {outlet_id: OutletClaim(view, tuple(found)) for outlet_id, found in grouped.items()}
+
+
+def _said_lists(views: Iterable[ClaimView]) -> dict[str, _Said]:
+    """Outlet id -> what it repeated of these claims (the orders are unique: a claim's
+    numbers are, so entries are never compared)."""
+    entries: dict[str, list[OutletClaim]] = {}
+    for view in views:
+        for outlet_id, entry in _said_by(view).items():
+            entries.setdefault(outlet_id, []).append(entry)
+    out = {}
+    for outlet_id, found in entries.items():
+        found.sort(key=_first)
+        record = record_of(v for entry in found for v in entry.views)
+        out[outlet_id] = _Said(tuple(found), dataclasses.replace(
+            record, changed=tuple(sorted(record.changed, key=_ORDER))))
+    return out
+
+
+def _patched_said(before: Mapping[str, _Said], gone: Iterable[ClaimView],
+                  new: Iterable[ClaimView]) -> dict[str, _Said]:
+    """`_said_lists` of the claims of `before` with the views `gone` replaced by `new`: each
+    outlet's list and record patched where those claims stand (a preview server's change of
+    one claim costs that claim on each outlet it names, not the outlets' lists)."""
+    lists: dict[str, tuple[list[OutletClaim], list[AppearanceView], list[int]]] = {}
+
+    def tally(outlet_id: str, entry: OutletClaim, sign: int) -> None:
+        found = lists.get(outlet_id)
+        if found is None:
+            r = before.get(outlet_id, _NOTHING_SAID).record
+            found = lists[outlet_id] = (
+                list(before.get(outlet_id, _NOTHING_SAID).entries), list(r.changed),
+                [r.total, r.reviewed, r.preserved, r.not_comparable, r.quotation_changed])
+        entries, changed, counts = found
+        part = record_of(entry.views)
+        for i, number in enumerate((part.total, part.reviewed, part.preserved,
+                                    part.not_comparable, part.quotation_changed)):
+            counts[i] += sign * number
+        at = bisect.bisect_left(entries, _first(entry), key=_first)
+        if sign < 0:
+            assert entries[at].claim_view is entry.claim_view
+            del entries[at]
+        else:
+            entries.insert(at, entry)
+        for view in part.changed:
+            at = bisect.bisect_left(changed, view.order, key=_ORDER)
+            if sign < 0:
+                del changed[at]
+            else:
+                changed.insert(at, view)
+
+    for view in gone:
+        for outlet_id, entry in _said_by(view).items():
+            tally(outlet_id, entry, -1)
+    for view in new:
+        for outlet_id, entry in _said_by(view).items():
+            tally(outlet_id, entry, 1)
+    out = dict(before)
+    for outlet_id, (entries, changed, counts) in lists.items():
+        if not entries:
+            del out[outlet_id]
+            continue
+        total, reviewed, preserved, not_comparable, quotation_changed = counts
+        out[outlet_id] = _Said(tuple(entries), OutletRecord(
+            total, reviewed, tuple(changed), preserved, not_comparable, quotation_changed))
+    return out
 
 
 def _source_views(site: Site, claims: tuple[ClaimView, ...], reuse: Any) -> list[SourceView]:
