@@ -348,16 +348,18 @@ class Store:
     # writing
 
     def commit(self, outputs: Mapping[str, Output] | None = None,
-               finished: Finished | None = None) -> None:
+               finished: Finished | None = None, sweep: bool = True) -> None:
         """Write what this build found (and, after a successful build, what the output folder
-        now holds); every SWEEP_EVERY builds, drop the entries the build did not use."""
+        now holds); every SWEEP_EVERY builds, drop the entries the build did not use. Without
+        `sweep` (a preview server's run, which takes what it uses from its memory and looks
+        up little here), nothing is dropped."""
         self._flush()
         if self._db is None:
             return
         try:
             db = self._db
             db.execute("BEGIN IMMEDIATE")
-            if self.build % SWEEP_EVERY == 0:
+            if sweep and self.build % SWEEP_EVERY == 0:
                 for kind, keys in self._used.items():
                     db.executemany("UPDATE entries SET used = ? WHERE kind = ? AND key = ?",
                                    ((self.build, kind, key) for key in keys))

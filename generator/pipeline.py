@@ -374,7 +374,7 @@ def preview(
         site = reuse.preview_site(site_views, checked.theme, shipped, reusing, stages.stage)
     memory.whole = True
     if store is not None:
-        store.commit()
+        store.commit(sweep=False)
     return Previewed(checked, site, summarise(checked))
 
 
