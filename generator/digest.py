@@ -41,6 +41,16 @@ are immutable) and written into its container as its digest."""
 
 _PROTOCOL = 5
 
+LONG_TUPLE = 32
+"""A tuple of at least this many shared objects is written as their digests joined."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Joined:
+    """A tuple of shared objects, as their digests joined (see `Digests.compact`)."""
+
+    digests: bytes
+
 
 class Undigestible(Exception):
     """A value that has no canonical serialisation."""
@@ -71,13 +81,15 @@ class _Reducers(dict[type, Callable[[Any], Any]]):
             if cls in self.digests.shared:
                 memo = self.digests.memo
                 earlier = self.digests.earlier
+                compact = self.digests.compact
 
                 def reducer(obj: Any) -> Any:
                     found = memo.get(id(obj))
                     if found is None:
                         found = earlier.get(id(obj))
                         if found is None or found[0] is not obj:
-                            found = (obj, self.digests.of((cls, getter(obj))))
+                            found = (obj, self.digests.of(
+                                (cls, tuple(map(compact, getter(obj))))))
                         memo[id(obj)] = found
                     return _stand_in, (found[1],)
             else:
@@ -114,10 +126,23 @@ class Digests:
         pickler.dispatch_table = self._reducers
         pickler.fast = True
         try:
-            pickler.dump(value)
+            pickler.dump(self.compact(value))
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
             raise Undigestible(str(exc)) from None
         return hashlib.blake2b(buffer.getbuffer(), digest_size=DIGEST_BYTES).digest()
+
+    def compact(self, value: Any, depth: int = 2) -> Any:
+        """`value`, where it is a long tuple of shared objects (or holds one, `depth` tuples
+        down), with that tuple as the digests of its objects joined (`_Joined`): written so,
+        a list of every claim's view costs a look-up per claim, not a pickling."""
+        if type(value) is not tuple or not depth:
+            return value
+        shared = self.shared
+        if len(value) >= LONG_TUPLE and all(type(item) in shared for item in value):
+            return _Joined(b"".join(map(self.of_shared, value)))
+        if any(type(item) is tuple for item in value):
+            return tuple(self.compact(item, depth - 1) for item in value)
+        return value
 
     def of_shared(self, obj: Any) -> bytes:
         """The digest a shared object (of one of the `shared` types) stands as in the values
@@ -127,8 +152,12 @@ class Digests:
             raise TypeError(f"{type(obj).__name__} is not a shared type")
         found = self.memo.get(id(obj))
         if found is None or found[0] is not obj:
-            self.of(obj)
-            found = self.memo[id(obj)]
+            found = self.earlier.get(id(obj))
+            if found is None or found[0] is not obj:
+                self.of(obj)
+                found = self.memo[id(obj)]
+            else:
+                self.memo[id(obj)] = found
         return found[1]
 
     def known(self, obj: Any, digest: bytes) -> None:

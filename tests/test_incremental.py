@@ -393,6 +393,32 @@ def test_after_a_run_that_stopped_at_an_error_what_is_taken_is_looked_at_again(
     assert trusted == [True, True, False, True]
 
 
+def test_a_preview_servers_edits_keep_the_cache_for_the_next_build(tmp_path: Path) -> None:
+    """A preview takes what it uses from its memory, not from the cache: however many edits
+    it shows, it drops nothing from the cache, and a build after it still reuses what did not
+    change."""
+    content, out, memory = previewing(tmp_path)
+    claim = content / "claims" / "haqqani-closest-links.yaml"
+    good = claim.read_text("utf-8")
+
+    def entries() -> int:
+        with sqlite3.connect(_cache_file(out)) as db:
+            return int(db.execute("SELECT count(*) FROM entries").fetchone()[0])
+
+    before = entries()
+    try:
+        for number in range(cache.SWEEP_EVERY + 1):
+            claim.write_text(good.replace("verdict: |\n", f"verdict: |\n  Edit {number}.\n\n",
+                                          1), "utf-8")
+            memory.modified = frozenset({str(claim.resolve())})
+            pipeline.preview(content, out, memory=memory)
+    finally:
+        memory.store.close()
+    assert entries() >= before
+    counts = dict(pipeline.build(content, out).counts)
+    assert counts.get("file parsed", 0) <= 1 and counts.get("compare made", 0) <= 1, counts
+
+
 def test_a_preview_finds_the_warnings_a_check_finds(tmp_path: Path) -> None:
     """After each edit of a claim, the preview's warnings are `check`'s, in the same order:
     the edited claim's are found again, the others' taken from before."""

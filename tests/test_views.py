@@ -7,8 +7,10 @@ import dataclasses
 from pathlib import Path
 from urllib.parse import unquote
 
+import pytest
 from conftest import DEMO, RENDERING, checked_of, copy_tree, replace_in, views_of
 
+from generator import digest
 from generator.model import PartialDate, Status
 from generator.views import (
     ClaimView,
@@ -236,3 +238,25 @@ def test_text_fragment_end_words_do_not_occur_earlier_in_the_quote() -> None:
     assert start == "a b c d"
     quote_rest = " ".join(words[4:])
     assert quote_rest.endswith(end) and quote_rest.count(end) == 1
+
+
+def test_a_long_tuple_of_shared_objects_is_digested_by_its_members(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The digest of a long list of claim views (or a view that holds one) is made of its
+    members' digests: the same for the same values made apart, another when a member, or the
+    order, differs."""
+    monkeypatch.setattr(digest, "LONG_TUPLE", 2)
+    one, two = views_of(checked_of(DEMO)), views_of(checked_of(DEMO))
+    assert one.claims is not two.claims and len(one.claims) > 2
+
+    def of(value: object) -> bytes:
+        return digest.Digests().of(value)
+
+    assert of(one.claims) == of(two.claims)
+    assert of(one.outlets) == of(two.outlets) and of(one.by_status) == of(two.by_status)
+    changed = dataclasses.replace(one.claims[1], articles=one.claims[1].articles + 1)
+    assert of((one.claims[0], changed, *one.claims[2:])) != of(one.claims)
+    assert of(one.claims[::-1]) != of(one.claims)
+    assert of(one.claims[:-1]) != of(one.claims)
+    monkeypatch.setattr(digest, "LONG_TUPLE", 1000)
+    assert of(one.claims) != of(two.claims[:-1])

@@ -116,8 +116,9 @@ class Sections:
             self.inputs = inputs
 
 
-_Section = tuple[Any, tuple[Job, ...], tuple[feeds.SitemapEntry, ...]]
-"""(the object the jobs were made of, the jobs, their sitemap entries)."""
+_Section = tuple[Any, Any, tuple[feeds.SitemapEntry, ...]]
+"""(the object the jobs were made of, the jobs, their sitemap entries); or (the object, a
+value made of it, ())."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,6 +421,19 @@ class Renderer:
         memo.now[slot] = found
         yield from found[1]
 
+    def _kept(self, kind: str, of: Any, make: Callable[[Any], Any]) -> Any:
+        """`make(of)`, a value made of `of` alone; in a preview server, the last run's value
+        when `of` is the same object (so that what holds it is told unchanged by identity)."""
+        memo = self.sections
+        if memo is None:
+            return make(of)
+        slot = (kind, id(of))
+        found = memo.before.get(slot)
+        if found is None or found[0] is not of:
+            found = (of, make(of), ())
+        memo.now[slot] = found
+        return found[1]
+
     def asset(self, name: str) -> str:
         """The hashed URL of a theme static file."""
         try:
@@ -572,7 +586,7 @@ class Renderer:
 
     def _outlet_jobs(self, outlet_view: OutletView) -> Iterator[Job]:
         said = outlet_view.by_claim
-        lastmod = _newest(c.updated for c, _views in said)
+        lastmod = _updated(map(_CLAIM_VIEW, said))
         for pager in pagers(len(said), url("outlet", outlet_view.outlet.id)):
             yield self.page("outlet.html", self.meta(pager.url), lastmod=lastmod,
                             outlet=outlet_view.outlet, record=outlet_view.record,
@@ -581,7 +595,7 @@ class Renderer:
     def render_tags(self) -> Iterator[Job]:
         for tag, claims in self.views.tags:
             yield self.page("tag.html", self.meta(url("tag", tag)),
-                            lastmod=_newest(c.updated for c in claims), tag=tag, claims=claims)
+                            lastmod=_updated(claims), tag=tag, claims=claims)
 
     def render_corrections(self) -> Iterator[Job]:
         corrections = self.views.corrections
@@ -598,7 +612,7 @@ class Renderer:
             citing = source_view.citing
             # passages, claims and citing articles are split over the same pages
             longest = max(len(source.passages), len(claims), len(citing))
-            lastmod = _newest(c.updated for c in claims)
+            lastmod = _updated(claims)
             for pager in pagers(longest, url("source", source.id)):
                 yield self.page(
                     "source.html", self.meta(pager.url), lastmod=lastmod, source=source,
@@ -622,7 +636,8 @@ class Renderer:
         labels = {status: self.theme.labels["status"][status]["label"]
                   for status in sorted(self.theme.labels["status"])}
         yield self.data(out_path_of(url("api")), feeds.render_api_index, api,
-                        tuple(feeds.ApiEntry.of(view) for view in self.views.claims))
+                        tuple(self._kept("api-entry", view, feeds.ApiEntry.of)
+                              for view in self.views.claims))
         for view in self.views.claims:
             yield from self._section("api", view, functools.partial(
                 self._api_job, api, view, labels[view.claim.status.value]))
@@ -632,8 +647,14 @@ class Renderer:
                           api, view, label),)
 
 
-def _newest(dates: Iterable[PartialDate]) -> PartialDate | None:
-    return max(dates, key=PartialDate.sort_key, default=None)
+def _updated(claims: Iterable[ClaimView]) -> PartialDate | None:
+    """The newest date on any of the claims (None for none)."""
+    newest = min(claims, key=_NEWEST, default=None)
+    return newest.updated if newest is not None else None
+
+
+_NEWEST = operator.attrgetter("newest")
+_CLAIM_VIEW = operator.attrgetter("claim_view")
 
 
 def glossaries(pages: Iterable[Page]) -> dict[str, str]:
