@@ -40,6 +40,11 @@ SHARED_TYPES: tuple[type, ...] = (
 are immutable) and written into its container as its digest."""
 
 _PROTOCOL = 5
+_DIGEST = operator.itemgetter(1)
+
+
+def _either(a: Any, b: Any) -> Any:
+    return a if a is not None else b
 
 LONG_TUPLE = 32
 """A tuple of at least this many shared objects is written as their digests joined."""
@@ -138,8 +143,17 @@ class Digests:
         if type(value) is not tuple or not depth:
             return value
         shared = self.shared
-        if len(value) >= LONG_TUPLE and all(type(item) in shared for item in value):
-            return _Joined(b"".join(map(self.of_shared, value)))
+        if len(value) >= LONG_TUPLE and shared.issuperset(map(type, value)):
+            # an object the memo holds is alive, so no other object has its id
+            ids = list(map(id, value))
+            found: list[Any] = list(map(self.memo.get, ids))
+            if None in found:
+                found = list(map(_either, found, map(self.earlier.get, ids)))
+                if None in found:
+                    found = [hit if hit is not None else (item, self.of_shared(item))
+                             for hit, item in zip(found, value, strict=True)]
+                self.memo.update(zip(ids, found))
+            return _Joined(b"".join(map(_DIGEST, found)))
         if any(type(item) is tuple for item in value):
             return tuple(self.compact(item, depth - 1) for item in value)
         return value

@@ -13,10 +13,19 @@ from conftest import DEMO, RENDERING, checked_of, copy_tree, replace_in, views_o
 from generator import digest
 from generator.model import PartialDate, Status
 from generator.views import (
+    _CLAIM_ID,
+    _NEWEST,
+    _TAGS,
     ClaimView,
     SiteViews,
+    _grouped,
+    _one,
     _patched_said,
+    _regrouped,
+    _repeated,
     _said_lists,
+    _source_of,
+    _status,
     merged,
     sentence_context,
 )
@@ -119,6 +128,28 @@ def test_an_outlets_list_patched_claim_by_claim_is_the_list_made_whole() -> None
             claims = (*demo[:position], now, *demo[position + 1:])
             assert _patched_said(before, [view], [now]) == _said_lists(claims)
             assert _patched_said(_said_lists(claims), [now], [view]) == before
+
+
+def test_lists_patched_claim_by_claim_are_the_lists_made_whole() -> None:
+    """The home page's lists, the status groups and the tags, as a preview server patches
+    them where a changed claim stands, are those a build of the whole makes: a claim that
+    gains or loses a tag, changes status, date or number of articles."""
+    demo = views_of(checked_of(DEMO)).claims
+    lists = [(_one, _NEWEST), (_one, _repeated), (_status, _CLAIM_ID), (_TAGS, _NEWEST),
+             (_source_of, _CLAIM_ID)]
+    for position, view in enumerate(demo):
+        claim = view.claim
+        for now in (
+            dataclasses.replace(view, claim=dataclasses.replace(claim, tags=(*claim.tags, "new"))),
+            dataclasses.replace(view, claim=dataclasses.replace(claim, tags=claim.tags[1:])),
+            dataclasses.replace(view, claim=dataclasses.replace(claim, status=Status.CONFIRMED)),
+            dataclasses.replace(view, newest=((-1, 0, 0), *view.newest[1:]), articles=99),
+        ):
+            claims = (*demo[:position], now, *demo[position + 1:])
+            for groups_of, key in lists:
+                before = _grouped(demo, groups_of, key)
+                assert _regrouped(before, [view], [now], groups_of, key) == _grouped(
+                    claims, groups_of, key)
 
 
 def test_timeline_places_the_source_and_each_article(site_views: SiteViews) -> None:

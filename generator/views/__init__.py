@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
+import itertools
 import operator
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -205,7 +207,8 @@ class ClaimView:
     corrections: tuple[Update, ...]
     """The corrections and clarifications of the entry, newest first."""
     newest: tuple[tuple[int, int, int], tuple[int, ...], str]
-    """Where it stands in a list newest first (see newest_first)."""
+    """Where it stands in a list newest first: by the date of the last review or update,
+    newest first; ties by seriousness, most serious first, then by id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,27 +284,26 @@ def build_views(
     claims = tuple(made_views)
     said = (made.derived("said", made_views, _said_lists, _patched_said) if made is not None
             else _said_lists(made_views))
-    newest = newest_first(claims)[:HOME_LIST]
+    newest = _derive(made, "newest", made_views, _one, _NEWEST).get(None, _NO_GROUP)[1][:HOME_LIST]
     shown = {view.claim.id for view in newest}
-    repeated = sorted((c for c in claims if c.claim.id not in shown), key=lambda c: c.claim.id)
-    repeated.sort(key=lambda c: (c.articles, len(c.views)), reverse=True)
+    most = _derive(made, "repeated", made_views, _one, _repeated).get(None, _NO_GROUP)[1]
+    repeated = itertools.islice((c for c in most if c.views and c.claim.id not in shown),
+                                HOME_LIST)
     counts = {status: 0 for status in Status}
     for view in claims:
         counts[view.claim.status] += 1
-    by_status = tuple(
-        (status, group)
-        for status in Status
-        if (group := tuple(c for c in claims if c.claim.status is status))
-    )
+    statuses = _derive(made, "by_status", made_views, _status, _CLAIM_ID)
+    tags = _derive(made, "tags", made_views, _TAGS, _NEWEST)
     return SiteViews(
         site=site,
         claims=claims,
         outlets=tuple(_outlet_views(site, said, reuse)),
-        sources=tuple(_source_views(site, claims, reuse)),
-        newest=tuple(newest),
-        repeated=tuple([c for c in repeated if c.views][:HOME_LIST]),
-        by_status=by_status,
-        tags=_tags(claims),
+        sources=tuple(_source_views(site, _derive(made, "sources", made_views, _source_of,
+                                                  _CLAIM_ID), reuse)),
+        newest=newest,
+        repeated=tuple(repeated),
+        by_status=tuple(statuses[status] for status in Status if status in statuses),
+        tags=tuple(tags[tag] for tag in sorted(tags)),
         corrections=tuple(sorted(
             ((view, update) for view in claims for update in view.corrections),
             key=lambda pair: (_descending(pair[1].date), pair[0].claim.id),
@@ -311,13 +313,78 @@ def build_views(
     )
 
 
-def _tags(claims: Iterable[ClaimView]) -> tuple[tuple[str, tuple[ClaimView, ...]], ...]:
-    """Every tag, in order, with its claims, newest first."""
-    tagged: dict[str, list[ClaimView]] = {}
-    for view in claims:
-        for tag in view.claim.tags:
-            tagged.setdefault(tag, []).append(view)
-    return tuple((tag, tuple(newest_first(tagged[tag]))) for tag in sorted(tagged))
+Group = tuple[Any, tuple[ClaimView, ...]]
+"""(a name, the claims in it)."""
+
+
+def _derive(made: Made | None, name: str, views: Sequence[ClaimView],
+            groups_of: Callable[[ClaimView], Iterable[Any]], key: Callable[[ClaimView], Any]
+            ) -> dict[Any, Group]:
+    """Name -> (name, its claims in `key` order), for the names `groups_of` each claim: in a
+    preview server's run after a change, the last run's groups patched where the changed
+    claims stand (each key must be unique to its claim)."""
+    whole = functools.partial(_grouped, groups_of=groups_of, key=key)
+    if made is None:
+        return whole(views)
+    return made.derived(name, views, whole,
+                        functools.partial(_regrouped, groups_of=groups_of, key=key))
+
+
+def _grouped(views: Iterable[ClaimView], groups_of: Callable[[ClaimView], Iterable[Any]],
+             key: Callable[[ClaimView], Any]) -> dict[Any, Group]:
+    found: dict[Any, list[ClaimView]] = {}
+    for view in views:
+        for name in groups_of(view):
+            found.setdefault(name, []).append(view)
+    return {name: (name, tuple(sorted(group, key=key))) for name, group in found.items()}
+
+
+def _regrouped(before: Mapping[Any, Group], gone: Iterable[ClaimView],
+               new: Iterable[ClaimView], groups_of: Callable[[ClaimView], Iterable[Any]],
+               key: Callable[[ClaimView], Any]) -> dict[Any, Group]:
+    """`_grouped` of the claims of `before` with `gone` replaced by `new`."""
+    lists: dict[Any, list[ClaimView]] = {}
+
+    def group(name: Any) -> list[ClaimView]:
+        found = lists.get(name)
+        if found is None:
+            found = lists[name] = list(before[name][1]) if name in before else []
+        return found
+
+    for view in gone:
+        for name in groups_of(view):
+            found = group(name)
+            at = bisect.bisect_left(found, key(view), key=key)
+            assert found[at] is view
+            del found[at]
+    for view in new:
+        for name in groups_of(view):
+            bisect.insort(group(name), view, key=key)
+    out = dict(before)
+    for name, found in lists.items():
+        if found:
+            out[name] = (name, tuple(found))
+        else:
+            del out[name]
+    return out
+
+
+def _one(view: ClaimView) -> tuple[None]:
+    return (None,)
+
+
+def _status(view: ClaimView) -> tuple[Status]:
+    return (view.claim.status,)
+
+
+def _repeated(view: ClaimView) -> tuple[int, int, str]:
+    """The home page's most repeated first: by articles, then appearances, then id."""
+    return (-view.articles, -len(view.views), view.claim.id)
+
+
+_NO_GROUP: Group = (None, ())
+_TAGS = operator.attrgetter("claim.tags")
+_CLAIM_ID = operator.attrgetter("claim.id")
 
 
 class Marks(Mapping[str, tuple[tuple[int, int], ...]]):
@@ -462,12 +529,6 @@ def _context(passage: str, lo: int, hi: int, dropped: list[tuple[int, int]]) -> 
 def _descending(date: PartialDate) -> tuple[int, int, int]:
     year, month, day = date.sort_key()
     return (-year, -month, -day)
-
-
-def newest_first(claims: Iterable[ClaimView]) -> list[ClaimView]:
-    """By the date of the last review or update, newest first; ties by seriousness, most
-    serious first, then by id."""
-    return sorted(claims, key=_NEWEST)
 
 
 _NEWEST = operator.attrgetter("newest")
@@ -672,27 +733,34 @@ def _patched_said(before: Mapping[str, _Said], gone: Iterable[ClaimView],
     return out
 
 
-def _source_views(site: Site, claims: tuple[ClaimView, ...], reuse: Any) -> list[SourceView]:
+def _source_views(site: Site, said: Mapping[Any, Group], reuse: Any) -> list[SourceView]:
+    cited = reuse(_CITING, _citing, args=(site.articles,))
+    return [reuse(source, _source_view, args=(cited.get(source.id, ()),
+                                              said.get(source.id, _NO_GROUP)[1]))
+            for source in sorted(site.sources, key=lambda s: (s.title.casefold(), s.id))]
+
+
+_CITING = object()
+"""What `_citing` is remembered by (it is made of the articles alone)."""
+
+
+def _citing(_key: object, articles: tuple[Article, ...]) -> dict[str, tuple[Article, ...]]:
+    """Source id -> the articles that cite it, by outlet name."""
     cited: dict[str, list[Article]] = {}
-    for article in site.articles:
+    for article in articles:
         for source_id in dict.fromkeys(c.ref for c in article.cites if c.kind is CiteKind.SOURCE):
             cited.setdefault(source_id, []).append(article)
-    said: dict[str, list[ClaimView]] = {}
-    for view in claims:
-        if view.claim.source is not None:
-            said.setdefault(view.claim.source.id, []).append(view)
-    return [reuse(source, _source_view, args=(tuple(cited.get(source.id, ())),
-                                              tuple(said.get(source.id, ()))))
-            for source in sorted(site.sources, key=lambda s: (s.title.casefold(), s.id))]
+    return {source_id: tuple(sorted(found, key=lambda a: (a.outlet.name.casefold(), a.id)))
+            for source_id, found in cited.items()}
 
 
 def _source_view(source: Source, citing: tuple[Article, ...], claims: tuple[ClaimView, ...]
                  ) -> SourceView:
-    return SourceView(
-        source=source,
-        claims=claims,
-        citing=tuple(sorted(citing, key=lambda a: (a.outlet.name.casefold(), a.id))),
-    )
+    return SourceView(source=source, claims=claims, citing=citing)
+
+
+def _source_of(view: ClaimView) -> tuple[str, ...]:
+    return (view.claim.source.id,) if view.claim.source is not None else ()
 
 
 # Context around a span
