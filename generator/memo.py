@@ -70,7 +70,7 @@ class Made:
         self._each: tuple[tuple[Any, ...], list[Any], tuple[int, ...]] | None = None
         """The last `each`: its objects, their results, and the positions not remembered."""
         self.changed: Changed | None = None
-        """What the last `each` made again, when it took the rest from the run before."""
+        """Where the last `each`'s results may differ from the `each`'s before (see `each`)."""
         self._derived: dict[str, Any] = {}
         """The values made of the last `each`'s results, by name (see `derived`)."""
         self._last_derived: dict[str, Any] = {}
@@ -107,8 +107,9 @@ class Made:
         """`[self.make(obj, make, *mappings, args=args) for obj in objects]`. In a trusting
         run given as many objects as the last `each`, of which some are the very same objects
         at the same places, those give what they gave then without a look-up (a preview
-        server's run after one claim file changed costs that claim, not the site); `changed`
-        then says which were made again."""
+        server's run after one claim file changed costs that claim, not the site). `changed`
+        says which results differ from the last `each`'s, when it had as many (for `union`
+        and `derived`), else None."""
         last = self._each
         self._last_derived, self._derived = self._derived, {}
         if self.trusting and last is not None and len(last[0]) == len(objects):
@@ -134,6 +135,11 @@ class Made:
                 if self._forgotten != before:
                     forgotten.append(i)
             self.changed = None
+            if last is not None and len(last[1]) == len(results):
+                # what is made of all the results can be patched where they differ
+                positions = tuple(itertools.compress(range(len(results)),
+                                                     map(operator.is_not, results, last[1])))
+                self.changed = Changed(positions, tuple(last[1][i] for i in positions))
         self._each = (tuple(objects), results, tuple(forgotten))
         return results
 
@@ -188,7 +194,8 @@ class Made:
 
 @dataclass(frozen=True, slots=True)
 class Changed:
-    """What an `each` made again: the positions, and the results there before."""
+    """Where an `each`'s results may differ from the last: the positions, and the results there
+    before."""
 
     positions: tuple[int, ...]
     before: tuple[Any, ...]

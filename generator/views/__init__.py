@@ -282,8 +282,8 @@ def build_views(
     made_views = each(made, site.claims, _claim_view, spans, comparisons, articles, sources,
                       placed or {})
     claims = tuple(made_views)
-    said = (made.derived("said", made_views, _said_lists, _patched_said) if made is not None
-            else _said_lists(made_views))
+    said = (made.derived("said", made_views, functools.partial(_said_lists, reuse=reuse),
+                         _patched_said) if made is not None else _said_lists(made_views))
     newest = _derive(made, "newest", made_views, _one, _NEWEST).get(None, _NO_GROUP)[1][:HOME_LIST]
     shown = {view.claim.id for view in newest}
     most = _derive(made, "repeated", made_views, _one, _repeated).get(None, _NO_GROUP)[1]
@@ -668,12 +668,13 @@ def _said_by(view: ClaimView) -> dict[str, OutletClaim]:
     return {outlet_id: OutletClaim(view, tuple(found)) for outlet_id, found in grouped.items()}
 
 
-def _said_lists(views: Iterable[ClaimView]) -> dict[str, _Said]:
+def _said_lists(views: Iterable[ClaimView], reuse: Any = plain) -> dict[str, _Said]:
     """Outlet id -> what it repeated of these claims (the orders are unique: a claim's
-    numbers are, so entries are never compared)."""
+    numbers are, so entries are never compared). `reuse` is `Made.make` in a preview server,
+    whose runs take a claim's entries again while its view is the same."""
     entries: dict[str, list[OutletClaim]] = {}
     for view in views:
-        for outlet_id, entry in _said_by(view).items():
+        for outlet_id, entry in reuse(view, _said_by).items():
             entries.setdefault(outlet_id, []).append(entry)
     out = {}
     for outlet_id, found in entries.items():
