@@ -137,9 +137,9 @@ class Made:
             self.changed = None
             if last is not None and len(last[1]) == len(results):
                 # what is made of all the results can be patched where they differ
-                positions = tuple(itertools.compress(range(len(results)),
-                                                     map(operator.is_not, results, last[1])))
-                self.changed = Changed(positions, tuple(last[1][i] for i in positions))
+                differ = tuple(itertools.compress(range(len(results)),
+                                                  map(operator.is_not, results, last[1])))
+                self.changed = Changed(differ, tuple(last[1][i] for i in differ))
         self._each = (tuple(objects), results, tuple(forgotten))
         return results
 

@@ -13,6 +13,7 @@ import gc
 import multiprocessing
 import os
 import pickle
+import select
 import signal
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -127,14 +128,22 @@ class Pending(Generic[Result]):
         return result  # type: ignore[no-any-return]
 
 
-def apart(function: Callable[..., Result], *args: Any) -> Result:
+class Stopped(Exception):
+    """`apart`'s work was stopped by its `stop()` before it was done."""
+
+
+def apart(function: Callable[..., Result], *args: Any,
+          stop: Callable[[], bool] | None = None) -> Result:
     """`function(*args)` (a pure function of values) computed in a process forked for it, so
     that the threads of this one keep running while it works (a preview server's index, made
     while the server shows the next change); in this process when there is one core, when no
     process can be forked, or when the forked one fails (its error is then raised here, as
     this process makes the result again). ChildProcessError when a signal stopped it (Ctrl-C
-    reaches it as it reaches this process)."""
+    reaches it as it reaches this process). With `stop`, asked every STOP_POLL_SECONDS: once
+    it says so, the forked process is killed and Stopped raised."""
     if cores() < 2 or not hasattr(os, "fork"):
+        if stop is not None and stop():
+            raise Stopped
         return function(*args)
     read_end, write_end = os.pipe()
     try:
@@ -148,8 +157,22 @@ def apart(function: Callable[..., Result], *args: Any) -> Result:
     if child == 0:  # pragma: no cover - the forked process (its result is tested)
         _work_apart(read_end, write_end, function, args)
     os.close(write_end)
-    with os.fdopen(read_end, "rb") as pipe:
-        data = pipe.read()
+    parts: list[bytes] = []
+    with os.fdopen(read_end, "rb", buffering=0) as pipe:
+        while True:
+            if stop is not None:
+                ready, _w, _x = select.select([pipe], [], [], STOP_POLL_SECONDS)
+                if not ready:
+                    if stop():
+                        os.kill(child, signal.SIGKILL)
+                        os.waitpid(child, 0)
+                        raise Stopped
+                    continue
+            part = pipe.read(1 << 20)
+            if not part:
+                break
+            parts.append(part)
+    data = b"".join(parts)
     _pid, status = os.waitpid(child, 0)
     if os.WIFSIGNALED(status):
         raise ChildProcessError(f"the process forked for {function.__name__} was stopped by "
@@ -157,6 +180,10 @@ def apart(function: Callable[..., Result], *args: Any) -> Result:
     if status != 0 or not data:
         return function(*args)
     return pickle.loads(data)  # type: ignore[no-any-return]
+
+
+STOP_POLL_SECONDS = 0.05
+"""How often `apart` asks whether to stop."""
 
 
 def _work_apart(read_end: int, write_end: int, function: Callable[..., Any],

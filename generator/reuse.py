@@ -964,14 +964,18 @@ class Preview:
         return {**self.finish_pages(), **self.finish_search()}
 
     def finish_pages(self, stop: Callable[[], bool] | None = None) -> dict[str, bytes]:
-        """The bytes of the files left for later; of those made before `stop()` said to stop,
-        when it did."""
-        files: dict[str, bytes] = {}
-        for out_path in self.later:
-            if stop is not None and stop():
-                break
-            files[out_path] = _timed_run(self.renderer, self.jobs[out_path], out_path,
-                                         self.memory)
+        """The bytes of the files left for later, made in a process forked for them (so that
+        the server's next change is not slowed while they are made); none when `stop()` said
+        to stop before they were done."""
+        if not self.later:
+            return {}
+        try:
+            files, costs = pool.apart(_run_jobs, self.renderer,
+                                      [(path, self.jobs[path]) for path in self.later], stop,
+                                      stop=stop)
+        except pool.Stopped:
+            return {}
+        self.memory.costs.update(costs)
         return files
 
     def finish_search(self) -> dict[str, bytes]:
@@ -1023,6 +1027,21 @@ def _same(a: Any, b: Any, depth: int = 8) -> bool:
 
 
 _FIELDS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _run_jobs(renderer: render.Renderer, jobs: Sequence[tuple[str, render.Job]],
+              stop: Callable[[], bool] | None) -> tuple[dict[str, bytes], dict[str, float]]:
+    """The bytes of each job, and how long each took; of those made before `stop()` said to
+    stop, when it did."""
+    files: dict[str, bytes] = {}
+    costs: dict[str, float] = {}
+    for out_path, job in jobs:
+        if stop is not None and stop():
+            break
+        started = time.perf_counter()
+        files[out_path] = renderer.run(job)
+        costs[out_path] = time.perf_counter() - started
+    return files, costs
 
 
 def _timed_run(renderer: render.Renderer, job: render.Job, out_path: str, memory: Memory

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from generator import cache, pipeline, render, write
+from generator import cache, pipeline, pool, render, write
 from generator.errors import ContentError, Location, Problem, UserError
 from generator.reuse import Memory
 from generator.theme import BUILTIN_THEMES
@@ -289,7 +289,8 @@ class DevSite:
             thread.join()
 
     def write_behind(self) -> None:
-        """Write the site being served into the output folder (only what changed)."""
+        """Write the site being served into the output folder (only what changed), in a
+        process forked for it (so that the server's next change is not slowed meanwhile)."""
         with self._lock:
             site = self.site
             if site is None:
@@ -299,21 +300,16 @@ class DevSite:
             keys = dict(site.keys)
         disk = self.memory.disk
         previous, folder = (disk if disk is not None else (None, None))
+        themes = (*pipeline.theme_dirs(self.content_dir), site.renderer.theme.root)
         try:
-            themes = (*pipeline.theme_dirs(self.content_dir), site.renderer.theme.root)
-            with write.SiteWriter(self.out_dir, self.content_dir, themes, waiting=self._waiting,
-                                  previous=previous, folder=folder) as out:
-                for out_path in paths:
-                    key = keys.get(out_path, b"")
-                    data = overlay.get(out_path)
-                    if data is None and not out.keep(out_path, key or None):
-                        data = site.get(out_path)
-                    if data is not None:
-                        out.add(out_path, data, key=key)
+            written, folder = pool.apart(
+                _write_folder, self.out_dir, self.content_dir, themes, self._waiting, previous,
+                folder, site, paths, overlay, keys)
         except (UserError, OSError, ValueError) as exc:
-            self._tell(f"could not write {self.out_dir}: {exc}")
+            if not self.stop.is_set():
+                self._tell(f"could not write {self.out_dir}: {exc}")
             return
-        self.memory.disk = (dict(out.written), out.folder)
+        self.memory.disk = (written, folder)
         with self._lock:
             for out_path, data in overlay.items():
                 if site.overlay.get(out_path) is data:
@@ -343,6 +339,26 @@ class DevSite:
 
     def _current(self) -> str:
         return f"{self._session}.{self._count}"
+
+
+def _write_folder(
+    out_dir: Path, content_dir: Path, themes: tuple[Path, ...], waiting: Callable[[str], None],
+    previous: dict[str, write.Kept] | None, folder: tuple[int, int] | None, site: Served,
+    paths: list[str], overlay: Mapping[str, bytes], keys: Mapping[str, bytes],
+) -> tuple[dict[str, write.Kept], tuple[int, int] | None]:
+    """Write `paths` of the served site into the output folder: the bytes of `overlay`, the
+    files of the folder before whose keys are unchanged, the rest from `site`. What the folder
+    holds then, and its name (for the next write)."""
+    with write.SiteWriter(out_dir, content_dir, themes, waiting=waiting, previous=previous,
+                          folder=folder) as out:
+        for out_path in paths:
+            key = keys.get(out_path, b"")
+            data = overlay.get(out_path)
+            if data is None and not out.keep(out_path, key or None):
+                data = site.get(out_path)
+            if data is not None:
+                out.add(out_path, data, key=key)
+    return dict(out.written), out.folder
 
 
 def load_headers(netlify_toml: Path) -> tuple[tuple[re.Pattern[str], dict[str, str]], ...]:

@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -662,3 +663,24 @@ def test_work_apart_that_fails_is_made_here_and_one_stopped_by_a_signal_is_an_er
         pool.apart(_killed_apart, os.getpid())
     monkeypatch.setattr(pool, "cores", lambda: 1)
     assert pool.apart(_killed_apart, os.getpid()) == "made here", "one core: made here"
+
+
+def _sleep_then(seconds: float) -> str:
+    time.sleep(seconds)
+    return "slept"
+
+
+def test_work_apart_is_stopped_when_told(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pool, "cores", lambda: 2)
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return len(asked) > 3
+
+    with pytest.raises(pool.Stopped):
+        pool.apart(_sleep_then, 60.0, stop=stop)
+    assert pool.apart(_sleep_then, 0.0, stop=lambda: False) == "slept"
+    monkeypatch.setattr(pool, "cores", lambda: 1)
+    with pytest.raises(pool.Stopped):
+        pool.apart(_sleep_then, 60.0, stop=lambda: True)
