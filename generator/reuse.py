@@ -964,29 +964,26 @@ class Preview:
         return {**self.finish_pages(), **self.finish_search()}
 
     def finish_pages(self, stop: Callable[[], bool] | None = None) -> dict[str, bytes]:
-        """The bytes of the files left for later, made in a process forked for them (so that
-        the server's next change is not slowed while they are made); none when `stop()` said
-        to stop before they were done."""
-        if not self.later:
-            return {}
-        try:
-            files, costs = pool.apart(_run_jobs, self.renderer,
-                                      [(path, self.jobs[path]) for path in self.later], stop,
-                                      stop=stop)
-        except pool.Stopped:
-            return {}
+        """The bytes of the files left for later; of those made before `stop()` said to stop,
+        when it did."""
+        files, costs = _run_jobs(self.renderer, [(path, self.jobs[path]) for path in self.later],
+                                 stop)
         self.memory.costs.update(costs)
         return files
 
-    def finish_search(self) -> dict[str, bytes]:
+    def finish_search(self, stop: Callable[[], bool] | None = None) -> dict[str, bytes]:
         """The bytes of the search files when they changed (the search files of the site are
-        then these, and no others); else nothing."""
+        then these, and no others); else, or when `stop()` said to stop first, nothing."""
         files: dict[str, bytes] = {}
         digests = Digests(previous=self.memory.digests)
         key = combine("search", self.base, digests.of(self.site_views),
                       str(search.POSTINGS_PER_SHARD))
         if key != self.memory.search:
-            index = pool.apart(search.build_search, self.site_views, self.renderer.theme.labels)
+            try:
+                index = pool.apart(search.build_search, self.site_views,
+                                   self.renderer.theme.labels, stop=stop)
+            except pool.Stopped:
+                return files
             files.update(index)
             self.memory.search = key
             self.memory.search_files = tuple(sorted(index))

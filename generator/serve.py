@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from generator import cache, pipeline, pool, render, write
+from generator import cache, pipeline, render, write
 from generator.errors import ContentError, Location, Problem, UserError
 from generator.reuse import Memory
 from generator.theme import BUILTIN_THEMES
@@ -219,8 +219,8 @@ class DevSite:
             self.site = site
 
         def finish(search: bool) -> None:
-            made = (preview.finish_search() if search
-                    else preview.finish_pages(lambda: bool(superseded)))
+            made = (preview.finish_search if search else preview.finish_pages)(
+                lambda: bool(superseded))
             with self._lock:
                 if self.site is site:
                     site.overlay.update(made)
@@ -241,8 +241,11 @@ class DevSite:
         """Make the pages left for later, in a thread of its own (one at a time: a change
         while it runs is made after it); then, once no other change has come for
         WRITE_AFTER_SECONDS, the search index and the output folder (a change that comes
-        sooner makes them with the next one, so that they do not slow down showing it;
-        until then the search page searches the index of the change before)."""
+        sooner stops them and makes them with its own, so that they do not slow down showing
+        it; until then the search page searches the index of the change before). The index
+        is made in a process forked for it (`pool.apart`), which holds up no thread here. The
+        pages and the folder are made here: made in forked processes too, they slowed the
+        change after them more than sharing the interpreter does (bench/serve_bench.py)."""
         wake = threading.Event()
 
         def run() -> None:
@@ -289,8 +292,7 @@ class DevSite:
             thread.join()
 
     def write_behind(self) -> None:
-        """Write the site being served into the output folder (only what changed), in a
-        process forked for it (so that the server's next change is not slowed meanwhile)."""
+        """Write the site being served into the output folder (only what changed)."""
         with self._lock:
             site = self.site
             if site is None:
@@ -302,8 +304,7 @@ class DevSite:
         previous, folder = (disk if disk is not None else (None, None))
         themes = (*pipeline.theme_dirs(self.content_dir), site.renderer.theme.root)
         try:
-            written, folder = pool.apart(
-                _write_folder, self.out_dir, self.content_dir, themes, self._waiting, previous,
+            written, folder = _write_folder( self.out_dir, self.content_dir, themes, self._waiting, previous,
                 folder, site, paths, overlay, keys)
         except (UserError, OSError, ValueError) as exc:
             if not self.stop.is_set():
