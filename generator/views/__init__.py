@@ -659,8 +659,9 @@ def _first(entry: OutletClaim) -> tuple[tuple[int, int, int, int], str, int]:
     return entry.views[0].order
 
 
-def _said_by(view: ClaimView) -> dict[str, OutletClaim]:
-    """Outlet id -> what the outlet repeated of this claim."""
+def _said_by(_claim: Claim, view: ClaimView) -> dict[str, OutletClaim]:
+    """Outlet id -> what the outlet repeated of this claim (remembered by the claim, which a
+    preview server's memory forgets once it is replaced)."""
     grouped: dict[str, list[AppearanceView]] = {}
     for appearance_view in view.views:  # in `order` within each outlet
         grouped.setdefault(appearance_view.appearance.article.outlet.id, []).append(
@@ -674,7 +675,7 @@ def _said_lists(views: Iterable[ClaimView], reuse: Any = plain) -> dict[str, _Sa
     whose runs take a claim's entries again while its view is the same."""
     entries: dict[str, list[OutletClaim]] = {}
     for view in views:
-        for outlet_id, entry in reuse(view, _said_by).items():
+        for outlet_id, entry in reuse(view.claim, _said_by, args=(view,)).items():
             entries.setdefault(outlet_id, []).append(entry)
     out = {}
     for outlet_id, found in entries.items():
@@ -718,10 +719,10 @@ def _patched_said(before: Mapping[str, _Said], gone: Iterable[ClaimView],
                 changed.insert(at, view)
 
     for view in gone:
-        for outlet_id, entry in _said_by(view).items():
+        for outlet_id, entry in _said_by(view.claim, view).items():
             tally(outlet_id, entry, -1)
     for view in new:
-        for outlet_id, entry in _said_by(view).items():
+        for outlet_id, entry in _said_by(view.claim, view).items():
             tally(outlet_id, entry, 1)
     out = dict(before)
     for outlet_id, (entries, changed, counts) in lists.items():
