@@ -56,6 +56,9 @@ class BuildState:
 WRITE_AFTER_SECONDS = 2.0
 """How long after a change, with no other change, the preview makes the search index and
 writes the output folder."""
+PAUSE_EVERY = 64
+"""Files the server writes behind between two looks at whether a change is being shown (it
+waits until the change is shown: the editor's change comes first)."""
 COLLECT_EVERY = 20
 """Builds after which what the earlier ones left as garbage is collected (once the site is
 written: it holds up the server for a moment on a large site)."""
@@ -127,6 +130,9 @@ class DevSite:
         """The last behind thread's alarm, and whether a later change superseded it."""
         self._written_lock = threading.Lock()
         self._runs = 0
+        self._idle = threading.Event()
+        """Set while no change is being built: what is made behind waits until it is."""
+        self._idle.set()
 
     @property
     def headers(self) -> tuple[tuple[re.Pattern[str], dict[str, str]], ...]:
@@ -152,7 +158,15 @@ class DevSite:
 
     def rebuild(self, modified: frozenset[str] | None = None) -> tuple[Problem, ...]:
         """Build what changed (`modified`: the files whose bytes alone changed, when that is
-        all that changed); on failure the previous site stays served."""
+        all that changed); on failure the previous site stays served. What is made behind
+        waits until the browser has been told."""
+        self._idle.clear()
+        try:
+            return self._rebuild(modified)
+        finally:
+            self._idle.set()
+
+    def _rebuild(self, modified: frozenset[str] | None) -> tuple[Problem, ...]:
         finish: Callable[[bool], None] | None = None
         superseded: list[bool] = []
         """Set once a later change is being made (see _supersede)."""
@@ -191,6 +205,7 @@ class DevSite:
             self._problems = problems
             self._banner = render_banner(problems) if problems else ""
             self._changed.notify_all()
+        self._idle.set()
         if not problems and self.report is not None:  # once the browser has been told
             for line in printed(warnings, modified):
                 self.report(line, True)
@@ -219,8 +234,11 @@ class DevSite:
             self.site = site
 
         def finish(search: bool) -> None:
-            made = (preview.finish_search if search else preview.finish_pages)(
-                lambda: bool(superseded))
+            def stop() -> bool:  # and wait while a change is being shown
+                self._idle.wait()
+                return bool(superseded)
+
+            made = (preview.finish_search if search else preview.finish_pages)(stop)
             with self._lock:
                 if self.site is site:
                     site.overlay.update(made)
@@ -304,8 +322,9 @@ class DevSite:
         previous, folder = (disk if disk is not None else (None, None))
         themes = (*pipeline.theme_dirs(self.content_dir), site.renderer.theme.root)
         try:
-            written, folder = _write_folder( self.out_dir, self.content_dir, themes, self._waiting, previous,
-                folder, site, paths, overlay, keys)
+            written, folder = _write_folder(self.out_dir, self.content_dir, themes,
+                                            self._waiting, previous, folder, site, paths,
+                                            overlay, keys, self._idle.wait)
         except (UserError, OSError, ValueError) as exc:
             if not self.stop.is_set():
                 self._tell(f"could not write {self.out_dir}: {exc}")
@@ -346,13 +365,17 @@ def _write_folder(
     out_dir: Path, content_dir: Path, themes: tuple[Path, ...], waiting: Callable[[str], None],
     previous: dict[str, write.Kept] | None, folder: tuple[int, int] | None, site: Served,
     paths: list[str], overlay: Mapping[str, bytes], keys: Mapping[str, bytes],
+    pause: Callable[[], object],
 ) -> tuple[dict[str, write.Kept], tuple[int, int] | None]:
     """Write `paths` of the served site into the output folder: the bytes of `overlay`, the
-    files of the folder before whose keys are unchanged, the rest from `site`. What the folder
-    holds then, and its name (for the next write)."""
+    files of the folder before whose keys are unchanged, the rest from `site`; `pause()`
+    between files, which waits while the server shows a change. What the folder holds then,
+    and its name (for the next write)."""
     with write.SiteWriter(out_dir, content_dir, themes, waiting=waiting, previous=previous,
                           folder=folder) as out:
-        for out_path in paths:
+        for number, out_path in enumerate(paths):
+            if number % PAUSE_EVERY == 0:
+                pause()
             key = keys.get(out_path, b"")
             data = overlay.get(out_path)
             if data is None and not out.keep(out_path, key or None):

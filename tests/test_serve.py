@@ -360,6 +360,30 @@ def test_the_served_site_is_a_clean_build_after_each_change(tmp_path: Path) -> N
         dev.close()
 
 
+def test_what_is_written_behind_waits_while_a_change_is_being_shown(tmp_path: Path) -> None:
+    """The editor's change comes first: the output folder is not written while the server
+    builds a change, and is once the change is shown."""
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "tests" / "trees" / "demo" / "content", content)
+    (tmp_path / "node_modules").symlink_to(REPO / "node_modules", target_is_directory=True)
+    dev = serve.DevSite(content, tmp_path / "site", "http://127.0.0.1:8765/", threading.Event())
+    try:
+        assert dev.rebuild() == ()
+        home = tmp_path / "site" / "index.html"
+        home.unlink()
+        dev._idle.clear()  # as while a change is being built
+        writer = threading.Thread(target=dev.write_behind)
+        writer.start()
+        writer.join(0.5)
+        assert writer.is_alive() and not home.exists()
+        dev._idle.set()
+        writer.join(30)
+        assert not writer.is_alive() and home.exists()
+    finally:
+        dev._idle.set()
+        dev.close()
+
+
 def test_a_page_deleted_from_the_output_is_still_served(
     project: Path, running: tuple[str, list[str]]
 ) -> None:
