@@ -122,6 +122,9 @@ class Digests:
         self.shared = frozenset(shared)
         self.memo: dict[int, tuple[Any, bytes]] = {}
         self.earlier: dict[int, tuple[Any, bytes]] = previous.memo if previous else {}
+        self.joined: dict[int, tuple[tuple[Any, ...], _Joined]] = {}
+        """Long tuples of shared objects written as their digests (see `compact`), by id."""
+        self._joined_before = previous.joined if previous else {}
         self._reducers = _Reducers(self)
 
     def of(self, value: Any) -> bytes:
@@ -143,7 +146,13 @@ class Digests:
         if type(value) is not tuple or not depth:
             return value
         shared = self.shared
-        if len(value) >= LONG_TUPLE and shared.issuperset(map(type, value)):
+        long = len(value) >= LONG_TUPLE
+        if long:
+            known = self.joined.get(id(value)) or self._joined_before.get(id(value))
+            if known is not None and known[0] is value:  # held there, so no other has its id
+                self.joined[id(value)] = known
+                return known[1]
+        if long and shared.issuperset(map(type, value)):
             # an object the memo holds is alive, so no other object has its id
             ids = list(map(id, value))
             found: list[Any] = list(map(self.memo.get, ids))
@@ -153,7 +162,9 @@ class Digests:
                     found = [hit if hit is not None else (item, self.of_shared(item))
                              for hit, item in zip(found, value, strict=True)]
                 self.memo.update(zip(ids, found))
-            return _Joined(b"".join(map(_DIGEST, found)))
+            joined = _Joined(b"".join(map(_DIGEST, found)))
+            self.joined[id(value)] = (value, joined)
+            return joined
         if any(type(item) is tuple for item in value):
             return tuple(self.compact(item, depth - 1) for item in value)
         return value
@@ -182,6 +193,7 @@ class Digests:
     def forget_earlier(self) -> None:
         """Let go of what the former build digested (once this build is done with it)."""
         self.earlier = {}
+        self._joined_before = {}
         self._reducers = _Reducers(self)
 
 

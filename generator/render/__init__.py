@@ -36,7 +36,7 @@ from generator.render.annotations import render_annotations
 from generator.text import shorten, squash
 from generator.theme import Shipped, Theme
 from generator.urls import out_path_of
-from generator.views import ClaimView, OutletView, SiteViews
+from generator.views import ClaimView, OutletClaim, OutletView, SiteViews
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -586,7 +586,7 @@ class Renderer:
 
     def _outlet_jobs(self, outlet_view: OutletView) -> Iterator[Job]:
         said = outlet_view.by_claim
-        lastmod = _updated(map(_CLAIM_VIEW, said))
+        lastmod = self._kept("updated", said, _updated_of_entries)
         for pager in pagers(len(said), url("outlet", outlet_view.outlet.id)):
             yield self.page("outlet.html", self.meta(pager.url), lastmod=lastmod,
                             outlet=outlet_view.outlet, record=outlet_view.record,
@@ -595,7 +595,7 @@ class Renderer:
     def render_tags(self) -> Iterator[Job]:
         for tag, claims in self.views.tags:
             yield self.page("tag.html", self.meta(url("tag", tag)),
-                            lastmod=_updated(claims), tag=tag, claims=claims)
+                            lastmod=self._kept("updated", claims, _updated), tag=tag, claims=claims)
 
     def render_corrections(self) -> Iterator[Job]:
         corrections = self.views.corrections
@@ -612,7 +612,7 @@ class Renderer:
             citing = source_view.citing
             # passages, claims and citing articles are split over the same pages
             longest = max(len(source.passages), len(claims), len(citing))
-            lastmod = _updated(claims)
+            lastmod = self._kept("updated", claims, _updated)
             for pager in pagers(longest, url("source", source.id)):
                 yield self.page(
                     "source.html", self.meta(pager.url), lastmod=lastmod, source=source,
@@ -651,6 +651,10 @@ def _updated(claims: Iterable[ClaimView]) -> PartialDate | None:
     """The newest date on any of the claims (None for none)."""
     newest = min(claims, key=_NEWEST, default=None)
     return newest.updated if newest is not None else None
+
+
+def _updated_of_entries(entries: Iterable[OutletClaim]) -> PartialDate | None:
+    return _updated(map(_CLAIM_VIEW, entries))
 
 
 _NEWEST = operator.attrgetter("newest")
