@@ -524,7 +524,7 @@ class Renderer:
         yield self.page("search.html", self.meta(url("search")), in_sitemap=False)
         yield self.page("404.html", self.meta(url("not-found"), noindex=True), in_sitemap=False)
         yield self.page("feed.xml", self.meta(url("feed")), in_sitemap=False,
-                        claims=tuple(sorted(self.views.claims, key=_newest_first)))
+                        claims=self.views.by_update)
         yield from self.render_api()
         entries = tuple(self.sitemap)
         yield self._made_file("sitemap.xml", entries,
@@ -532,7 +532,9 @@ class Renderer:
         yield self.file("robots.txt", feeds.render_robots(site))
         yield self.data(out_path_of(url("annotations")), render_annotations, site,
                         self.views.claims, self.theme.labels)
-        yield self.file("_headers", headers.netlify_headers([*self.written, urls.MARKER], CSP))
+        paths = frozenset(self.written)
+        yield self._made_file("_headers", paths, functools.partial(
+            headers.netlify_headers, [*paths, urls.MARKER], CSP))
 
     def page_body(self, body: str, title: str) -> Markup:
         """A page's Markdown as HTML, each `{{ glossary: NAME }}` paragraph replaced by the
@@ -669,11 +671,6 @@ def glossaries(pages: Iterable[Page]) -> dict[str, str]:
         for match in GLOSSARY_RE.finditer(page.body):
             found.setdefault(match.group(1), page.id)
     return found
-
-
-def _newest_first(view: ClaimView) -> tuple[tuple[int, int, int], str]:
-    year, month, day = view.updated.sort_key()
-    return ((-year, -month, -day), view.claim.id)
 
 
 def article_paragraphs(

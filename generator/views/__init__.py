@@ -258,6 +258,9 @@ class SiteViews:
     """Every status that has claims, in the vocabulary's order."""
     tags: tuple[tuple[str, tuple[ClaimView, ...]], ...]
     """Every tag, in order, with its claims, newest first."""
+    by_update: tuple[ClaimView, ...]
+    """Every claim by the date of its last review or update, newest first, then by id (the
+    feed's order)."""
     corrections: tuple[tuple[ClaimView, Update], ...]
     """Every correction and clarification of the site, newest first (then by claim id)."""
     counts: Mapping[Status, int]
@@ -304,6 +307,8 @@ def build_views(
         repeated=tuple(repeated),
         by_status=tuple(statuses[status] for status in Status if status in statuses),
         tags=tuple(tags[tag] for tag in sorted(tags)),
+        by_update=_derive(made, "by_update", made_views, _one, _by_update).get(
+            None, _NO_GROUP)[1],
         corrections=tuple(sorted(
             ((view, update) for view in claims for update in view.corrections),
             key=lambda pair: (_descending(pair[1].date), pair[0].claim.id),
@@ -375,6 +380,10 @@ def _one(view: ClaimView) -> tuple[None]:
 
 def _status(view: ClaimView) -> tuple[Status]:
     return (view.claim.status,)
+
+
+def _by_update(view: ClaimView) -> tuple[tuple[int, int, int], str]:
+    return (view.newest[0], view.claim.id)
 
 
 def _repeated(view: ClaimView) -> tuple[int, int, str]:
