@@ -83,3 +83,30 @@ def test_a_result_made_of_a_whole_mapping_is_made_again_every_run() -> None:
     results, _union, calls = run(made, things, {"x": 1, "y": 2}, trusting=True, make=_whole)
     assert calls == ["a", "b"]
     assert results == [{"a": 2}, {"b": 2}]
+
+
+def test_what_is_derived_from_every_result_is_patched_where_the_results_differ() -> None:
+    """Trusting or not, a run with as many results as the last patches a derived value with
+    the results that differ (and gives what making it whole gives); a run with another count
+    makes it whole."""
+    made = Made()
+    patched: list[tuple[list[Any], list[Any]]] = []
+
+    def total(results: Any) -> int:
+        return sum(sum(r.values()) for r in results)
+
+    def patch(before: int, gone: Any, new: Any) -> int:
+        patched.append((list(gone), list(new)))
+        return before - total(gone) + total(new)
+
+    things = [Thing(name) for name in "abcd"]
+    for trusting, table, objects in (
+        (False, {"a": 1}, things),
+        (False, {"a": 1, "b": 5}, things),  # b's entry changed: only b is made again
+        (True, {"a": 1, "b": 5}, [*things[:3], Thing("d")]),
+        (False, {"a": 1, "b": 5}, things[:3]),
+    ):
+        results, _union, _calls = run(made, objects, table, trusting)
+        assert made.derived("total", results, total, patch) == total(results)
+    assert [(len(gone), len(new)) for gone, new in patched] == [(1, 1), (1, 1)]
+    assert patched[0][1] == [{"b": 5, "b!": 1}]
