@@ -40,11 +40,6 @@ SHARED_TYPES: tuple[type, ...] = (
 are immutable) and written into its container as its digest."""
 
 _PROTOCOL = 5
-_DIGEST = operator.itemgetter(1)
-
-
-def _either(a: Any, b: Any) -> Any:
-    return a if a is not None else b
 
 LONG_TUPLE = 32
 """A tuple of at least this many shared objects is written as their digests joined."""
@@ -55,6 +50,13 @@ class _Joined:
     """A tuple of shared objects, as their digests joined (see `Digests.compact`)."""
 
     digests: bytes
+
+
+_DIGEST = operator.itemgetter(1)
+
+
+def _either(a: Any, b: Any) -> Any:
+    return a if a is not None else b
 
 
 class Undigestible(Exception):

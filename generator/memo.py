@@ -170,10 +170,10 @@ class Made:
     def derived(self, name: str, results: Sequence[Any], make: Callable[[Sequence[Any]], V],
                 patch: Callable[[V, Sequence[Any], Sequence[Any]], V]) -> V:
         """A value made of every result of the last `each`: `make(results)`; or, when that
-        `each` took most results from the run before and the last value of this name was made
-        of those, `patch(value, gone, new)`, which must give what `make` would: `gone` are
-        the results that were made again as they were before, `new` what they are now.
-        `patch` must leave `value` as it is."""
+        `each` says where its results differ from the `each`'s before (`changed`) and the last
+        value of this name was made of those, `patch(value, gone, new)`, which must give what
+        `make` would: `gone` are the results there before, `new` what they are now. `patch`
+        must leave `value` as it is."""
         changed = self.changed
         before = self._last_derived.get(name)
         if changed is None or before is None:

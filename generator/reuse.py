@@ -966,9 +966,12 @@ class Preview:
     def finish_pages(self, stop: Callable[[], bool] | None = None) -> dict[str, bytes]:
         """The bytes of the files left for later; of those made before `stop()` said to stop,
         when it did."""
-        files, costs = _run_jobs(self.renderer, [(path, self.jobs[path]) for path in self.later],
-                                 stop)
-        self.memory.costs.update(costs)
+        files: dict[str, bytes] = {}
+        for out_path in self.later:
+            if stop is not None and stop():
+                break
+            files[out_path] = _timed_run(self.renderer, self.jobs[out_path], out_path,
+                                         self.memory)
         return files
 
     def finish_search(self, stop: Callable[[], bool] | None = None) -> dict[str, bytes]:
@@ -1024,21 +1027,6 @@ def _same(a: Any, b: Any, depth: int = 8) -> bool:
 
 
 _FIELDS: dict[type, Callable[[Any], Any]] = {}
-
-
-def _run_jobs(renderer: render.Renderer, jobs: Sequence[tuple[str, render.Job]],
-              stop: Callable[[], bool] | None) -> tuple[dict[str, bytes], dict[str, float]]:
-    """The bytes of each job, and how long each took; of those made before `stop()` said to
-    stop, when it did."""
-    files: dict[str, bytes] = {}
-    costs: dict[str, float] = {}
-    for out_path, job in jobs:
-        if stop is not None and stop():
-            break
-        started = time.perf_counter()
-        files[out_path] = renderer.run(job)
-        costs[out_path] = time.perf_counter() - started
-    return files, costs
 
 
 def _timed_run(renderer: render.Renderer, job: render.Job, out_path: str, memory: Memory
