@@ -17,6 +17,9 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 V = TypeVar("V")
 _ABSENT = object()
+SWEEP_AFTER = 64
+"""Objects replaced in trusting runs before what was remembered of them is dropped (see
+`Made._keep`)."""
 
 
 class _Reads(Mapping[Any, Any]):
@@ -74,6 +77,8 @@ class Made:
         self._derived: dict[str, Any] = {}
         """The values made of the last `each`'s results, by name (see `derived`)."""
         self._last_derived: dict[str, Any] = {}
+        self._gone: list[Any] = []
+        """Objects replaced since what they left was last swept (see `_keep`)."""
 
     def turn(self) -> None:
         """Begin a run: forget what the run before the last did not use. A run that made
@@ -185,11 +190,25 @@ class Made:
 
     def _keep(self, replaced: Iterable[Any]) -> None:
         """Keep what the run before remembered (this run took it without looking it up), but
-        for the objects `replaced`, which are gone."""
-        gone = {id(obj) for obj in replaced}
-        kept = {slot: entry for slot, entry in self._before.items() if slot[0] not in gone}
-        kept.update(self._now)
+        for the objects `replaced`, which are gone. The smaller of the two mappings is merged
+        into the larger, so that a run that made one object again costs that object; what
+        the gone objects left is swept once SWEEP_AFTER of them have gathered (they are held
+        until then, so that no new object can take one of their ids)."""
+        before, now = self._before, self._now
+        if len(before) >= len(now):
+            before.update(now)
+            kept = before
+        else:
+            kept = now
+            for slot, entry in before.items():
+                kept.setdefault(slot, entry)
         self._now, self._before = kept, {}
+        self._gone.extend(replaced)
+        if len(self._gone) >= SWEEP_AFTER:
+            gone = {id(obj) for obj in self._gone}
+            for slot in [slot for slot in kept if slot[0] in gone]:
+                del kept[slot]
+            self._gone.clear()
 
 
 @dataclass(frozen=True, slots=True)

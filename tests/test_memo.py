@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import gc
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from generator import memo
 from generator.memo import Made
 
 
@@ -63,6 +66,25 @@ def test_a_trusting_run_makes_only_the_objects_that_are_other_objects() -> None:
     assert union == {k: v for r in results for k, v in r.items()}
     results, _union, calls = run(made, things, table, trusting=False)
     assert calls == ["c"]
+
+
+def test_what_a_replaced_object_left_is_dropped_once_enough_have_gathered() -> None:
+    """A trusting run keeps what the run before remembered without copying it; what the
+    objects it replaced left goes once SWEEP_AFTER of them have gathered."""
+    made = Made()
+    things = [Thing(name) for name in "abc"]
+    run(made, things, {}, trusting=False)
+    first_replaced = weakref.ref(things[1])
+    for n in range(memo.SWEEP_AFTER):
+        things = [things[0], Thing("b"), things[2]]
+        results, _union, calls = run(made, things, {"b": n}, trusting=True)
+        assert calls == ["b"]
+        assert results[1] == {"b": n, "b!": 1}
+    gc.collect()
+    assert first_replaced() is None
+    assert len(made._now) == 3  # one entry for each object there is
+    _results, _union, calls = run(made, things, {"b": memo.SWEEP_AFTER - 1}, trusting=False)
+    assert calls == []
 
 
 def test_a_run_with_other_objects_or_another_count_makes_each_one_it_does_not_know() -> None:
