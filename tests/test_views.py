@@ -115,16 +115,21 @@ def test_outlet_records_count_by_class(site_views: SiteViews) -> None:
 
 
 def test_an_outlets_list_patched_claim_by_claim_is_the_list_made_whole() -> None:
-    """A preview server patches each outlet's list and record where the changed claims stand:
-    a claim gaining, losing or reordering appearances, or gone from an outlet, gives the lists
-    a build of the whole makes."""
+    """A preview server patches each outlet's list, record and newest claim where the changed
+    claims stand: a claim gaining, losing or reordering appearances, gone from an outlet, or
+    newer or older than every other, gives the lists a build of the whole makes."""
     demo = views_of(checked_of(DEMO)).claims
     assert any(len({v.appearance.article.outlet.id for v in c.views}) < len(c.views)
                for c in demo), "some claim has two appearances in one outlet"
     before = _said_lists(demo)
     for position, view in enumerate(demo):
-        for changed in (view.views[:-1], view.views[1:], (), view.views[::-1]):
-            now = dataclasses.replace(view, views=changed)
+        newest, oldest = ((-1, 0, 0), *view.newest[1:]), ((10**6, 0, 0), *view.newest[1:])
+        for now in (
+            *(dataclasses.replace(view, views=changed)
+              for changed in (view.views[:-1], view.views[1:], (), view.views[::-1])),
+            dataclasses.replace(view, newest=newest),
+            dataclasses.replace(view, newest=oldest),
+        ):
             claims = (*demo[:position], now, *demo[position + 1:])
             assert _patched_said(before, [view], [now]) == _said_lists(claims)
             assert _patched_said(_said_lists(claims), [now], [view]) == before

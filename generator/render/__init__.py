@@ -36,7 +36,7 @@ from generator.render.annotations import render_annotations
 from generator.text import shorten, squash
 from generator.theme import Shipped, Theme
 from generator.urls import out_path_of
-from generator.views import ClaimView, OutletClaim, OutletView, SiteViews
+from generator.views import ClaimView, OutletView, SiteViews
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -588,7 +588,7 @@ class Renderer:
 
     def _outlet_jobs(self, outlet_view: OutletView) -> Iterator[Job]:
         said = outlet_view.by_claim
-        lastmod = self._kept("updated", said, _updated_of_entries)
+        lastmod = outlet_view.updated
         for pager in pagers(len(said), url("outlet", outlet_view.outlet.id)):
             yield self.page("outlet.html", self.meta(pager.url), lastmod=lastmod,
                             outlet=outlet_view.outlet, record=outlet_view.record,
@@ -655,12 +655,7 @@ def _updated(claims: Iterable[ClaimView]) -> PartialDate | None:
     return newest.updated if newest is not None else None
 
 
-def _updated_of_entries(entries: Iterable[OutletClaim]) -> PartialDate | None:
-    return _updated(map(_CLAIM_VIEW, entries))
-
-
 _NEWEST = operator.attrgetter("newest")
-_CLAIM_VIEW = operator.attrgetter("claim_view")
 
 
 def glossaries(pages: Iterable[Page]) -> dict[str, str]:

@@ -230,6 +230,8 @@ class OutletView:
     by_claim: tuple[OutletClaim, ...]
     """What the outlet repeated, claim by claim, in date order of its appearances (a claim
     stands where its first appearance does)."""
+    updated: PartialDate | None = None
+    """The newest date on any claim it repeated (None for none)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -639,7 +641,8 @@ def _outlet_views(site: Site, said: Mapping[str, _Said], reuse: Any) -> list[Out
         # sees the outlet's pages that do not show what changed as unchanged)
         record = reuse(outlet, _record, args=(r.total, r.reviewed, r.changed, r.preserved,
                                               r.not_comparable, r.quotation_changed))
-        out.append(reuse(outlet, _outlet_view, args=(record, found.entries)))
+        updated = found.newest.updated if found.newest is not None else None
+        out.append(reuse(outlet, _outlet_view, args=(record, found.entries, updated)))
     return out
 
 
@@ -647,9 +650,9 @@ def _record(outlet: Outlet, *fields: Any) -> OutletRecord:
     return OutletRecord(*fields)
 
 
-def _outlet_view(outlet: Outlet, record: OutletRecord, entries: tuple[OutletClaim, ...]
-                 ) -> OutletView:
-    return OutletView(outlet=outlet, record=record, by_claim=entries)
+def _outlet_view(outlet: Outlet, record: OutletRecord, entries: tuple[OutletClaim, ...],
+                 updated: PartialDate | None) -> OutletView:
+    return OutletView(outlet=outlet, record=record, by_claim=entries, updated=updated)
 
 
 @dataclass(frozen=True, slots=True)
@@ -659,9 +662,11 @@ class _Said:
 
     entries: tuple[OutletClaim, ...]
     record: OutletRecord
+    newest: ClaimView | None
+    """The first of its claims in a list newest first (`ClaimView.newest`)."""
 
 
-_NOTHING_SAID = _Said((), OutletRecord(0, 0, (), 0, 0, 0))
+_NOTHING_SAID = _Said((), OutletRecord(0, 0, (), 0, 0, 0), None)
 
 
 def _first(entry: OutletClaim) -> tuple[tuple[int, int, int, int], str, int]:
@@ -691,7 +696,8 @@ def _said_lists(views: Iterable[ClaimView], reuse: Any = plain) -> dict[str, _Sa
         found.sort(key=_first)
         record = record_of(v for entry in found for v in entry.views)
         out[outlet_id] = _Said(tuple(found), dataclasses.replace(
-            record, changed=tuple(sorted(record.changed, key=_ORDER))))
+            record, changed=tuple(sorted(record.changed, key=_ORDER))),
+            min((entry.claim_view for entry in found), key=_NEWEST))
     return out
 
 
@@ -727,12 +733,16 @@ def _patched_said(before: Mapping[str, _Said], gone: Iterable[ClaimView],
             else:
                 changed.insert(at, view)
 
+    gone_from: dict[str, list[ClaimView]] = {}
+    new_in: dict[str, list[ClaimView]] = {}
     for view in gone:
         for outlet_id, entry in _said_by(view.claim, view).items():
             tally(outlet_id, entry, -1)
+            gone_from.setdefault(outlet_id, []).append(view)
     for view in new:
         for outlet_id, entry in _said_by(view.claim, view).items():
             tally(outlet_id, entry, 1)
+            new_in.setdefault(outlet_id, []).append(view)
     out = dict(before)
     for outlet_id, (entries, changed, counts) in lists.items():
         if not entries:
@@ -740,8 +750,24 @@ def _patched_said(before: Mapping[str, _Said], gone: Iterable[ClaimView],
             continue
         total, reviewed, preserved, not_comparable, quotation_changed = counts
         out[outlet_id] = _Said(tuple(entries), OutletRecord(
-            total, reviewed, tuple(changed), preserved, not_comparable, quotation_changed))
+            total, reviewed, tuple(changed), preserved, not_comparable, quotation_changed),
+            _patched_newest(before.get(outlet_id, _NOTHING_SAID).newest,
+                            gone_from.get(outlet_id, ()), new_in.get(outlet_id, ()), entries))
     return out
+
+
+def _patched_newest(newest: ClaimView | None, gone: Sequence[ClaimView],
+                    new: Sequence[ClaimView], entries: Sequence[OutletClaim]) -> ClaimView:
+    """The first claim view newest first among `entries`, which were the entries whose
+    first was `newest` with the claims `gone` replaced by `new` (the keys are unique to
+    each claim): looked for among all the entries only when the first is gone and no new
+    claim comes before it."""
+    first = min(new, key=_NEWEST, default=None)
+    if newest is not None and all(view is not newest for view in gone):
+        return newest if first is None or newest.newest < first.newest else first
+    if first is not None and (newest is None or first.newest <= newest.newest):
+        return first
+    return min((entry.claim_view for entry in entries), key=_NEWEST)
 
 
 def _source_views(site: Site, said: Mapping[Any, Group], reuse: Any) -> list[SourceView]:
