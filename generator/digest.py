@@ -141,10 +141,12 @@ class Digests:
             raise Undigestible(str(exc)) from None
         return hashlib.blake2b(buffer.getbuffer(), digest_size=DIGEST_BYTES).digest()
 
-    def compact(self, value: Any, depth: int = 2) -> Any:
+    def compact(self, value: Any, depth: int = 3) -> Any:
         """`value`, where it is a long tuple of shared objects (or holds one, `depth` tuples
-        down), with that tuple as the digests of its objects joined (`_Joined`): written so,
-        a list of every claim's view costs a look-up per claim, not a pickling."""
+        down: a page's context is pairs of names and values, a template's global may be pairs
+        of a name and a list), with that tuple as the digests of its objects joined (`_Joined`):
+        written so, a list of every claim's view costs a look-up per claim, not a
+        pickling."""
         if type(value) is not tuple or not depth:
             return value
         shared = self.shared
@@ -159,10 +161,17 @@ class Digests:
             ids = list(map(id, value))
             found: list[Any] = list(map(self.memo.get, ids))
             if None in found:
-                found = list(map(_either, found, map(self.earlier.get, ids)))
-                if None in found:
-                    found = [hit if hit is not None else (item, self.of_shared(item))
-                             for hit, item in zip(found, value, strict=True)]
+                if found.count(None) == len(found):  # none digested in this run yet
+                    found = list(map(self.earlier.get, ids))
+                else:
+                    found = list(map(_either, found, map(self.earlier.get, ids)))
+                at = -1
+                try:
+                    while True:  # the few made since this run began, found by C-level scans
+                        at = found.index(None, at + 1)
+                        found[at] = (value[at], self.of_shared(value[at]))
+                except ValueError:
+                    pass
                 self.memo.update(zip(ids, found))
             joined = _Joined(b"".join(map(_DIGEST, found)))
             self.joined[id(value)] = (value, joined)

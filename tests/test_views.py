@@ -294,5 +294,17 @@ def test_a_long_tuple_of_shared_objects_is_digested_by_its_members(
     assert of((one.claims[0], changed, *one.claims[2:])) != of(one.claims)
     assert of(one.claims[::-1]) != of(one.claims)
     assert of(one.claims[:-1]) != of(one.claims)
+    # members digested in this run, in the run before, or in neither: the same digests
+    before = digest.Digests()
+    before.of(one.claims)
+    now = digest.Digests(previous=before)
+    now.of(one.claims[2])
+    edited = (one.claims[0], changed, *one.claims[2:])
+    assert now.of(edited) == of(edited) and now.of(one.claims) == of(one.claims)
+    # a page's context (pairs of names and values), and a value of pairs of a name and a list
+    # (a template's global: the claims by status, by tag)
+    compact = digest.Digests().compact
+    assert isinstance(compact((("claims", one.claims),))[0][1], digest._Joined)
+    assert isinstance(compact((("all", one.claims),))[0][1], digest._Joined)
     monkeypatch.setattr(digest, "LONG_TUPLE", 1000)
     assert of(one.claims) != of(two.claims[:-1])
