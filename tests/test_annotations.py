@@ -15,6 +15,7 @@ from pyld import jsonld
 
 from generator.model import Archived, PartialDate
 from generator.render.annotations import CONTEXT, keyed, render_annotations, time_state
+from generator.render.feeds import ApiSite
 from generator.views import SiteViews
 
 FILE = "api/annotations.jsonld"
@@ -317,6 +318,7 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
 def test_the_file_is_deterministic(rendered: dict[str, bytes]) -> None:
     checked = checked_of(RENDERING)
     site_views = views_of(checked)
-    again = render_annotations(site_views.site, site_views.claims, checked.theme.labels)
+    again = render_annotations(ApiSite.of(site_views.site), site_views.claims,
+                               checked.theme.labels)
     assert again == rendered[FILE]
     assert again.endswith(b"\n") and again.count(b"\n") == 4

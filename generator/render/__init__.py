@@ -530,8 +530,8 @@ class Renderer:
         yield self._made_file("sitemap.xml", entries,
                               functools.partial(feeds.render_sitemap, site, entries))
         yield self.file("robots.txt", feeds.render_robots(site))
-        yield self.data(out_path_of(url("annotations")), render_annotations, site,
-                        self.views.claims, self.theme.labels)
+        yield self.data(out_path_of(url("annotations")), render_annotations,
+                        feeds.ApiSite.of(site), self.views.claims, self.theme.labels)
         paths = frozenset(self.written)
         yield self._made_file("_headers", paths, functools.partial(
             headers.netlify_headers, [*paths, urls.MARKER], CSP))

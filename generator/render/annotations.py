@@ -11,8 +11,8 @@ import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from generator.model import Archived, PartialDate, Site
-from generator.render.feeds import absolute
+from generator.model import Archived, PartialDate
+from generator.render.feeds import ApiSite
 from generator.urls import url
 from generator.views import AppearanceView, ClaimView, claim_updated
 
@@ -41,12 +41,12 @@ TEXT_FORMAT = "text/plain"
 """The media type of the textual bodies: plain text, never Markdown or HTML."""
 
 
-def render_annotations(site: Site, claims: tuple[ClaimView, ...], labels: Mapping[str, Any]
+def render_annotations(site: ApiSite, claims: tuple[ClaimView, ...], labels: Mapping[str, Any]
                        ) -> bytes:
     """/api/annotations.jsonld: every appearance in an article with a `url`, claim by claim (by
     id) in the claim page's order, as one AnnotationCollection; one annotation per line.
     `claims` are the site's claim views (SiteViews.claims)."""
-    collection_id = absolute(site, url("annotations"))
+    collection_id = site.absolute(url("annotations"))
     words = labels["annotation"]
     items = [
         annotation(view, f"{collection_id}#{key}", site, labels)
@@ -80,7 +80,7 @@ def keyed(claim_view: ClaimView) -> Iterator[tuple[AppearanceView, str]]:
 
 
 def annotation(
-    view: AppearanceView, annotation_id: str, site: Site, labels: Mapping[str, Any]
+    view: AppearanceView, annotation_id: str, site: ApiSite, labels: Mapping[str, Any]
 ) -> dict[str, Any]:
     """One appearance as a Web Annotation: its span of the article as the target, the
     editor's reading (or its absence), the claim and a link to the claim page as bodies."""
@@ -100,9 +100,9 @@ def annotation(
         "id": annotation_id,
         "type": "Annotation",
         "motivation": motivation,
-        "creator": {"type": "Organization", "name": site.publisher.name,
-                    "homepage": site.publisher.url},
-        "generator": {"type": "Software", "name": site.title, "homepage": site.base_url},
+        "creator": {"type": "Organization", "name": site.publisher_name,
+                    "homepage": site.publisher_url},
+        "generator": {"type": "Software", "name": site.title, "homepage": site.url},
         "target": target,
         "body": [
             _text(reading_words(view, labels), motivation, site.language),
@@ -110,7 +110,7 @@ def annotation(
                   site.language),
             {
                 "type": "SpecificResource",
-                "source": absolute(site, url("claim", claim.id)) + "#" + view.anchor,
+                "source": site.absolute(url("claim", claim.id)) + "#" + view.anchor,
                 "purpose": LINKING,
             },
         ],
