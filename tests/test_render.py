@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import (
+    DEMO,
     HOSTILE,
     RENDERING,
     ROOT,
@@ -22,7 +23,7 @@ from conftest import (
     views_of,
 )
 
-from generator import theme
+from generator import render, theme
 from generator.errors import ContentError, Location
 from generator.markdown import is_allowed_link, render_markdown
 from generator.render import CSP, render_site
@@ -747,3 +748,28 @@ def test_a_claim_with_no_passage_says_so_in_its_own_words(tmp_path: Path) -> Non
     assert "these words" not in html and "passage" not in status
     assert '<h2 id="h-source">What is known of the report</h2>' in html
     assert "<blockquote><p>" not in html.split('id="h-source"')[1].split("</section>")[0]
+
+
+def test_a_preview_renderer_takes_the_last_runs_jobs_and_still_names_a_collision() -> None:
+    """A renderer with the last run's sections (a preview server's) gives the same jobs and
+    sitemap as one without, taking those of each claim that is the same object; an output
+    that collides with one of them is still named."""
+    checked = checked_of(DEMO)
+    site_views = views_of(checked)
+    shipped = theme.load_shipped(ROOT)
+    whole = render.Renderer(site_views, checked.theme, shipped)
+    expected = list(whole.jobs())
+    sections = render.Sections()
+    first = list(render.Renderer(site_views, checked.theme, shipped, sections=sections).jobs())
+    again = render.Renderer(site_views, checked.theme, shipped, sections=sections)
+    jobs = list(again.jobs())
+    assert jobs == first == expected and again.sitemap == whole.sitemap
+    claim_jobs = {job.out_path: job for job in first}
+    taken = [path for path in claim_jobs if path.startswith("claims/") and path.count("/") == 2]
+    assert taken and all(any(job is other for other in jobs)
+                         for path, job in claim_jobs.items() if path in taken)
+    clashing = render.Renderer(site_views, checked.theme, shipped, sections=sections)
+    clashing.written.add(taken[-1])
+    with pytest.raises(ContentError) as raised:
+        list(clashing.jobs())
+    assert f"two outputs at {taken[-1]}" in raised.value.problems[0].message

@@ -313,6 +313,9 @@ def test_the_served_site_is_a_clean_build_after_each_change(tmp_path: Path) -> N
     def removed(path: Path) -> None:
         path.unlink()
 
+    def added(path: Path, copy: Path) -> None:
+        shutil.copy(path, copy)
+
     steps: list[Callable[[], frozenset[str] | None]] = [
         lambda: change(claim, "verdict: |\n", "verdict: |\n  An added opening.\n\n"),
         lambda: change(article, "headline: \"", "headline: \"Edited: "),
@@ -325,6 +328,7 @@ def test_the_served_site_is_a_clean_build_after_each_change(tmp_path: Path) -> N
         lambda: change(content / "site.yaml", "  name: Afghanistan Claims Tracker",
                        "  name: The Afghanistan Claims Tracker"),
         lambda: removed(content / "claims" / "un-2023-isil-k-fighters.yaml"),
+        lambda: added(claim, content / "claims" / "haqqani-closest-links-again.yaml"),
         lambda: change(content / "site.yaml", "title: ", "title: The "),
     ]
     try:

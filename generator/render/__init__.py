@@ -7,10 +7,11 @@ bytes. The build runs jobs in worker processes and skips those whose inputs did 
 from __future__ import annotations
 
 import functools
+import itertools
 import operator
 import re
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,16 +103,21 @@ class Sections:
         self.inputs: tuple[Any, ...] | None = None
         self.before: dict[tuple[str, int], _Section] = {}
         self.now: dict[tuple[str, int], _Section] = {}
+        self.lists_before: dict[str, _Made] = {}
+        """What the last run made of each list of objects (see `Renderer._each`), by kind."""
+        self.lists_now: dict[str, _Made] = {}
         self.files: dict[str, tuple[Any, FileJob]] = {}
         """out path -> (what its bytes were made of, besides the site-wide inputs; its job)."""
 
     def begin(self, inputs: tuple[Any, ...]) -> None:
         """Begin a run whose site-wide inputs are `inputs`: what the last run made holds
         only when they are equal. A run that made nothing forgets nothing."""
-        if self.now:
+        if self.now or self.lists_now:
             self.before, self.now = self.now, {}
+            self.lists_before, self.lists_now = self.lists_now, {}
         if inputs != self.inputs:
             self.before = {}
+            self.lists_before = {}
             self.files = {}
             self.inputs = inputs
 
@@ -119,6 +125,20 @@ class Sections:
 _Section = tuple[Any, Any, tuple[feeds.SitemapEntry, ...]]
 """(the object the jobs were made of, the jobs, their sitemap entries); or (the object, a
 value made of it, ())."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Made:
+    """What one run made of each object of a list: the objects, and what was made of each."""
+
+    items: tuple[Any, ...]
+    values: list[Any]
+
+
+_JOBS = operator.itemgetter(0)
+_SITEMAP = operator.itemgetter(1)
+_PATHS = operator.itemgetter(2)
+_OUT_PATH = operator.attrgetter("out_path")
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,6 +441,67 @@ class Renderer:
         memo.now[slot] = found
         yield from found[1]
 
+    def _each(self, kind: str, items: Sequence[Any], make: Callable[[Any], Any]
+              ) -> tuple[list[Any], list[int]]:
+        """`make(item)` of each item, and the positions where it was made: in a preview
+        server, the last run's value of each item that is the same object (found by its
+        place in the list when the list is as long as the last run's, so that a change of one
+        claim costs that claim and a scan of the list, not a look-up of each)."""
+        memo = self.sections
+        items = tuple(items)
+        if memo is None:
+            return [make(item) for item in items], list(range(len(items)))
+        last = memo.lists_before.get(kind)
+        if last is not None and len(last.items) == len(items):
+            values = list(last.values)
+            positions = list(itertools.compress(range(len(items)),
+                                                map(operator.is_not, items, last.items)))
+        else:
+            found: dict[int, int] = (dict(zip(map(id, last.items), range(len(last.items))))
+                                     if last is not None else {})
+            values = [None] * len(items)
+            positions = []
+            for i, item in enumerate(items):
+                at = found.get(id(item))
+                if at is not None and last is not None and last.items[at] is item:
+                    values[i] = last.values[at]
+                else:
+                    positions.append(i)
+        for i in positions:
+            values[i] = make(items[i])
+        memo.lists_now[kind] = _Made(items, values)
+        return values, positions
+
+    def _sections(self, kind: str, items: Sequence[Any],
+                  make: Callable[[Any], Iterable[Job]]) -> Iterator[Job]:
+        """The jobs `make(item)` yields for each item, each made of its item and of the
+        site-wide inputs alone (`_section` of each item, taken or made as `_each` does)."""
+        if self.sections is None:
+            for item in items:
+                yield from make(item)
+            return
+
+        def made(item: Any) -> tuple[tuple[Job, ...], tuple[feeds.SitemapEntry, ...],
+                                     tuple[str, ...]]:
+            mark = len(self.sitemap)
+            jobs = tuple(make(item))  # their paths are claimed as they are made
+            entries = tuple(self.sitemap[mark:])
+            del self.sitemap[mark:]
+            return jobs, entries, tuple(map(_OUT_PATH, jobs))
+
+        values, positions = self._each(kind, items, made)
+        taken = [True] * len(values)
+        for i in positions:
+            taken[i] = False
+        paths = list(itertools.chain.from_iterable(map(_PATHS, itertools.compress(values,
+                                                                                  taken))))
+        if not self.written.isdisjoint(paths):
+            for out_path in paths:
+                self._claim_path(out_path)  # names the first that collides
+        self.written.update(paths)
+        self.sitemap.extend(itertools.chain.from_iterable(map(_SITEMAP, values)))
+        yield from itertools.chain.from_iterable(map(_JOBS, values))
+
     def _kept(self, kind: str, of: Any, make: Callable[[Any], Any]) -> Any:
         """`make(of)`, a value made of `of` alone; in a preview server, the last run's value
         when `of` is the same object (so that what holds it is told unchanged by identity)."""
@@ -555,8 +636,7 @@ class Renderer:
 
     def render_claims(self) -> Iterator[Job]:
         yield self.page("claims.html", self.meta(url("claims")), lastmod=self.site.build_date)
-        for view in self.views.claims:
-            yield from self._section("claim", view, functools.partial(self._claim_jobs, view))
+        yield from self._sections("claim", self.views.claims, self._claim_jobs)
 
     def _claim_jobs(self, view: ClaimView) -> tuple[Job, ...]:
         claim = view.claim
@@ -637,16 +717,15 @@ class Renderer:
         api = feeds.ApiSite.of(site)
         labels = {status: self.theme.labels["status"][status]["label"]
                   for status in sorted(self.theme.labels["status"])}
-        yield self.data(out_path_of(url("api")), feeds.render_api_index, api,
-                        tuple(self._kept("api-entry", view, feeds.ApiEntry.of)
-                              for view in self.views.claims))
-        for view in self.views.claims:
-            yield from self._section("api", view, functools.partial(
-                self._api_job, api, view, labels[view.claim.status.value]))
+        entries, _made = self._each("api-entry", self.views.claims, feeds.ApiEntry.of)
+        yield self.data(out_path_of(url("api")), feeds.render_api_index, api, tuple(entries))
+        yield from self._sections("api", self.views.claims, functools.partial(
+            self._api_job, api, labels))
 
-    def _api_job(self, api: feeds.ApiSite, view: ClaimView, label: str) -> tuple[Job]:
+    def _api_job(self, api: feeds.ApiSite, labels: Mapping[str, str], view: ClaimView
+                 ) -> tuple[Job]:
         return (self.data(out_path_of(url("api-claim", view.claim.id)), feeds.render_api_claim,
-                          api, view, label),)
+                          api, view, labels[view.claim.status.value]),)
 
 
 def _updated(claims: Iterable[ClaimView]) -> PartialDate | None:
