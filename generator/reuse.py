@@ -132,6 +132,12 @@ class Memory:
     """The output folder's cache, kept open by the server."""
     jobs: dict[str, render.Job] = field(default_factory=dict)
     """out path -> the job of the file the site now has there."""
+    job_list: tuple[render.Job, ...] | None = None
+    """The jobs of a preview's last run, in order (see `preview_site`)."""
+    by_template: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    """template -> where in `job_list` its pages stand."""
+    unkeyed: tuple[int, ...] = ()
+    """Where in `job_list` the jobs that have no key stand (they are always made)."""
     templates: dict[str, bytes] = field(default_factory=dict)
     """template -> the digest of its sources and of the globals it reads, as last used."""
     renderer: render.Renderer | None = None
@@ -853,6 +859,7 @@ def write_site(
         memory.digests = digests
         memory.keys = {job.out_path: key for job, key in zip(jobs, keys, strict=True)}
         memory.jobs = {job.out_path: job for job in jobs}
+        memory.job_list = None  # a preview's next run looks at every job
         memory.templates = job_keys.templates() if reuse.keyed else {}
         memory.renderer = renderer
         memory.globals = job_keys.values if reuse.keyed else {}
@@ -1045,6 +1052,18 @@ FOREGROUND_PAGES = 64
 and a page asked for meanwhile is made when it is asked for."""
 
 
+def _template(job: render.Job) -> str | None:
+    return job.template if isinstance(job, render.PageJob) else None
+
+
+def _by_template(jobs: Sequence[render.Job]) -> dict[str, tuple[int, ...]]:
+    found: dict[str, list[int]] = {}
+    for i, job in enumerate(jobs):
+        if isinstance(job, render.PageJob):
+            found.setdefault(job.template, []).append(i)
+    return {name: tuple(positions) for name, positions in found.items()}
+
+
 def preview_site(
     site_views: views.SiteViews, theme: Theme, shipped: Shipped, reuse: Reuse,
     timed: Callable[[str], Any],
@@ -1056,13 +1075,34 @@ def preview_site(
     with timed("render"):
         renderer = render.Renderer(site_views, theme, shipped, memory.compiled, memory.jobs,
                                    memory.sections)
-        jobs = list(renderer.jobs())
+        jobs = tuple(renderer.jobs())
         digests = Digests(previous=memory.digests)
         job_keys = Keys(renderer, digests, theme_digest(theme, shipped), memory.globals)
-        templates = {name: job_keys.template(name) for name in sorted(
-            {job.template for job in jobs if isinstance(job, render.PageJob)})}
-        keys = {}
-        for job in jobs:
+        last = memory.job_list
+        by_template: dict[str, tuple[int, ...]] | None = None
+        if last is not None and len(last) == len(jobs):
+            # the same jobs at the same places but for a few: only those few are looked at
+            differ = list(itertools.compress(range(len(jobs)), map(operator.is_not, jobs, last)))
+            if all(_template(jobs[i]) == _template(last[i]) for i in differ):
+                by_template = memory.by_template
+        if by_template is None:
+            differ = list(range(len(jobs)))
+            by_template = _by_template(jobs)
+        templates = {name: job_keys.template(name) for name in sorted(by_template)}
+        looked = set(differ).union(memory.unkeyed, *(
+            by_template[name] for name, digest in templates.items()
+            if memory.templates.get(name) != digest))
+        positions = sorted(looked)
+        keys = dict(memory.keys) if len(positions) < len(jobs) else {}
+        jobs_by_path = dict(memory.jobs) if keys else {}
+        if keys:
+            for i in differ:
+                gone = last[i].out_path  # type: ignore[index]
+                del keys[gone]
+                del jobs_by_path[gone]
+        unkeyed = []
+        for i in positions:
+            job = jobs[i]
             before = memory.jobs.get(job.out_path)
             known = memory.keys.get(job.out_path)
             if known and before is not None and (before is job or _same(before, job)) and (
@@ -1071,9 +1111,13 @@ def preview_site(
                 keys[job.out_path] = known
             else:
                 keys[job.out_path] = job_keys.of(job)
+                if not keys[job.out_path]:
+                    unkeyed.append(i)
+            jobs_by_path[job.out_path] = job
     made: dict[str, bytes] = {}
     later: list[str] = []
-    for job in jobs:
+    for i in positions:
+        job = jobs[i]
         key = keys[job.out_path]
         if key and memory.keys.get(job.out_path) == key:
             continue
@@ -1087,7 +1131,10 @@ def preview_site(
     reuse.count("page kept", len(jobs) - len(made) - len(later))
     memory.digests = digests
     memory.keys = keys
-    memory.jobs = {job.out_path: job for job in jobs}
+    memory.jobs = jobs_by_path
+    memory.job_list = jobs
+    memory.by_template = by_template
+    memory.unkeyed = tuple(unkeyed)
     memory.templates = templates
     memory.renderer = renderer
     memory.globals = job_keys.values
