@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import codecs
 import errno
-import functools
+import itertools
+import operator
 import os
 import re
 import stat
 import sys
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -193,13 +194,6 @@ class Reused(Protocol):
         ...
 
 
-@functools.lru_cache(maxsize=1 << 18)
-def _absolute(cwd: str, path: str) -> str:
-    """os.path.abspath(path) in the working directory `cwd`, remembered: a preview server
-    asks it of every file after each change."""
-    return os.path.normpath(os.path.join(cwd, path))
-
-
 @dataclass(frozen=True, slots=True)
 class Walk:
     """What walking content/ found: the files to read, with what the walk saw of each, the
@@ -209,29 +203,51 @@ class Walk:
     entries: tuple[_Entry, ...]
     problems: tuple[Problem, ...]
     skipped: tuple[tuple[str, ...], ...]
+    cwd: str
+    """The working directory the walk was made in."""
+    positions: Mapping[str, int]
+    """The absolute path of each entry's file -> where the entry stands."""
+
+    @classmethod
+    def of(cls, root: str, entries: Sequence[_Entry], problems: Sequence[Problem],
+           skipped: Sequence[tuple[str, ...]]) -> Walk:
+        cwd = os.getcwd()
+        return cls(root, tuple(entries), tuple(problems), tuple(skipped), cwd,
+                   {os.path.normpath(os.path.join(cwd, entry.src_path)): i
+                    for i, entry in enumerate(entries)})
+
+    def where(self, modified: Collection[str]) -> list[int] | None:
+        """Where the entries of the files `modified` (absolute paths) stand, in order; None
+        when one is not a file of this walk (or the working directory changed)."""
+        if os.getcwd() != self.cwd:
+            return None
+        found = set()
+        for path in modified:
+            at = self.positions.get(os.path.abspath(path))
+            if at is None:
+                return None
+            found.add(at)
+        return sorted(found)
 
     def again(self, modified: Collection[str]) -> Walk | None:
         """The walk after the files `modified` (absolute paths, all of them files this walk
         found) changed their bytes and nothing else: a new stat of each; None when one is no
-        longer a regular file."""
-        entries = []
-        wanted = {os.path.abspath(path) for path in modified}
-        cwd = os.getcwd()
-        seen = 0
-        for entry in self.entries:
-            if _absolute(cwd, entry.src_path) in wanted:
-                seen += 1
-                try:
-                    info = os.stat(entry.src_path, follow_symlinks=False)
-                except OSError:
-                    return None
-                if not stat.S_ISREG(info.st_mode) or (info.st_dev, info.st_ino) != entry.identity:
-                    return None
-                entry = _Entry(entry.parts, entry.rel_path, entry.src_path, entry.identity, info)
-            entries.append(entry)
-        if seen != len(wanted):
+        longer a regular file, or is a file the walk did not read."""
+        positions = self.where(modified)
+        if positions is None:
             return None  # a file the walk did not read: walk again
-        return Walk(self.root, tuple(entries), self.problems, self.skipped)
+        entries = list(self.entries)
+        for i in positions:
+            entry = entries[i]
+            try:
+                info = os.stat(entry.src_path, follow_symlinks=False)
+            except OSError:
+                return None
+            if not stat.S_ISREG(info.st_mode) or (info.st_dev, info.st_ino) != entry.identity:
+                return None
+            entries[i] = _Entry(entry.parts, entry.rel_path, entry.src_path, entry.identity, info)
+        return Walk(self.root, tuple(entries), self.problems, self.skipped, self.cwd,
+                    self.positions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,6 +267,9 @@ class Loaded:
 Outcome = tuple[tuple[Problem, ...], "Record | PageFile | None", "tuple[str, str] | None"]
 """What one walked file gave: its problems, its record or page, and (kind, id) when it is
 there but holds nothing that can be read."""
+_PROBLEMS = operator.itemgetter(0)
+_HELD = operator.itemgetter(1)
+_NOTHING = operator.itemgetter(2)
 
 
 def load_content(
@@ -282,35 +301,31 @@ def load_content(
     root = os.path.realpath(content_dir)
     if walked is None or walked.root != root:
         entries, found, skipped = _walk(content_dir, prefix)
-        walked = Walk(root, tuple(entries), tuple(found), tuple(skipped))
+        walked = Walk.of(root, entries, found, skipped)
     entries, found, skipped = list(walked.entries), list(walked.problems), list(walked.skipped)
     problems.extend(found)
     for parts in skipped:  # files that exist but are not read: no reference to them dangles
         kind, record_id, problem = _classify(parts, "")
         if problem is None:
             unreadable.append((kind, record_id))
-    earlier = (before.outcomes if before is not None and modified is not None
+    changed = (walked.where(modified) if before is not None and modified is not None
                and before.walk is not None and len(before.outcomes) == len(entries) else None)
-    changed = {os.path.abspath(path) for path in modified} if earlier is not None and (
-        modified is not None) else set()
-    if reused is not None and earlier is None:
-        reused.prefetch((e.rel_path, e.src_path, e.info) for e in entries)
-    outcomes: list[Outcome] = []
-    cwd = os.getcwd()
-    for i, entry in enumerate(entries):
-        if earlier is not None and _absolute(cwd, entry.src_path) not in changed:
-            outcome = earlier[i]
-        else:
-            outcome = _load_entry(entry, reused)
-        outcomes.append(outcome)
-        found_problems, held, nothing = outcome
-        problems.extend(found_problems)
+    if changed is not None:
+        assert before is not None
+        outcomes = list(before.outcomes)  # the other files' outcomes are as they were
+        for i in changed:
+            outcomes[i] = _load_entry(entries[i], reused)
+    else:
+        if reused is not None:
+            reused.prefetch((e.rel_path, e.src_path, e.info) for e in entries)
+        outcomes = [_load_entry(entry, reused) for entry in entries]
+    problems.extend(itertools.chain.from_iterable(map(_PROBLEMS, outcomes)))
+    for held in map(_HELD, outcomes):
         if isinstance(held, Record):
             records.append(held)
         elif held is not None:
             pages.append(held)
-        if nothing is not None:
-            unreadable.append(nothing)
+    unreadable.extend(filter(None, map(_NOTHING, outcomes)))
 
     if not any(r.kind == "site" for r in records) and not any(
         p.is_error and p.location.rel_path.endswith("site.yaml") for p in problems

@@ -1044,9 +1044,10 @@ def _timed_run(renderer: render.Renderer, job: render.Job, out_path: str, memory
     return data
 
 
-SLOW_JOB_SECONDS = 0.05
-"""A job that took longer than this the last time is made after the page of a change is
-shown (the feed of every claim, say), with the search files."""
+SLOW_JOB_SECONDS = 0.01
+"""A job that took longer than this the last time is made after the browser is told of a
+change (the feed of every claim, a tag's list of a thousand claims; a claim's page takes a few
+milliseconds), with the search files; a page asked for before then is made when asked for."""
 FOREGROUND_PAGES = 64
 """Pages a change makes before the browser is told: more (after a theme edit) are made after,
 and a page asked for meanwhile is made when it is asked for."""
