@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -77,14 +78,23 @@ def _unsafe(char: str) -> bool:
     return unicodedata.category(char) in ("Cc", "Cs", "Zl", "Zp") or char in BIDI_CONTROLS
 
 
+_ORDER = operator.attrgetter("location.rel_path", "location.line", "location.col", "message",
+                             "hint")
+
+
 class ContentError(Exception):
     """Raised with every problem of a run, never with just the first. `problems` holds the
     errors, then the warnings, each sorted by location."""
 
     def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(sorted(problems, key=lambda p: (not p.is_error, p)))
-        errors = sum(1 for p in self.problems if p.is_error)
-        super().__init__(f"{errors} problem(s) in the content")
+        errors: list[Problem] = []
+        warnings: list[Problem] = []
+        for problem in problems:
+            (errors if problem.severity is Severity.ERROR else warnings).append(problem)
+        # by location, message and hint, as Problem orders (a key of strings and numbers
+        # compares without calling back into Python: a run may have tens of thousands)
+        self.problems = (*sorted(errors, key=_ORDER), *sorted(warnings, key=_ORDER))
+        super().__init__(f"{len(errors)} problem(s) in the content")
 
     def __str__(self) -> str:
         return "\n".join(p.format() for p in self.problems)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator import load, validate
-from generator.errors import Location, Problem, Severity
+from generator.errors import ContentError, Location, Problem, Severity, warning
 from generator.load import (
     MAX_CHARACTER_PROBLEMS,
     MAX_DEPTH,
@@ -528,3 +528,26 @@ def test_base_urls_that_are_not(url: str, what: str) -> None:
     with pytest.raises(ValueError) as caught:
         validate.check_base_url(url)
     assert str(caught.value).startswith(repr(url) + " " + what)
+
+
+def test_a_runs_problems_are_its_errors_then_its_warnings_each_in_file_order() -> None:
+    """ContentError holds the errors, then the warnings, each by file, line, column, message
+    and hint (the order Problem sorts in), ties as given."""
+    def at(path: str, line: int, col: int = 1) -> Location:
+        return Location(path, line, col)
+
+    given = [
+        warning(at("content/b.yaml", 1), "w1"),
+        Problem(at("content/b.yaml", 2), "e2"),
+        warning(at("content/a.yaml", 9), "w2"),
+        Problem(at("content/b.yaml", 2), "e1", "hint b"),
+        Problem(at("content/b.yaml", 2), "e1", "hint a"),
+        Problem(at("content/a.yaml", 10, 3), "e3"),
+        Problem(at("content/a.yaml", 10, 2), "e4"),
+        warning(at("content/a.yaml", 9), "w2"),
+    ]
+    problems = ContentError(given).problems
+    assert problems == (*sorted(p for p in given if p.is_error),
+                        *sorted(p for p in given if not p.is_error))
+    assert [p.message for p in problems] == ["e4", "e3", "e1", "e1", "e2", "w2", "w2", "w1"]
+    assert problems[5] is given[2] and problems[6] is given[7]
