@@ -152,15 +152,20 @@ class Memory:
     whole: bool = False
     """Whether the last run made every stage (one that stopped at an error did not)."""
     _before_whole: bool = False
+    _claims_since_whole: bool = False
+    """Whether claim files alone changed since the last run that made every stage."""
 
     def trust(self, only_claims: bool) -> None:
-        """Whether only claim files changed since the last run, and that run made every
-        stage: what was made of the other claims is then taken without looking again at
-        what it was made from. (After a run that stopped at an error, a later stage's
-        memory is older than that run, and files other than claims may have changed since.)"""
+        """Whether claim files alone changed since the last run, and since the last run that
+        made every stage: what was made of the other claims is then taken without looking
+        again at what it was made from. (After a run that stopped at an error, a later
+        stage's memory is older than that run: the changes since it must be claims too, as
+        when an editor saves a claim with an error and then mends it.)"""
+        self._claims_since_whole = only_claims and (self._before_whole
+                                                    or self._claims_since_whole)
         for made in (self.referenced, self.advised, self.assembled, self.anchored,
                      self.compared, self.placed, self.viewed):
-            made.trusting = only_claims and self._before_whole
+            made.trusting = self._claims_since_whole
 
     def turn(self) -> None:
         """Begin a run (`whole` once it has made every stage)."""

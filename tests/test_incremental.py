@@ -369,21 +369,27 @@ def test_a_preview_after_an_error_is_fixed_remakes_only_the_fixed_claim(
 def test_after_a_run_that_stopped_at_an_error_what_is_taken_is_looked_at_again(
     tmp_path: Path,
 ) -> None:
-    """A run that stopped at an error left the later stages' memory older than itself, and
-    files other than claims may have changed in it: the run after it does not take the
-    claims' results by place (it looks at what each was made from), even when only a claim
-    file changed since."""
+    """A run that stopped at an error left the later stages' memory older than itself. While
+    claim files alone changed since the last run that made every stage (an editor saves a
+    claim with an error, then mends it), the claims' results are still taken by place; once
+    another file changed in a run that stopped, they are looked at again (what each was
+    made from) until a run makes every stage."""
     content, out, memory = previewing(tmp_path)
     claim = content / "claims" / "haqqani-closest-links.yaml"
+    outlet = content / "outlets" / "blitz.yaml"
     good = claim.read_text("utf-8")
-    modified = frozenset({str(claim.resolve())})
     edited = good.replace("verdict: |\n", "verdict: |\n  An added sentence.\n\n", 1)
+    broken = edited.replace("status: unchecked", "status: bogus", 1)
     trusted = []
     try:
-        for text in (edited, edited.replace("status: unchecked", "status: bogus", 1), edited,
-                     good):
+        for text, other in ((edited, False), (broken, False), (edited, False), (broken, True),
+                            (edited, False), (good, False)):
             claim.write_text(text, "utf-8")
-            memory.modified = modified
+            modified = {str(claim.resolve())}
+            if other:
+                _replace(outlet, "name: Blitz", f"name: Blitz {len(trusted)}")
+                modified.add(str(outlet.resolve()))
+            memory.modified = frozenset(modified)
             try:
                 pipeline.preview(content, out, memory=memory).site.finish()
             except ContentError:
@@ -391,7 +397,7 @@ def test_after_a_run_that_stopped_at_an_error_what_is_taken_is_looked_at_again(
             trusted.append(memory.viewed.trusting)
     finally:
         memory.store.close()
-    assert trusted == [True, True, False, True]
+    assert trusted == [True, True, True, False, False, True]
 
 
 def test_a_preview_servers_edits_keep_the_cache_for_the_next_build(tmp_path: Path) -> None:

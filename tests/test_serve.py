@@ -322,6 +322,12 @@ def test_the_served_site_is_a_clean_build_after_each_change(tmp_path: Path) -> N
         lambda: change(content / "outlets" / "blitz.yaml", "name: Blitz", "name: Blitz Weekly"),
         lambda: change(claim, "status: unchecked", "status: bogus"),
         lambda: change(claim, "status: bogus", "status: unchecked"),
+        lambda: change(claim, "status: unchecked", "status: bogus"),
+        # other files change while the content has an error: what the claims made is then
+        # looked at again when the error is mended
+        lambda: change(content / "outlets" / "blitz.yaml", "name: Blitz Weekly", "name: Blitz"),
+        lambda: change(article, "\nConnect with us\n", "\nConnect with us today\n"),
+        lambda: change(claim, "status: bogus", "status: unchecked"),
         lambda: change(template, "</footer>", "<!-- edited --></footer>"),
         lambda: change(tmp_path / "themes" / "default" / "labels.yaml", "  finding: Our finding",
                        "  finding: The finding"),
