@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -773,3 +774,30 @@ def test_a_preview_renderer_takes_the_last_runs_jobs_and_still_names_a_collision
     with pytest.raises(ContentError) as raised:
         list(clashing.jobs())
     assert f"two outputs at {taken[-1]}" in raised.value.problems[0].message
+
+
+def test_a_preview_renderers_headers_follow_the_top_level_names_that_come_and_go() -> None:
+    """A preview server's _headers, counted again where the paths differ from the last
+    run's, are those of a whole build: a page gone takes its folder's rule with it."""
+    checked = checked_of(DEMO)
+    site_views = views_of(checked)
+    shipped = theme.load_shipped(ROOT)
+    page = site_views.site.pages[0]
+    fewer = dataclasses.replace(site_views, site=dataclasses.replace(
+        site_views.site, pages=site_views.site.pages[1:]))
+
+    def headers_of(renderer: render.Renderer) -> bytes:
+        found = {job.out_path: job for job in renderer.jobs()}["_headers"]
+        assert isinstance(found, render.FileJob)
+        return found.data
+
+    sections = render.Sections()
+    rule = f"\n/{page.id}/*\n".encode()
+    assert rule in headers_of(render.Renderer(site_views, checked.theme, shipped,
+                                              sections=sections))
+    patched = headers_of(render.Renderer(fewer, checked.theme, shipped, sections=sections))
+    assert patched == headers_of(render.Renderer(fewer, checked.theme, shipped))
+    assert rule not in patched
+    assert headers_of(render.Renderer(site_views, checked.theme, shipped,
+                                      sections=sections)) == headers_of(
+        render.Renderer(site_views, checked.theme, shipped))

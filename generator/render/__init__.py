@@ -6,6 +6,7 @@ bytes. The build runs jobs in worker processes and skips those whose inputs did 
 
 from __future__ import annotations
 
+import collections
 import functools
 import itertools
 import operator
@@ -108,6 +109,9 @@ class Sections:
         self.lists_now: dict[str, _Made] = {}
         self.files: dict[str, tuple[Any, FileJob]] = {}
         """out path -> (what its bytes were made of, besides the site-wide inputs; its job)."""
+        self.tops: tuple[frozenset[str], collections.Counter[str]] | None = None
+        """The paths the last run wrote, and how many of them are under each top-level
+        name (see `Renderer._top_names`)."""
 
     def begin(self, inputs: tuple[Any, ...]) -> None:
         """Begin a run whose site-wide inputs are `inputs`: what the last run made holds
@@ -613,9 +617,26 @@ class Renderer:
         yield self.file("robots.txt", feeds.render_robots(site))
         yield self.data(out_path_of(url("annotations")), render_annotations,
                         feeds.ApiSite.of(site), self.views.claims, self.theme.labels)
+        tops = self._top_names()
+        yield self._made_file("_headers", tops, functools.partial(headers.headers_of, tops, CSP))
+
+    def _top_names(self) -> frozenset[str]:
+        """The top-level names (`headers.top_name`) of every path written and of the output
+        folder's marker; in a preview server, the last run's counted again where the paths
+        differ."""
         paths = frozenset(self.written)
-        yield self._made_file("_headers", paths, functools.partial(
-            headers.netlify_headers, [*paths, urls.MARKER], CSP))
+        memo = self.sections
+        before = memo.tops if memo is not None else None
+        if before is None or len(before[0] ^ paths) > len(paths) // 2:
+            counts = collections.Counter(map(headers.top_name, paths))
+        else:
+            counts = before[1].copy()
+            counts.subtract(map(headers.top_name, before[0] - paths))
+            counts.update(map(headers.top_name, paths - before[0]))
+        if memo is not None:
+            memo.tops = (paths, counts)
+        return frozenset(name for name, count in counts.items() if count > 0) | {
+            headers.top_name(urls.MARKER)}
 
     def page_body(self, body: str, title: str) -> Markup:
         """A page's Markdown as HTML, each `{{ glossary: NAME }}` paragraph replaced by the

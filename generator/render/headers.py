@@ -8,19 +8,26 @@ from collections.abc import Iterable
 EDITOR_FOLDER = "admin"
 
 
-def netlify_headers(out_paths: Iterable[str], csp: str) -> bytes:
-    """One rule per top-level file or folder of the built site.
+def top_name(out_path: str) -> str:
+    """The top-level name of an out path: `name` for a file, `name/` for a folder."""
+    top, slash, _ = out_path.partition("/")
+    return top + slash
+
+
+def headers_of(tops: Iterable[str], csp: str) -> bytes:
+    """The _headers file of a site whose top-level names are `tops` (see `top_name`): one
+    rule per top-level file or folder of the built site.
 
     Netlify sends every matching rule's headers, so a site-wide `/*` policy would also
     reach /admin/ and, combined with the editor's wider policy, block it; listing the
     site's own paths keeps the two apart."""
     files: set[str] = set()
     folders: set[str] = set()
-    for out_path in out_paths:
-        top, slash, _ = out_path.partition("/")
+    for name in tops:
+        top = name.rstrip("/")
         if top in (EDITOR_FOLDER, "_headers"):
             continue
-        (folders if slash else files).add(top)
+        (folders if name.endswith("/") else files).add(top)
     patterns = ["/"] + [f"/{name}" for name in sorted(files)] + [
         f"/{name}/*" for name in sorted(folders)
     ]
