@@ -23,6 +23,7 @@ made is made on every core (pool.py). The output is the same, byte for byte, eit
 from __future__ import annotations
 
 import gc
+import operator
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -30,9 +31,11 @@ from pathlib import Path
 from typing import Protocol
 
 from generator import assemble, cache, load, pool, reuse, theme, validate, views, write
-from generator.errors import ContentError, Location, Problem
+from generator.errors import ContentError, Location, Problem, Severity
 from generator.model import AppearanceKey, Comparison, Site, Span
 from generator.reuse import Memory, Reuse
+
+_SEVERITY = operator.attrgetter("severity")
 
 STAGES = ("load", "validate", "assemble", "anchor", "compare", "views", "render", "index", "write")
 """The stages in the order they run (render, index and write overlap: files are written as
@@ -214,7 +217,7 @@ def check(
             compared = reuse.compare_site(site, anchored.spans, reusing)
         _Collector.set_aside()
     problems = (*validated.problems, *theme_problems, *anchored.problems, *compared.problems)
-    if site_theme is None or any(p.is_error or strict for p in problems):
+    if site_theme is None or (strict and problems) or Severity.ERROR in map(_SEVERITY, problems):
         raise ContentError(problems)
     return Checked(site, site_theme, anchored.spans, compared.comparisons, tuple(problems))
 

@@ -5,6 +5,7 @@ labels (every word the theme gives readers), lunr.js, and the browser editor."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -114,7 +115,7 @@ def load_theme(theme_dir: Path, shown_root: Path, named_at: Location) -> Theme:
 def _labels(path: Path, shown_root: Path) -> Mapping[str, Any]:
     where = Location(_shown(path, shown_root), 1, 1)
     try:
-        data = yaml.safe_load(path.read_text("utf-8"))
+        data = _parsed(path.read_text("utf-8"))
     except FileNotFoundError:
         raise ContentError([
             Problem(where, f"the theme has no {LABELS_FILE}",
@@ -128,6 +129,13 @@ def _labels(path: Path, shown_root: Path) -> Mapping[str, Any]:
     if not isinstance(data, dict):
         raise ContentError([Problem(where, "the theme's labels must be a mapping of keys to values")])
     return data
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(text: str) -> Any:
+    """The YAML of a labels file, parsed once for the same text (a preview server reads the
+    theme again after every change; the labels are only ever read)."""
+    return yaml.safe_load(text)
 
 
 def _hashed_name(rel: PurePosixPath, digest: str) -> str:
