@@ -42,7 +42,7 @@ from generator.cache import Store
 from generator.digest import Digests, Undigestible, combine
 from generator.errors import ContentError, Problem
 from generator.load import Parsed, Record
-from generator.memo import Made, alike
+from generator.memo import Made, alike, other_at
 from generator.model import AppearanceKey, Comparison, Site, Span
 from generator.theme import Shipped, Theme
 from generator.write import SiteWriter, file_digest
@@ -1088,7 +1088,7 @@ def preview_site(
         by_template: dict[str, tuple[int, ...]] | None = None
         if last is not None and len(last) == len(jobs):
             # the same jobs at the same places but for a few: only those few are looked at
-            differ = list(itertools.compress(range(len(jobs)), map(operator.is_not, jobs, last)))
+            differ = other_at(jobs, last)
             if all(_template(jobs[i]) == _template(last[i]) for i in differ):
                 by_template = memory.by_template
         if by_template is None:
@@ -1099,9 +1099,10 @@ def preview_site(
             by_template[name] for name, digest in templates.items()
             if memory.templates.get(name) != digest))
         positions = sorted(looked)
-        keys = dict(memory.keys) if len(positions) < len(jobs) else {}
-        jobs_by_path = dict(memory.jobs) if keys else {}
-        if keys:
+        patched = len(positions) < len(jobs)  # the last run's keys, patched where looked at
+        keys = dict(memory.keys) if patched else {}
+        jobs_by_path = dict(memory.jobs) if patched else {}
+        if patched:
             for i in differ:
                 gone = last[i].out_path  # type: ignore[index]
                 del keys[gone]

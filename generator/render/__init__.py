@@ -32,6 +32,7 @@ from markupsafe import Markup
 from generator import urls
 from generator.errors import ContentError, Location, Problem
 from generator.markdown import plain_text, render_markdown
+from generator.memo import other_at
 from generator.model import GLOSSARY_RE, Page, PartialDate
 from generator.render import feeds, headers, images, jsonld
 from generator.render.annotations import render_annotations
@@ -458,8 +459,7 @@ class Renderer:
         last = memo.lists_before.get(kind)
         if last is not None and len(last.items) == len(items):
             values = list(last.values)
-            positions = list(itertools.compress(range(len(items)),
-                                                map(operator.is_not, items, last.items)))
+            positions = other_at(items, last.items)
         else:
             found: dict[int, int] = (dict(zip(map(id, last.items), range(len(last.items))))
                                      if last is not None else {})
