@@ -722,6 +722,23 @@ def test_each_claim_page_has_its_share_card(rendered: dict[str, bytes]) -> None:
     assert metas["twitter:card"] == "summary"
 
 
+def test_a_cards_line_stamped_glyph_by_glyph_is_pillows_own_drawing_of_it() -> None:
+    from PIL import Image, ImageChops, ImageDraw
+
+    from generator.render import images
+
+    # overlapping glyphs (fj, xy, Wa, ff) and a comma, at both sizes a card uses
+    line = "Waffle fjord xylophone jinx, Tiffany's AVAST report; quiz"
+    for size in (54, 38):
+        ours, pillows = (Image.new("RGB", (1200, 90), images.PAPER) for _ in range(2))
+        images._write(ImageDraw.Draw(ours), (10, 10), line, size, images.INK)
+        ImageDraw.Draw(pillows).text((10, 10), line, font=images._font(size), fill=images.INK)
+        assert ours.convert("L").getextrema()[0] < 64  # ink was drawn
+        histogram = ImageChops.difference(ours, pillows).convert("L").histogram()
+        assert sum(histogram[1:]) < 40, (size, sum(histogram[1:]))  # pixels a shade apart, at most
+        assert not any(histogram[9:]), size
+
+
 def test_a_draft_reaches_no_finding_and_carries_no_claim_review(tmp_path: Path) -> None:
     def edit(content: Path) -> None:
         replace_in(content / "claims" / "taliban-safe-haven.yaml",

@@ -109,26 +109,35 @@ def _lines(text: str, size: int, width: int, most: int) -> Iterator[str]:
     yield from lines
 
 
-@lru_cache(maxsize=1 << 10)
-def _stamp(word: str, size: int) -> tuple[Any, tuple[int, int]]:
-    """`word` rasterised at `size` (a coverage mask) and its offset from the point it is
-    drawn at, stamped in the ink's colour as `ImageDraw.text` stamps a line. Words recur
-    across cards: the 1,024 last used are kept (a few MB), each rasterised once."""
+@lru_cache(maxsize=1 << 12)
+def _glyph(char: str, size: int) -> tuple[Any, tuple[int, int], int]:
+    """`char` rasterised at `size` (a coverage mask), its offset from the pen and how many
+    pixels it moves the pen. The font's basic layout places each glyph at the whole pixel its
+    advances add up to, without kerning, so a word stamped glyph by glyph is placed as
+    `ImageDraw.text` places it (where two glyphs overlap, a pixel may be a shade darker). A
+    site's cards hold a few hundred glyphs, each rasterised once per process, whatever words
+    they spell."""
     font = _font(size)
     if isinstance(font, ImageFont.FreeTypeFont):
-        return font.getmask2(word, "L")
-    return font.getmask(word, "L"), (0, 0)  # a Pillow without FreeType: its bitmap font
+        mask, offset = font.getmask2(char, "L")
+    else:
+        mask, offset = font.getmask(char, "L"), (0, 0)  # a Pillow without FreeType: its bitmap
+    return mask, offset, int(_width(char, size))
 
 
 def _write(draw: ImageDraw.ImageDraw, at: tuple[int, int], line: str, size: int, ink: str
            ) -> None:
-    """`line` drawn from `at`, word by word, spaced as `_lines` measured it."""
+    """`line` drawn from `at`, glyph by glyph, spaced as `_lines` measured it."""
     x, y = float(at[0]), at[1]
     space = _width(" ", size)
     colour = draw.draw.draw_ink(ImageColor.getrgb(ink))
+    stamp = draw.draw.draw_bitmap
     for word in line.split(" "):
-        mask, (left, top) = _stamp(word, size)
-        draw.draw.draw_bitmap((round(x) + left, y + top), mask, colour)
+        pen = round(x)
+        for char in word:
+            mask, (left, top), advance = _glyph(char, size)
+            stamp((pen + left, y + top), mask, colour)
+            pen += advance
         x += _width(word, size) + space
 
 
