@@ -89,19 +89,25 @@ class _Reducers(dict[type, Callable[[Any], Any]]):
                 memo = self.digests.memo
                 earlier = self.digests.earlier
                 compact = self.digests.compact
+                of_compacted = self.digests.of_compacted
 
                 def reducer(obj: Any) -> Any:
                     found = memo.get(id(obj))
                     if found is None:
                         found = earlier.get(id(obj))
                         if found is None or found[0] is not obj:
-                            found = (obj, self.digests.of(
-                                (cls, tuple(map(compact, getter(obj))))))
+                            values = getter(obj)
+                            if tuple in map(type, values):  # compacted (most fields are not)
+                                values = tuple(map(compact, values))
+                            found = (obj, of_compacted((cls, values)))
                         memo[id(obj)] = found
                     return _stand_in, (found[1],)
             else:
                 def reducer(obj: Any) -> Any:
                     return cls, getter(obj)
+        elif issubclass(cls, type):
+            def reducer(obj: Any) -> Any:  # a class of a metaclass (an Enum's): by its name, as
+                return obj.__qualname__  # pickle writes a class; met here, it is found at once
         elif isinstance(cls, type) and issubclass(cls, enum.Enum):
             def reducer(obj: Any) -> Any:
                 return cls, (obj._value_,)
@@ -131,12 +137,16 @@ class Digests:
 
     def of(self, value: Any) -> bytes:
         """The digest of `value`; Undigestible when it cannot be serialised."""
+        return self.of_compacted(self.compact(value))
+
+    def of_compacted(self, value: Any) -> bytes:
+        """`of(value)` for a value `compact` has already been through."""
         buffer = io.BytesIO()
         pickler = pickle.Pickler(buffer, protocol=_PROTOCOL)
         pickler.dispatch_table = self._reducers
         pickler.fast = True
         try:
-            pickler.dump(self.compact(value))
+            pickler.dump(value)
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as exc:
             raise Undigestible(str(exc)) from None
         return hashlib.blake2b(buffer.getbuffer(), digest_size=DIGEST_BYTES).digest()
@@ -176,7 +186,7 @@ class Digests:
             joined = _Joined(b"".join(map(_DIGEST, found)))
             self.joined[id(value)] = (value, joined)
             return joined
-        if any(type(item) is tuple for item in value):
+        if depth > 1 and tuple in map(type, value):  # (a tuple in it is itself one level down)
             return tuple(self.compact(item, depth - 1) for item in value)
         return value
 

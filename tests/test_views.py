@@ -308,3 +308,23 @@ def test_a_long_tuple_of_shared_objects_is_digested_by_its_members(
     assert isinstance(compact((("all", one.claims),))[0][1], digest._Joined)
     monkeypatch.setattr(digest, "LONG_TUPLE", 1000)
     assert of(one.claims) != of(two.claims[:-1])
+
+
+def test_a_digest_tells_enum_members_and_classes_apart_and_does_not_depend_on_what_was_met_before(
+        ) -> None:
+    """Enum members are written as their class and value, and an enum class by its name (a
+    class of a metaclass, which pickle's dispatch table is asked about): the same value has
+    the same digest in a fresh `Digests` and in one that has met other values first."""
+    from generator.model import Attribution
+
+    def of(value: object) -> bytes:
+        return digest.Digests().of(value)
+
+    values = [Status.CONFIRMED, Status.OUTDATED, Status, Attribution, (Status, Status.CONFIRMED),
+              (Attribution.CORRECT, Status.CONFIRMED)]
+    assert len({of(value) for value in values}) == len(values)
+    seasoned = digest.Digests()
+    site_views = views_of(checked_of(DEMO))
+    seasoned.of(site_views)
+    for value in (*values, site_views.claims[0], site_views):
+        assert seasoned.of(value) == of(value)
