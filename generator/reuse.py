@@ -32,6 +32,7 @@ import pickle
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from jinja2 import Environment, TemplateError, nodes
@@ -45,7 +46,7 @@ from generator.load import Parsed, Record
 from generator.memo import Made, alike, other_at
 from generator.model import AppearanceKey, Comparison, Site, Span
 from generator.theme import Shipped, Theme
-from generator.write import SiteWriter, file_digest
+from generator.write import SiteWriter, Written, file_digest, write_new
 
 MIN_PARALLEL = 256
 """Results to make below which no worker is started (their start-up would cost more)."""
@@ -569,6 +570,11 @@ class _Rendering:
     """Shared objects whose digests the workers work out (for the jobs' keys)."""
     views: views.SiteViews
     labels: Mapping[str, Any]
+    staging: Path | None = None
+    """Where the pages are written as they are made, by whoever makes them (a clean build's
+    `SiteWriter.shared_staging()`): the bytes then need not travel back to be written."""
+    made: set[str] = field(default_factory=set)
+    """The folders this process has made or found in `staging` (each worker its own copy)."""
 
 
 _worker_digests: tuple[_Rendering, Digests] | None = None
@@ -595,9 +601,11 @@ def _digest_chunk(state: _Rendering, chunk: tuple[int, int]) -> list[tuple[int, 
 class _Rendered:
     index: int
     data: bytes
+    """Empty when the file was written where it was made (`written`)."""
     digest: bytes
     seconds: float
     """How long it took to make (a preview server makes the slow ones after a change)."""
+    written: Written | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -615,7 +623,17 @@ def _render_chunk(state: _Rendering, indices: tuple[int, ...]) -> list[_Rendered
         except ContentError as error:
             out.append(_Broken(i, error.problems))
             return out
-        out.append(_Rendered(i, data, file_digest(data), time.perf_counter() - started))
+        digest = file_digest(data)
+        if state.staging is not None:
+            try:
+                written = write_new(state.staging, state.jobs[i].out_path, data, digest,
+                                    state.made)
+            except (OSError, ValueError):
+                pass  # the bytes go back, for the build to write and report what is wrong
+            else:
+                out.append(_Rendered(i, b"", digest, time.perf_counter() - started, written))
+                continue
+        out.append(_Rendered(i, data, digest, time.perf_counter() - started))
     return out
 
 
@@ -802,7 +820,7 @@ def write_site(
             except TemplateError:
                 pass  # reported, with the page, when the page is rendered
     roots = shared_roots(site_views) if reuse.keyed else []
-    state = _Rendering(renderer, jobs, roots, site_views, theme.labels)
+    state = _Rendering(renderer, jobs, roots, site_views, theme.labels, out.shared_staging())
     digests = Digests(previous=memory.digests if memory is not None else None)
     count = reuse.parallel(len(jobs))
     search_key = b""
@@ -932,7 +950,10 @@ def _make(
                 break
             job, job_key = jobs[item.index], key(item.index)
             with timed("write"):
-                out.add(job.out_path, item.data, key=job_key, digest=item.digest)
+                if item.written is not None:
+                    out.add_written(job.out_path, item.written, key=job_key)
+                else:
+                    out.add(job.out_path, item.data, key=job_key, digest=item.digest)
             if memory is not None:
                 memory.costs[job.out_path] = item.seconds
         if broken:

@@ -358,8 +358,29 @@ class SiteWriter:
     def _folders(self, staging: Path, folders: list[str]) -> None:
         for folder in folders:
             if folder not in self._made:
-                _make_dir(staging / folder)
+                _made_dir(staging / folder)  # (a worker may have made it: see `shared_staging`)
                 self._made.add(folder)
+
+    def shared_staging(self) -> Path | None:
+        """The folder the new site is being written into, when the previous build left
+        nothing to keep: other processes (the workers) may then write new files into it
+        themselves (`write_new`), each then told here (`add_written`). None when there is
+        something to keep, as a file's bytes must then be compared with the old one's."""
+        if self._real is None or self._whole or self._old:
+            return None
+        if self._staging is None:
+            self._make_staging()
+        return self._staging
+
+    def add_written(self, out_path: str, info: Written, key: bytes = b"") -> None:
+        """Take the file another process wrote at `out_path` in `shared_staging()` (`info`:
+        what `write_new` told it) as one of the new site's, as `add` would have written it.
+        ValueError, as for `add`, for a path that collides with a file already added."""
+        if self._real is None or self._staging is None:
+            raise ValueError("add_written() without a shared staging folder")
+        folders = self._claim(out_path)
+        self._made.update(folders)
+        self._added(out_path, folders, Kept(key, *info))
 
     def _added(self, out_path: str, folders: list[str], entry: Kept) -> None:
         self._files.add(out_path)
@@ -767,6 +788,36 @@ def _parts(out_path: str) -> list[str]:
 def _make_dir(path: Path) -> None:
     os.mkdir(path, DIR_MODE)
     os.chmod(path, DIR_MODE)
+
+
+def _made_dir(path: Path) -> None:
+    """`path` made, or already a folder (made by another process writing the same site)."""
+    try:
+        _make_dir(path)
+    except FileExistsError:
+        if not path.is_dir() or path.is_symlink():
+            raise
+
+
+Written = tuple[bytes, int, int, int]
+"""What `write_new` tells of a file it wrote: its digest (`file_digest`), size, mtime_ns and
+inode, as `Kept` holds them after its key."""
+
+
+def write_new(staging: Path, out_path: str, data: bytes, digest: bytes, made: set[str]
+              ) -> Written:
+    """Write the new file `out_path` (relative to the site root, in POSIX form) into a
+    `SiteWriter.shared_staging()` folder, from any process, making its folders as needed
+    (`made`: the folders this process has made or found there so far, for this folder).
+    OSError when it cannot be written (the build's own `add` then reports why)."""
+    parts = _parts(out_path)
+    for i in range(1, len(parts)):
+        folder = "/".join(parts[:i])
+        if folder not in made:
+            _made_dir(staging / folder)
+            made.add(folder)
+    info = _write_file(staging / out_path, data)
+    return digest, info.st_size, info.st_mtime_ns, info.st_ino
 
 
 def _write_file(path: Path, data: bytes) -> os.stat_result:

@@ -217,6 +217,52 @@ def test_add_refuses_paths_outside_the_site_and_collisions(tmp_path: Path) -> No
     assert leftovers(out) == []
 
 
+def test_files_other_processes_write_into_a_shared_staging_folder_join_the_site(
+        tmp_path: Path) -> None:
+    """With nothing of a previous build to keep, a worker process writes its files into the
+    staging folder itself (`write_new`) and the writer takes them (`add_written`); the site is
+    then the one `add` would have made, modes and all, and collisions are still refused."""
+    out = tmp_path / "site"
+    files = {"index.html": b"<p>x</p>", "a/b/c.json": b"{}", "a/d.html": b"d", "e/f.txt": b"f"}
+    previous = os.umask(0o077)
+    try:
+        with write.SiteWriter(out) as site:
+            staging = site.shared_staging()
+            assert staging is not None
+            site.add("a/main.html", b"m")  # the writer makes a folder the worker meets
+            child = os.fork()
+            if child == 0:  # pragma: no cover - the worker
+                made: set[str] = set()
+                told = {p: write.write_new(staging, p, data, write.file_digest(data), made)
+                        for p, data in files.items()}
+                (staging.parent / "told.json").write_text(json.dumps(
+                    {p: [info[0].hex(), *info[1:]] for p, info in told.items()}))
+                os._exit(0)
+            assert os.waitpid(child, 0)[1] == 0
+            told_file = staging.parent / "told.json"
+            told = json.loads(told_file.read_text())
+            told_file.unlink()
+            site.add("e/g.txt", b"g")  # in a folder the worker made, before it is told
+            for out_path, (digest, *rest) in told.items():
+                site.add_written(out_path, (bytes.fromhex(digest), *rest), key=b"k")
+            for collision in ("index.html", "a/b", "a/d.html/x"):
+                with pytest.raises(ValueError):
+                    site.add_written(collision, (b"", 0, 0, 0))
+            assert site.count == len(files) + 2
+    finally:
+        os.umask(previous)
+    found = manifest(out)
+    assert {p: data for p, (_, data) in found.items() if data is not None} == {
+        **files, "a/main.html": b"m", "e/g.txt": b"g", write.MARKER: write.MARKER_BYTES}
+    assert {mode for mode, _ in found.values()} == {0o755, 0o644}
+    assert site.written["a/d.html"].digest == write.file_digest(b"d")
+    assert site.written["a/d.html"].key == b"k"
+    # with a previous site to keep files of, bytes are compared with the old ones: not shared
+    with write.SiteWriter(out, previous=site.written, folder=site.folder) as again:
+        assert again.shared_staging() is None
+        again.discard()
+
+
 def test_modes_are_fixed_whatever_the_umask(tmp_path: Path) -> None:
     previous = os.umask(0o077)
     try:
