@@ -48,24 +48,24 @@ def render_annotations(site: ApiSite, claims: tuple[ClaimView, ...], labels: Map
     `claims` are the site's claim views (SiteViews.claims)."""
     collection_id = site.absolute(url("annotations"))
     words = labels["annotation"]
-    items = [
-        annotation(view, f"{collection_id}#{key}", site, labels)
-        for claim_view in claims
-        for view, key in keyed(claim_view)
-        if view.appearance.article.url
-    ]
+    shown = [(view, key) for claim_view in claims for view, key in keyed(claim_view)
+             if view.appearance.article.url]
     page_id = f"{collection_id}#{PAGE_FRAGMENT}"
     collection = {
         "@context": CONTEXT,
         "id": collection_id,
         "type": "AnnotationCollection",
         "label": words["collection"].format(site=site.title),
-        "total": len(items),
+        "total": len(shown),
         "first": {},
         "last": page_id,
     }
     page = {"id": page_id, "type": "AnnotationPage", "startIndex": 0, "items": []}
-    return _serialise(collection, page, items).encode("utf-8")
+    # each annotation is made and written out in turn: the file is tens of MB on a large
+    # site, the objects it is made from several times that
+    lines = (_compact(annotation(view, f"{collection_id}#{key}", site, labels)).encode()
+             for view, key in shown)
+    return _serialise(collection, page, lines)
 
 
 def keyed(claim_view: ClaimView) -> Iterator[tuple[AppearanceView, str]]:
@@ -192,12 +192,16 @@ def _compact(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def _serialise(collection: dict[str, Any], page: dict[str, Any],
-               items: list[dict[str, Any]]) -> str:
-    """Compact JSON, keys sorted, with one annotation per line, so that the file diffs
-    annotation by annotation. `collection` holds `"first": {}` and `page` `"items": []` where
-    the page and the annotations go (json.dumps escapes every quote inside a string, so
-    neither placeholder can occur in content)."""
-    listed = "[\n" + ",\n".join(_compact(item) for item in items) + "\n]" if items else "[]"
-    page_text = _compact(page).replace('"items":[]', '"items":' + listed, 1)
-    return _compact(collection).replace('"first":{}', '"first":' + page_text, 1) + "\n"
+def _serialise(collection: dict[str, Any], page: dict[str, Any], lines: Iterator[bytes]
+               ) -> bytes:
+    """Compact JSON, keys sorted, with one annotation per line (`lines`: each annotation's
+    `_compact` text, encoded), so that the file diffs annotation by annotation. `collection`
+    holds `"first": {}` and `page` `"items": []` where the page and the annotations go
+    (json.dumps escapes every quote inside a string, so neither placeholder can occur in
+    content)."""
+    collection_head, collection_tail = _compact(collection).split('"first":{}', 1)
+    page_head, page_tail = _compact(page).split('"items":[]', 1)
+    listed = b",\n".join(lines)
+    items = (b"[\n", listed, b"\n]") if listed else (b"[]",)
+    return b"".join((collection_head.encode(), b'"first":', page_head.encode(), b'"items":',
+                     *items, page_tail.encode(), collection_tail.encode(), b"\n"))
