@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
+import fastjsonschema
 import jsonschema
 
 from generator import archives, editorial
@@ -180,13 +181,32 @@ def _is_url(value: Any) -> bool:
     return not isinstance(value, str) or bool(check_url(value))
 
 
+def _is_base_url(value: Any) -> bool:
+    return not isinstance(value, str) or bool(check_base_url(value))
+
+
+FORMAT_CHECKS: dict[str, Callable[[Any], bool]] = {
+    "partial-date": _is_date,
+    "http-url": _is_url,
+    "contact": _is_contact,
+    "base-url": _is_base_url,
+}
+"""The schemas' own formats: each check is true of a value in the format, and false of (or
+raises ValueError for) any other. No other format is checked."""
+
 FORMATS = jsonschema.FormatChecker(formats=())
-FORMATS.checks("partial-date", raises=ValueError)(_is_date)
-FORMATS.checks("http-url", raises=ValueError)(_is_url)
-FORMATS.checks("contact", raises=ValueError)(_is_contact)
-FORMATS.checks("base-url", raises=ValueError)(
-    lambda v: not isinstance(v, str) or bool(check_base_url(v))
-)
+for _name, _check in FORMAT_CHECKS.items():
+    FORMATS.checks(_name, raises=ValueError)(_check)
+
+
+def _passes(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    def passes(value: Any) -> bool:
+        try:
+            return bool(check(value))
+        except ValueError:
+            return False
+
+    return passes
 
 
 @cache
@@ -215,6 +235,27 @@ def _validator(kind: str) -> Any:
     return _Draft7(load_schema(kind), format_checker=FORMATS)
 
 
+@cache
+def _valid(kind: str) -> Callable[[Any], bool]:
+    """Whether data passes the kind's schema, by the schema compiled to Python code
+    (fastjsonschema; about five times quicker than jsonschema's walk of it). Most records
+    pass and need nothing more; only the others are walked by `_validator`, which finds every
+    error with its path and has the last word. The compiled check reads patterns as `_whole`
+    does (`$` is the end of the text) and runs the same format checks."""
+    compiled = fastjsonschema.compile(
+        load_schema(kind), formats={name: _passes(check) for name, check in FORMAT_CHECKS.items()},
+        use_default=False)
+
+    def valid(data: Any) -> bool:
+        try:
+            compiled(data)
+        except Exception:  # noqa: BLE001 - any doubt is settled by the walk
+            return False
+        return True
+
+    return valid
+
+
 def check_shape(record: Record) -> list[Problem]:
     """Every way the record's data departs from its JSON Schema, one problem each."""
     data = record.data
@@ -228,6 +269,8 @@ def check_shape(record: Record) -> list[Problem]:
                 "Write the entry as `key: value` lines (see docs/format.md).",
             )
         ]
+    if _valid(record.kind)(data):
+        return []
     errors = list(_validator(record.kind).iter_errors(data))
     enum_paths = {tuple(e.absolute_path) for e in errors if e.validator == "enum"}
     problems: list[Problem] = []

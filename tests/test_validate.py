@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import cli
 
@@ -579,3 +582,87 @@ def test_long_titles_and_findings_are_advised_against(
                       "cut it")
     assert err[2] == ("content/claims/capability.yaml:18:10: warning: finding is 131 characters: "
                       "over 100, it no longer reads at a glance")
+
+
+# The compiled check that lets most records skip the schema walk agrees with the walk
+
+_CONTENT = Path(__file__).resolve().parents[1] / "content"
+_TRICKY: list[object] = [
+    None, True, False, 0, 1, -1, 1.0, 2.5, "", " ", "x", "x\n", "Claim", "claim-1",
+    "claim-1\n", "claim--1", "a/b", "2024", "2024-02", "2024-02-30", "2024-13-01",
+    "https://example.org/a", "http://example.org", "javascript:alert(1)", "mailto:a@b.org",
+    "a@b", "en", "EN", "US", "confirmed", "disputed", [], ["x"], [1], ["x", "x"], {},
+    {"x": 1},
+]
+
+
+def _records_by_kind() -> dict[str, list[object]]:
+    from generator import load
+
+    found: dict[str, list[object]] = {}
+    for record in load.load_content(_CONTENT).records:
+        if isinstance(record.data, dict):
+            found.setdefault(record.kind, []).append(record.data)
+    return found
+
+
+_RECORDS = _records_by_kind()
+
+
+def _paths(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, ...]]:
+    out = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out.extend(_paths(item, (*path, key)))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            out.extend(_paths(item, (*path, index)))
+    return out
+
+
+def _mutated(data: object, path: tuple[object, ...], how: str, value: object) -> object:
+    import copy
+
+    data = copy.deepcopy(data)
+    if not path:
+        return value if how == "set" else data
+    holder: Any = data
+    for step in path[:-1]:
+        holder = holder[step]
+    last: Any = path[-1]
+    if how == "set":
+        holder[last] = value
+    elif how == "drop" and isinstance(holder, dict):
+        del holder[last]
+    elif how == "drop" and isinstance(holder, list):
+        holder.pop(last)
+    elif how == "add" and isinstance(holder, dict):
+        holder[f"unknown-{value!s}"[:20]] = value
+    elif how == "add" and isinstance(holder, list):
+        holder.append(value if value is not None else copy.deepcopy(holder[last]))
+    return data
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.data())
+def test_the_compiled_schema_check_passes_exactly_what_the_schema_walk_passes(
+    data: st.DataObject,
+) -> None:
+    from generator import validate
+
+    kind = data.draw(st.sampled_from(sorted(_RECORDS)))
+    record = data.draw(st.sampled_from(_RECORDS[kind]))
+    for _ in range(data.draw(st.integers(1, 3))):
+        path = data.draw(st.sampled_from(_paths(record)))
+        how = data.draw(st.sampled_from(["set", "set", "drop", "add"]))
+        record = _mutated(record, path, how, data.draw(st.sampled_from(_TRICKY)))
+    walked = not list(validate._validator(kind).iter_errors(record))
+    assert validate._valid(kind)(record) == walked
+
+
+def test_the_demo_content_passes_the_compiled_check_without_a_walk() -> None:
+    from generator import validate
+
+    for kind, records in _RECORDS.items():
+        for record in records:
+            assert validate._valid(kind)(record), (kind, record)
