@@ -5,7 +5,10 @@ A build into `site/` keeps its cache in `.site.cache/` (never committed, safe to
     entries   stage results by kind and key: what a file parses to, where a quote sits, what
               a comparison finds, ... Every key is a digest of exactly the inputs of its
               result (file bytes, article text, quote, passage, spellings, ...), so a result
-              is reused whenever, and only when, its inputs are the same.
+              is reused whenever, and only when, its inputs are the same. Values are
+              stored in the order they are made and found through an index of their keys:
+              keys are digests, which land anywhere in a B-tree, and a large value stored in
+              the tree with its key would be moved by every split of its page.
     files     what each input file's bytes hash to, by path, with the file's size, times and
               inode, so that an unchanged file is not read again to learn that it is unchanged.
     state     what the output folder holds (`outputs`: each file's digest and the key of the
@@ -49,7 +52,7 @@ from typing import Any
 from generator import digest
 from generator.write import Kept
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The layout of the cache file; a file of another version is emptied."""
 FILE_NAME = "cache.sqlite"
 SWEEP_EVERY = 8
@@ -206,8 +209,8 @@ class Store:
             db.executescript(
                 """
                 CREATE TABLE meta (name TEXT PRIMARY KEY, value BLOB);
-                CREATE TABLE entries (kind TEXT, key BLOB, value BLOB, used INTEGER,
-                                      PRIMARY KEY (kind, key)) WITHOUT ROWID;
+                CREATE TABLE entries (kind TEXT, key BLOB, value BLOB, used INTEGER);
+                CREATE UNIQUE INDEX entry_keys ON entries (kind, key);
                 CREATE TABLE files (path TEXT PRIMARY KEY, stat BLOB, digest BLOB,
                                     racy INTEGER);
                 CREATE TABLE state (name TEXT PRIMARY KEY, value BLOB);
