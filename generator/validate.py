@@ -240,8 +240,9 @@ def _valid(kind: str) -> Callable[[Any], bool]:
     """Whether data passes the kind's schema, by the schema compiled to Python code
     (fastjsonschema; about five times quicker than jsonschema's walk of it). Most records
     pass and need nothing more; only the others are walked by `_validator`, which finds every
-    error with its path and has the last word. The compiled check reads patterns as `_whole`
-    does (`$` is the end of the text) and runs the same format checks."""
+    error with its path. A record this passes is not walked, so the two must agree: this
+    reads patterns as `_whole` does (`$` is the end of the text) and runs the same format
+    checks, and tests/test_validate.py holds the two to the same verdict."""
     compiled = fastjsonschema.compile(
         load_schema(kind), formats={name: _passes(check) for name, check in FORMAT_CHECKS.items()},
         use_default=False)
