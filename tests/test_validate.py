@@ -3,6 +3,7 @@ of each message asserted, `file:line:col` included."""
 
 from __future__ import annotations
 
+import copy
 import shutil
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator import cli
+from generator import cli, load, validate
 
 MINIMAL = Path(__file__).parent / "trees" / "minimal" / "content"
 CLAIM = "claims/capability.yaml"
@@ -597,8 +598,6 @@ _TRICKY: list[object] = [
 
 
 def _records_by_kind() -> dict[str, list[object]]:
-    from generator import load
-
     found: dict[str, list[object]] = {}
     for record in load.load_content(_CONTENT).records:
         if isinstance(record.data, dict):
@@ -621,8 +620,6 @@ def _paths(value: object, path: tuple[object, ...] = ()) -> list[tuple[object, .
 
 
 def _mutated(data: object, path: tuple[object, ...], how: str, value: object) -> object:
-    import copy
-
     data = copy.deepcopy(data)
     if not path:
         return value if how == "set" else data
@@ -648,8 +645,6 @@ def _mutated(data: object, path: tuple[object, ...], how: str, value: object) ->
 def test_the_compiled_schema_check_passes_exactly_what_the_schema_walk_passes(
     data: st.DataObject,
 ) -> None:
-    from generator import validate
-
     kind = data.draw(st.sampled_from(sorted(_RECORDS)))
     record = data.draw(st.sampled_from(_RECORDS[kind]))
     for _ in range(data.draw(st.integers(1, 3))):
@@ -661,8 +656,6 @@ def test_the_compiled_schema_check_passes_exactly_what_the_schema_walk_passes(
 
 
 def test_the_demo_content_passes_the_compiled_check_without_a_walk() -> None:
-    from generator import validate
-
     for kind, records in _RECORDS.items():
         for record in records:
             assert validate._valid(kind)(record), (kind, record)
