@@ -659,3 +659,26 @@ def test_the_demo_content_passes_the_compiled_check_without_a_walk() -> None:
     for kind, records in _RECORDS.items():
         for record in records:
             assert validate._valid(kind)(record), (kind, record)
+
+
+def test_a_record_the_compiled_check_passes_is_not_walked_and_one_it_fails_is(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    claim = next(r for r in load.load_content(_CONTENT).records if r.kind == "claim")
+    walked: list[str] = []
+    walk = validate._validator
+
+    def counted(kind: str) -> Any:
+        walked.append(kind)
+        return walk(kind)
+
+    monkeypatch.setattr(validate, "_validator", counted)
+    assert validate.check_shape(claim) == []
+    assert walked == []
+    broken = load.Record(claim.kind, claim.id, claim.rel_path, {**claim.data, "status": 1},
+                         claim.positions)
+    problems = validate.check_shape(broken)
+    assert walked == ["claim"]
+    assert [p.message for p in problems] and all("status" in p.message for p in problems)
+    assert {p.location.rel_path for p in problems} == {claim.rel_path}
+    assert all(p.location.line > 1 for p in problems)  # at the status, not the file's start
