@@ -28,6 +28,7 @@ from trafilatura.settings import Document
 from trafilatura.xml import xmltotxt
 
 from generator.archives import comparable
+from generator.errors import BIDI_CONTROLS
 from generator.load import without_disallowed
 
 SNIFF_BYTES = 1024
@@ -945,7 +946,9 @@ def yaml_folded(text: str, width: int) -> list[str] | None:
 def yaml_scalar(text: str) -> str:
     """`text` as a YAML scalar that reads back as the same text: plain when YAML leaves it
     as it is (and for dates, which the loader keeps as text), else double-quoted with every
-    character that is not printable escaped."""
+    character that is not printable escaped, but for bidirectional controls: YAML holds them
+    as they are, and written so the loader judges them as an editor's own (a right-to-left
+    line keeps its marks without a warning; an escape would always be warned of)."""
     if PARTIAL_DATE_RE.match(text):
         return text
     if text and text == text.strip() and text.isprintable():
@@ -957,7 +960,7 @@ def yaml_scalar(text: str) -> str:
             return text
     quoted = json.dumps(text, ensure_ascii=False)
     return "".join(
-        char if char.isprintable() or char == " "
+        char if char.isprintable() or char == " " or char in BIDI_CONTROLS
         else (f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
         for char in quoted
     )
