@@ -17,6 +17,7 @@ from __future__ import annotations
 import copyreg
 import dataclasses
 import enum
+import functools
 import hashlib
 import io
 import operator
@@ -24,20 +25,24 @@ import pickle
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from generator import model, views
-from generator.render import feeds
-
 DIGEST_BYTES = 16
 """The length of a digest (BLAKE2b): 128 bits, far beyond any site's number of values."""
 
-SHARED_TYPES: tuple[type, ...] = (
-    model.Site, model.Source, model.Passage, model.Article, model.Outlet, model.Claim,
-    model.Page, model.Entities,
-    views.SiteViews, views.ClaimView, views.AppearanceView, views.OutletView, views.SourceView,
-    views.OutletRecord, views.OutletClaim, feeds.ApiEntry,
-)
-"""Frozen types whose objects are shared between pages: each object is digested once (they
-are immutable) and written into its container as its digest."""
+
+@functools.cache
+def shared_types() -> frozenset[type]:
+    """Frozen types whose objects are shared between pages: each object is digested once (they
+    are immutable) and written into its container as its digest. (Imported when first asked
+    for: what only hashes bytes, as a build with nothing changed does, needs none of them.)"""
+    from generator import model, views
+    from generator.render import feeds
+
+    return frozenset((
+        model.Site, model.Source, model.Passage, model.Article, model.Outlet, model.Claim,
+        model.Page, model.Entities,
+        views.SiteViews, views.ClaimView, views.AppearanceView, views.OutletView,
+        views.SourceView, views.OutletRecord, views.OutletClaim, feeds.ApiEntry,
+    ))
 
 _PROTOCOL = 5
 
@@ -125,9 +130,9 @@ class Digests:
     identity and kept alive while this is; `previous` offers what a former build (in a
     preview server) digested, for the objects that are still the same ones."""
 
-    def __init__(self, shared: Iterable[type] = SHARED_TYPES, previous: Digests | None = None
+    def __init__(self, shared: Iterable[type] | None = None, previous: Digests | None = None
                  ) -> None:
-        self.shared = frozenset(shared)
+        self.shared = shared_types() if shared is None else frozenset(shared)
         self.memo: dict[int, tuple[Any, bytes]] = {}
         self.earlier: dict[int, tuple[Any, bytes]] = previous.memo if previous else {}
         self.joined: dict[int, tuple[tuple[Any, ...], _Joined]] = {}

@@ -28,12 +28,20 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from generator import assemble, cache, load, pool, reuse, theme, validate, views, write
+from generator import cache, pool, theme, write
 from generator.errors import ContentError, Location, Problem, Severity
-from generator.model import AppearanceKey, Comparison, Site, Span
-from generator.reuse import Memory, Reuse
+
+if TYPE_CHECKING:
+    from generator import load, reuse, views
+    from generator.model import AppearanceKey, Comparison, Site, Span
+    from generator.reuse import Memory, Reuse
+
+# The stages' modules (load, validate, assemble, reuse, views and what they import: YAML,
+# JSON Schema, Jinja, markdown-it) are imported by the functions that run them, not here: a
+# build that finds nothing changed reads the cache and the output folder's file times alone,
+# and starts in a quarter of the time without them.
 
 _SEVERITY = operator.attrgetter("severity")
 
@@ -176,8 +184,10 @@ def check(
     problem of the run when there is an error (or, with `strict`, a warning). `reusing`
     says what may be taken from a cache (by default nothing; comparisons on every core).
     `production` also requires what a public site needs (validate.production_problems)."""
+    from generator import assemble, load, reuse, validate
+
     content_dir = Path(content_dir)
-    reusing = reusing or Reuse(workers=pool.cores())
+    reusing = reusing or reuse.Reuse(workers=pool.cores())
     memory = reusing.memory
     if memory is not None:
         memory.turn()
@@ -288,8 +298,6 @@ def build(
         store = (memory.store if memory is not None and memory.store is not None
                  else cache.Store(cache.cache_dir(out_dir)) if cache_results else None)
         try:
-            reusing = Reuse(store, memory, workers or pool.cores(),
-                            always_parallel=workers is not None and workers > 1)
             inputs = finished = None
             if store is not None:
                 with stages.stage("load"):
@@ -299,6 +307,10 @@ def build(
                                        strict, waiting) if memory is None else None)
                 if done is not None:
                     return done
+            from generator.reuse import Reuse
+
+            reusing = Reuse(store, memory, workers or pool.cores(),
+                            always_parallel=workers is not None and workers > 1)
             built = _build(content_dir, out_dir, base_url, strict, stages, waiting, reusing,
                            themes, inputs, finished, production)
         finally:
@@ -313,6 +325,8 @@ def _build(
     inputs: cache.Inputs | None, finished: cache.Finished | None, production: bool,
 ) -> Built:
     """The build, after `build` found what the last one left (`finished`)."""
+    from generator import reuse
+
     checked = check(content_dir, base_url, strict=strict, stages=stages, reusing=reusing,
                     production=production)
     with stages.stage("load"):
@@ -340,6 +354,8 @@ def _build(
 
 
 def _views(checked: Checked, reusing: Reuse, stages: Stages) -> views.SiteViews:
+    from generator import reuse, views
+
     with stages.stage("views"):
         placed = reuse.placements(checked.site, checked.spans, reusing)
         memory = reusing.memory
@@ -366,9 +382,11 @@ def preview(
     what changed is made again (`memory` holds the last run's results), and only the pages
     whose inputs changed are rendered, into memory; `site.finish()` makes the rest and the
     server writes the output folder behind. After a first `build(..., memory=memory)`."""
+    from generator import reuse
+
     content_dir = Path(content_dir)
     store = memory.store
-    reusing = Reuse(store, memory, pool.cores())
+    reusing = reuse.Reuse(store, memory, pool.cores())
     with _Collector.run(lasting=True):
         checked = check(content_dir, base_url, strict=strict, stages=stages, reusing=reusing)
         with stages.stage("load"):

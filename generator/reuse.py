@@ -1027,7 +1027,7 @@ class Preview:
 
 
 _SMALL = frozenset({str, int, float, bool, type(None), bytes, Markup})
-_SHARED = frozenset(digest.SHARED_TYPES)
+_SHARED = digest.shared_types()
 
 
 def _same(a: Any, b: Any, depth: int = 8) -> bool:
