@@ -26,7 +26,7 @@ import gc
 import operator
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -455,6 +455,11 @@ def _unchanged(
             out.discard()
             return None
         out.keep_all()
+        if inputs.seen is not None and inputs.seen != finished.seen:
+            # the input files were read to know they are the same (some had just been
+            # written when the last build saw them): that they now look as they did is kept,
+            # so that the next build knows it from their file times alone
+            store.commit(finished=replace(finished, seen=inputs.seen), sweep=False)
     if not out.unchanged:
         return None
     return Built(None, out.count, out.warnings, finished.summary, tuple(finished.problems),

@@ -236,6 +236,35 @@ def test_a_build_that_sees_every_input_as_it_was_looks_up_none_of_them(
     assert pipeline.build(content, out).unchanged and looked_up == []
 
 
+def test_a_build_that_had_to_read_its_inputs_lets_the_next_one_see_them_by_their_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Files written just before a build are not trusted by their times (an edit within the
+    same tick would not show in them): the next build with nothing changed reads them to know
+    they are the same, and keeps that they now look as they did, so that the build after it
+    reads none of them."""
+    content = project_of(MINIMAL, tmp_path)  # just written: every file's time is too recent
+    out = tmp_path / "site"
+    pipeline.build(content, out)
+    monkeypatch.setattr(cache, "RACY_NANOSECONDS", 0)  # as if the files were older now
+    looked_up: list[str] = []
+    file_digest = cache.Store.file_digest
+
+    def counted(store: cache.Store, path: str, info: os.stat_result) -> bytes | None:
+        looked_up.append(path)
+        return file_digest(store, path, info)
+
+    monkeypatch.setattr(cache.Store, "file_digest", counted)
+    assert pipeline.build(content, out).unchanged and looked_up
+    looked_up.clear()
+    third = pipeline.build(content, out)
+    assert third.unchanged and looked_up == []
+    claim = next((content / "claims").glob("*.yaml"))
+    claim.write_text(claim.read_text("utf-8").replace("claim: ", "claim: Edited ", 1), "utf-8")
+    assert not pipeline.build(content, out).unchanged
+    assert b"Edited " in (out / CLAIM).read_bytes()
+
+
 def test_a_strict_build_of_unchanged_content_with_warnings_still_fails(tmp_path: Path) -> None:
     content = project_of(DEMO, tmp_path)
     claim = content / "claims" / "haqqani-closest-links.yaml"
