@@ -59,6 +59,13 @@ writes the output folder."""
 PAUSE_EVERY = 64
 """Files the server writes behind between two looks at whether a change is being shown (it
 waits until the change is shown: the editor's change comes first)."""
+WATCH_STEP_MS = 15
+"""A change is built once no other has come for this long: a save's events (an editor's
+write, truncate, rename) come within a few milliseconds of each other, and every one of
+these adds to how long an edit takes to show (a change that comes later is built next)."""
+WATCH_DEBOUNCE_MS = 800
+"""The longest a stream of changes (a checkout, a script writing many files) is gathered
+before it is built."""
 COLLECT_EVERY = 20
 """Builds after which what the earlier ones left as garbage is collected (once the site is
 written: it holds up the server for a moment on a large site)."""
@@ -729,8 +736,9 @@ def serve(
         thread.start()
         announced = False
         for changes in watchfiles.watch(
-            *watched_paths(content_dir), stop_event=stop, step=50, debounce=800,
-            rust_timeout=200, yield_on_timeout=True, raise_interrupt=False,
+            *watched_paths(content_dir), stop_event=stop, step=WATCH_STEP_MS,
+            debounce=WATCH_DEBOUNCE_MS, rust_timeout=200, yield_on_timeout=True,
+            raise_interrupt=False,
         ):
             if not announced:  # the watcher is live: no change after this can be missed
                 announced = True
