@@ -8,15 +8,19 @@ between runs); the server builds it into serve-site/ beside it, from nothing (th
 its cache are deleted first), as a child process on 127.0.0.1 (a free port unless --port).
 Once it serves `/` and its watcher is live, the benchmark
 
-    edits      `--edits` times writes a new word into one claim's `claim:` text and polls the
-               claim's page every POLL_SECONDS until the served page holds the word;
-    problem    writes an unknown status into the claim file and polls until the served page
+    edits      `--edits` times writes a new word into one claim's `claim:` text and waits
+               until the served claim page holds the word;
+    problem    writes an unknown status into the claim file and waits until the served page
                shows the server's problem box naming that file;
-    fix        puts the file back and polls until the box is gone.
+    fix        puts the file back and waits until the box is gone.
 
-Each time runs from just before the file is written. Alongside, a client of the server's
-event stream (/__events, what the live-reload script listens to) notes when each build is
-announced. Prints the median and the maximum of the edits, and the problem and fix times.
+It waits as a browser showing the page does: a client of the server's event stream
+(/__events, what the live-reload script listens to) waits for the next build to be
+announced, then fetches the page once (the reload), and again after each later announcement
+until the page shows the change. With `--poll` it fetches the page every POLL_SECONDS
+instead, which adds the cost of a hundred requests a second to the server's work. Each time
+runs from just before the file is written. Prints the median and the maximum of the edits,
+and the problem and fix times, each with when the build that showed it was announced.
 The claim file is put back and the server stopped (SIGINT, then SIGKILL) however it ends.
 `--pause` is how long it waits after each change is seen: with a short pause the next change
 meets the server still making and writing the last one behind; with a long one (an editor's
@@ -55,6 +59,8 @@ from generator.cache import cache_dir
 
 POLL_SECONDS = 0.010
 """How often the served page is fetched while waiting for a change to show."""
+EVENT_WAIT_SECONDS = 0.001
+"""How often the benchmark looks whether a build was announced (a browser is told at once)."""
 PAUSE_SECONDS = 1.0
 """Between one measured change and the next, by default."""
 TIMEOUT_SECONDS = 600.0
@@ -161,6 +167,24 @@ class Server:
 
         threading.Thread(target=run, daemon=True).start()
 
+    def reload_until(self, url_path: str, shows: Callable[[bytes], bool], started: float,
+                     what: str) -> None:
+        """As the live-reload script does: after each build announced since `started`, the
+        page once, until it `shows` the change."""
+        deadline = started + TIMEOUT_SECONDS
+        seen = 0
+        while True:
+            announced = [moment for moment in self.builds if moment >= started]
+            if len(announced) > seen:
+                seen = len(announced)
+                data = self.get(url_path)
+                if data is not None and shows(data):
+                    return
+            elif time.perf_counter() > deadline:
+                raise self.fail(f"{what}: not seen after {TIMEOUT_SECONDS:.0f} s")
+            else:
+                time.sleep(EVENT_WAIT_SECONDS)
+
     def announced_after(self, started: float) -> float | None:
         later = [moment for moment in self.builds if moment >= started]
         return later[0] - started if later else None
@@ -185,11 +209,15 @@ def free_port() -> int:
 
 
 def measured(server: Server, url_path: str, path: Path, text: str,
-             shows: Callable[[bytes], bool], what: str, pause: float) -> Shown:
-    """Write `text` into `path`; wait until the page at `url_path` `shows` it."""
+             shows: Callable[[bytes], bool], what: str, pause: float, poll: bool) -> Shown:
+    """Write `text` into `path`; wait until the page at `url_path` `shows` it (reloaded on
+    each build announced, or with `poll` fetched every POLL_SECONDS)."""
     started = time.perf_counter()
     path.write_text(text, encoding="utf-8")
-    server.wait_until(url_path, shows, what)
+    if poll:
+        server.wait_until(url_path, shows, what)
+    else:
+        server.reload_until(url_path, shows, started, what)
     seconds = time.perf_counter() - started
     time.sleep(pause)
     return Shown(seconds, server.announced_after(started))
@@ -215,7 +243,8 @@ def figures(label: str, shown: Iterable[Shown]) -> str:
     return line
 
 
-def bench(claims: int, seed: int, edits: int, port: int, pause: float = PAUSE_SECONDS) -> int:
+def bench(claims: int, seed: int, edits: int, port: int, pause: float = PAUSE_SECONDS,
+          poll: bool = False) -> int:
     content = cached_content(claims, seed)
     out = content.parent / "serve-site"
     shutil.rmtree(out, ignore_errors=True)
@@ -243,16 +272,16 @@ def bench(claims: int, seed: int, edits: int, port: int, pause: float = PAUSE_SE
                 if word.encode() in first:
                     raise SystemExit(f"{url_path} already holds {word!r}")
                 shown.append(measured(server, url_path, claim_file, with_word(original, word),
-                                      holding(word.encode()), f"edit {word!r}", pause))
+                                      holding(word.encode()), f"edit {word!r}", pause, poll))
             print(figures("edit -> page", shown), flush=True)
             problem = measured(
                 server, url_path, claim_file, with_status(original, INVALID_STATUS),
                 lambda data: PROBLEM_BOX in data and problem_names in data,
-                "the problem box for an unknown status", pause)
+                "the problem box for an unknown status", pause, poll)
             print(figures("problem -> box", [problem]), flush=True)
             fixed = measured(server, url_path, claim_file, original,
                              lambda data: PROBLEM_BOX not in data,
-                             "the page without the problem box", pause)
+                             "the page without the problem box", pause, poll)
             print(figures("fix -> no box", [fixed]), flush=True)
     finally:
         code = server.stop()
@@ -269,11 +298,15 @@ def main() -> int:
     parser.add_argument("--port", type=int, help="port for the server (default: a free one)")
     parser.add_argument("--pause", type=float, default=PAUSE_SECONDS,
                         help=f"seconds between changes (default {PAUSE_SECONDS:g})")
+    parser.add_argument("--poll", action="store_true",
+                        help=f"fetch the page every {POLL_SECONDS:g} s rather than on each "
+                             "build announced")
     args = parser.parse_args()
     interruptible()
     if args.edits < 1:
         parser.error("--edits must be at least 1")
-    return bench(args.claims, args.seed, args.edits, args.port or free_port(), args.pause)
+    return bench(args.claims, args.seed, args.edits, args.port or free_port(), args.pause,
+                 args.poll)
 
 
 if __name__ == "__main__":
