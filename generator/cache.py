@@ -124,8 +124,8 @@ class Finished:
     folder: tuple[int, int]
     """(device, inode) of the output folder it put in place."""
     files: int
-    problems: tuple[Any, ...]
-    """Its warnings (Problems)."""
+    problems: Any
+    """Its warnings (errors.Problems)."""
     summary: Any
     """Its pipeline.Summary."""
 

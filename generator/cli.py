@@ -19,7 +19,7 @@ from types import FrameType
 from typing import NoReturn
 
 from generator import __version__
-from generator.errors import ContentError, Problem, UserError, printable
+from generator.errors import ContentError, Problem, Problems, UserError, printable
 
 EXIT_SIGINT = 130
 EXIT_SIGTERM = 143
@@ -342,15 +342,19 @@ def _print_error(message: str, hint: str = "", label: str = "error") -> None:
         print(f"    {line}", file=sys.stderr)
 
 
-def _print_problems(problems: tuple[Problem, ...], fmt: str, written: bool = False) -> None:
+def _print_problems(problems: Sequence[Problem], fmt: str, written: bool = False) -> None:
     """Every problem (errors and warnings), up to MAX_PRINTED_PER_FILE per file and
     MAX_PRINTED in all, then a count of all of them; with `--format github` each printed one
-    also as a workflow command that marks its line in a pull request."""
+    also as a workflow command that marks its line in a pull request. (Only the problems
+    printed are looked at one by one: `Problems` gives the files and the count of errors of
+    the rest.)"""
     printed = 0
     more = 0
-    for rel_path, group in itertools.groupby(problems, key=lambda p: p.location.rel_path):
+    paths = (problems.rel_paths if isinstance(problems, Problems)
+             else [p.location.rel_path for p in problems])
+    for rel_path, group in itertools.groupby(range(len(paths)), key=paths.__getitem__):
         found = list(group)
-        shown = found[: min(MAX_PRINTED_PER_FILE, MAX_PRINTED - printed)]
+        shown = [problems[i] for i in found[: min(MAX_PRINTED_PER_FILE, MAX_PRINTED - printed)]]
         for problem in shown:
             print(_shorten_lines(problem.format()), file=sys.stderr)
             if fmt == "github":
@@ -364,7 +368,8 @@ def _print_problems(problems: tuple[Problem, ...], fmt: str, written: bool = Fal
             more += hidden
     if more:
         print(f"... and {more} more", file=sys.stderr)
-    errors = sum(1 for p in problems if p.is_error)
+    errors = (problems.errors if isinstance(problems, Problems)
+              else sum(1 for p in problems if p.is_error))
     warnings = len(problems) - errors
     parts = []
     if errors:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import operator
 import unicodedata
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any, overload
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -52,6 +54,87 @@ class Problem:
 
 def warning(location: Location, message: str, hint: str = "") -> Problem:
     return Problem(location, message, hint, Severity.WARNING)
+
+
+class Problems(Sequence[Problem]):
+    """Problems in order, held as columns of plain values: a long list of them (a large
+    site's warnings, which the build's cache keeps from one build to the next) is stored,
+    loaded, counted and grouped by file without an object for each problem; a Problem is
+    made when one is asked for. Equal to any sequence of the same problems."""
+
+    __slots__ = ("_cols", "_errors", "_hints", "_lines", "_messages", "rel_paths")
+
+    def __init__(self, problems: Iterable[Problem] = ()) -> None:
+        shared: dict[str, str] = {}  # each file's path and each hint held once
+        paths: list[str] = []
+        messages: list[str] = []
+        hints: list[str] = []
+        lines, cols, errors = array("q"), array("q"), bytearray()
+        for problem in problems:
+            location = problem.location
+            paths.append(shared.setdefault(location.rel_path, location.rel_path))
+            lines.append(location.line)
+            cols.append(location.col)
+            messages.append(problem.message)
+            hints.append(shared.setdefault(problem.hint, problem.hint))
+            errors.append(problem.is_error)
+        self.rel_paths: tuple[str, ...] = tuple(paths)
+        """Each problem's file (`location.rel_path`)."""
+        self._lines, self._cols, self._errors = lines, cols, bytes(errors)
+        self._messages, self._hints = tuple(messages), tuple(hints)
+
+    @classmethod
+    def _of_columns(cls, rel_paths: tuple[str, ...], lines: bytes, cols: bytes,
+                    messages: tuple[str, ...], hints: tuple[str, ...], errors: bytes) -> Problems:
+        made = cls.__new__(cls)
+        made.rel_paths, made._messages, made._hints, made._errors = (rel_paths, messages, hints,
+                                                                     errors)
+        made._lines, made._cols = array("q"), array("q")
+        made._lines.frombytes(lines)
+        made._cols.frombytes(cols)
+        if not (len(rel_paths) == len(made._lines) == len(made._cols) == len(messages)
+                == len(hints) == len(errors)):
+            raise ValueError("the columns of Problems differ in length")
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Problems._of_columns, (self.rel_paths, self._lines.tobytes(),
+                                       self._cols.tobytes(), self._messages, self._hints,
+                                       self._errors))
+
+    def __len__(self) -> int:
+        return len(self.rel_paths)
+
+    @overload
+    def __getitem__(self, index: int) -> Problem: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[Problem, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> Problem | tuple[Problem, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        return Problem(Location(self.rel_paths[index], self._lines[index], self._cols[index]),
+                       self._messages[index], self._hints[index],
+                       Severity.ERROR if self._errors[index] else Severity.WARNING)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return (self[i] for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(map(operator.eq, self, other))
+
+    __hash__ = None  # type: ignore[assignment]  # (equal to lists and tuples)
+
+    def __repr__(self) -> str:
+        return f"Problems({list(self)!r})"
+
+    @property
+    def errors(self) -> int:
+        """How many of them are errors."""
+        return self._errors.count(1)
 
 
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import gc
 import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from generator import cache, pool, theme, write
-from generator.errors import ContentError, Location, Problem, Severity
+from generator.errors import ContentError, Location, Problem, Problems, Severity
 
 if TYPE_CHECKING:
     from generator import load, reuse, views
@@ -153,8 +153,9 @@ class Built:
     leftovers: tuple[Problem, ...]
     """What the writer could not clean up once the new site was in place (warnings)."""
     summary: Summary
-    content_warnings: tuple[Problem, ...]
-    """The content's warnings (errors would have stopped the build)."""
+    content_warnings: Sequence[Problem]
+    """The content's warnings (errors would have stopped the build); as `Problems` when
+    nothing had changed (the last build's, as the cache kept them)."""
     unchanged: bool = False
     """Nothing was written: the output folder already held this site."""
     counts: tuple[tuple[str, int], ...] = ()
@@ -347,7 +348,8 @@ def _build(
     if store is not None:
         with stages.stage("write"):
             store.commit(out.written, cache.Finished(
-                inputs.digest, inputs.seen, out.folder, out.count, checked.warnings, summary)
+                inputs.digest, inputs.seen, out.folder, out.count, Problems(checked.warnings),
+                summary)
                 if inputs is not None and out.folder else None)
     return Built(checked, out.count, out.warnings, summary, checked.warnings,
                  unchanged=out.unchanged, counts=tuple(sorted(reusing.counts.items())))
@@ -462,7 +464,7 @@ def _unchanged(
             store.commit(finished=replace(finished, seen=inputs.seen), sweep=False)
     if not out.unchanged:
         return None
-    return Built(None, out.count, out.warnings, finished.summary, tuple(finished.problems),
+    return Built(None, out.count, out.warnings, finished.summary, finished.problems,
                  unchanged=True, counts=(("nothing changed", 1),))
 
 

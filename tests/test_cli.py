@@ -134,3 +134,36 @@ def test_the_program_ends_with_the_commands_code_and_all_it_printed(
     version = subprocess.run([*program, "--version"], capture_output=True, text=True,
                              check=False)
     assert version.returncode == 0 and version.stdout.strip().endswith(cli.__version__)
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_a_build_with_nothing_changed_reports_the_same_warnings_as_the_build_before(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, fmt: str,
+) -> None:
+    """The warnings a build with nothing changed prints come from the cache (as columns, not
+    a Problem each): the same lines, limits and count as the build that found them."""
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    for claim in sorted((content / "claims").glob("*.yaml")):  # a long claim without `short:`
+        lines = claim.read_text("utf-8").splitlines(keepends=True)
+        claim.write_text("".join(line for line in lines if not line.startswith("short:")),
+                         "utf-8")
+    claim = content / "claims" / "aqis-close-ties-taliban.yaml"
+    text = claim.read_text("utf-8")
+    finding = next(line for line in text.splitlines() if line.startswith("finding: "))
+    claim.write_text(text.replace(finding, finding + " More words." * 3), "utf-8")
+    monkeypatch.setattr(cli, "MAX_PRINTED", 7)
+    monkeypatch.setattr(cli, "MAX_PRINTED_PER_FILE", 1)
+    args = ["build", "--content", str(content), "--out", str(tmp_path / "site"), "--format", fmt]
+    assert cli.main(args) == 0
+    first = capsys.readouterr()
+    assert cli.main(args) == 0
+    again = capsys.readouterr()
+    assert again.out.splitlines()[-1].startswith("nothing changed")
+    assert again.err == first.err
+    assert "... and 1 more problem in content/claims/aqis-close-ties-taliban.yaml" in again.err
+    assert re.search(r"^\.\.\. and \d+ more$", again.err, re.MULTILINE)
+    assert re.search(r"^\d+ warnings \(advice", again.err, re.MULTILINE)
+    annotations = [line for line in first.out.splitlines() if line.startswith("::warning ")]
+    assert [line for line in again.out.splitlines() if line.startswith("::")] == annotations
+    assert len(annotations) == (7 if fmt == "github" else 0)

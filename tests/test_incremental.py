@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator import cache, pipeline, pool, reuse, views, write
-from generator.errors import ContentError, Location, Problem
+from generator.errors import ContentError, Location, Problem, Problems, Severity
 from generator.reuse import Memory
 
 CLAIM = "claims/capability/index.html"
@@ -263,6 +263,43 @@ def test_a_build_that_had_to_read_its_inputs_lets_the_next_one_see_them_by_their
     claim.write_text(claim.read_text("utf-8").replace("claim: ", "claim: Edited ", 1), "utf-8")
     assert not pipeline.build(content, out).unchanged
     assert b"Edited " in (out / CLAIM).read_bytes()
+
+
+_PROBLEMS = st.lists(st.builds(
+    Problem, st.builds(Location, st.sampled_from(["a.yaml", "b/c.yaml", "é\udcff"]),
+                       st.integers(1, 2**40), st.integers(1, 300)),
+    st.text(max_size=12), st.sampled_from(["", "Fix it.", "Two\nlines."]),
+    st.sampled_from(Severity)), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_PROBLEMS)
+def test_problems_held_as_columns_are_the_problems_and_survive_the_cache(
+    problems: list[Problem],
+) -> None:
+    held = Problems(problems)
+    stored = cache._unpacked(cache._packed(held))
+    for found in (held, stored):
+        assert isinstance(found, Problems)
+        assert found == problems and found == tuple(problems) and list(found) == problems
+        assert len(found) == len(problems)
+        assert found.rel_paths == tuple(p.location.rel_path for p in problems)
+        assert found.errors == sum(p.is_error for p in problems)
+        assert found[1:-1] == tuple(problems[1:-1])
+    assert held != [*problems, Problem(Location("x"), "more")]
+
+
+class _Mismatched:
+    """Pickles as Problems whose columns differ in length (one message short)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Problems._of_columns, (("a.yaml",), bytes(8), bytes(8), (), ("",), b"\x01"))
+
+
+def test_problems_whose_columns_do_not_match_are_a_value_not_stored() -> None:
+    assert cache._unpacked(cache._packed(_Mismatched())) is cache._BROKEN
+    with pytest.raises(ValueError, match="differ in length"):
+        Problems._of_columns(("a.yaml",), bytes(8), bytes(8), (), ("",), b"\x01")
 
 
 def test_a_strict_build_of_unchanged_content_with_warnings_still_fails(tmp_path: Path) -> None:
