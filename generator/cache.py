@@ -50,7 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from generator import digest
-from generator.write import Kept
+from generator.write import Kept, Listing, listing_of
 
 SCHEMA_VERSION = 4
 """The layout of the cache file; a file of another version is emptied."""
@@ -336,6 +336,19 @@ class Store:
         loaded = _unpacked(row[0]) if row else None
         return loaded if isinstance(loaded, dict) else {}
 
+    def listing(self) -> Listing | None:
+        """What the last build wrote, as its paths and one digest (write.Listing): all a
+        build with nothing changed needs to know the output folder is as it was."""
+        if self._db is None:
+            return None
+        try:
+            row = self._db.execute("SELECT value FROM state WHERE name = 'listing'").fetchone()
+        except sqlite3.Error as error:
+            self._guard(error)
+            return None
+        loaded = _unpacked(row[0]) if row else None
+        return loaded if isinstance(loaded, Listing) else None
+
     def finished(self) -> Finished | None:
         """What the last successful build left, if it is intact."""
         if self._db is None:
@@ -375,6 +388,8 @@ class Store:
             if outputs is not None:
                 db.execute("INSERT OR REPLACE INTO state (name, value) VALUES ('outputs', ?)",
                            (_packed(dict(sorted(outputs.items()))),))
+                db.execute("INSERT OR REPLACE INTO state (name, value) VALUES ('listing', ?)",
+                           (_packed(listing_of(outputs)),))
             if finished is not None:
                 db.execute("INSERT OR REPLACE INTO state (name, value) VALUES ('finished', ?)",
                            (_packed(finished),))

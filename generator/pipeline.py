@@ -450,8 +450,10 @@ def _unchanged(
         return None
     if strict and finished.problems:
         raise ContentError(finished.problems)
-    previous = store.outputs()
-    with write.SiteWriter(out_dir, content_dir, themes, waiting=waiting, previous=previous,
+    listing = store.listing()
+    if listing is None:
+        return None
+    with write.SiteWriter(out_dir, content_dir, themes, waiting=waiting, listing=listing,
                           folder=finished.folder) as out:
         if not out.intact():
             out.discard()

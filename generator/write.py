@@ -63,6 +63,7 @@ import re
 import shutil
 import signal
 import stat
+import struct
 import sys
 import threading
 import time
@@ -241,6 +242,7 @@ class SiteWriter:
         waiting: Waiting | None = None,
         previous: Mapping[str, Kept] | None = None,
         folder: tuple[int, int] | None = None,
+        listing: Listing | None = None,
     ) -> None:
         self.out_dir = Path(out_dir)
         self.content_dir = content_dir
@@ -268,6 +270,8 @@ class SiteWriter:
         """The folders made in the staging folder."""
         self._previous = previous
         self._previous_folder = folder
+        self._listing = listing if previous is None else None
+        self._listed_intact = False
         self._old: dict[str, Kept] = {}
         """The previous build's files that are still as it left them."""
         self._kept: list[str] = []
@@ -296,6 +300,9 @@ class SiteWriter:
             self._real = real
             if self._previous is not None:
                 self._old = _intact(real, self._previous, self._previous_folder)
+            elif self._listing is not None:
+                self._listed_intact = _listed_intact(real, self._listing,
+                                                     self._previous_folder)
             else:
                 self._make_staging()
         except BaseException:
@@ -331,6 +338,10 @@ class SiteWriter:
         after it (the folders of the kept files are not claimed one by one)."""
         if self._real is None or not self.intact() or self.written:
             raise ValueError("keep_all() needs an intact previous site and nothing added")
+        if self._listing is not None:  # (its files are known by their paths alone)
+            self.count = len(self._listing.paths)
+            self._whole = True
+            return
         self.written = dict(self._old)
         self._files.update(self.written)
         self.count = len(self.written)
@@ -341,7 +352,10 @@ class SiteWriter:
         self._discarded = True
 
     def intact(self) -> bool:
-        """Whether the output folder is still exactly what `previous` describes."""
+        """Whether the output folder is still exactly what `previous` (or `listing`)
+        describes."""
+        if self._listing is not None:
+            return self._listed_intact
         return self._previous is not None and len(self._old) == len(self._previous)
 
     def _claim(self, out_path: str) -> list[str]:
@@ -468,7 +482,8 @@ class SiteWriter:
     def _commit(self) -> tuple[Problem, ...]:
         assert self._real is not None
         if self._staging is None:
-            if self._previous is not None and set(self.written) == set(self._previous):
+            if (self._listing is not None and self._whole) or (
+                    self._previous is not None and set(self.written) == set(self._previous)):
                 self.unchanged = True
                 self.folder = _identity(self._real)
                 return ()
@@ -529,6 +544,57 @@ def _identity(folder: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return info.st_dev, info.st_ino
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """A build's files as their paths and one digest of how they look (`listing_of`): what
+    a build with nothing changed needs to know that the output folder is as that build left
+    it, without the record of each file (`Kept`) that a build which writes needs."""
+
+    paths: tuple[str, ...]
+    """Sorted."""
+    digest: bytes
+
+
+_LOOK = struct.Struct("<QQqQ")
+"""A file as a Listing's digest takes it: its path's length, size, mtime_ns and inode."""
+
+
+def _looks(hasher: Any, path: str, size: int, mtime_ns: int, ino: int) -> None:
+    name = path.encode("utf-8", "surrogateescape")
+    hasher.update(_LOOK.pack(len(name), size, mtime_ns, ino))
+    hasher.update(name)
+
+
+def listing_of(files: Mapping[str, Kept]) -> Listing:
+    """The Listing of the files a build wrote, as `written` holds them."""
+    hasher = hashlib.blake2b(digest_size=16)
+    paths = tuple(sorted(files))
+    for path in paths:
+        entry = files[path]
+        _looks(hasher, path, entry.size, entry.mtime_ns, entry.ino)
+    return Listing(paths, hasher.digest())
+
+
+def _listed_intact(real: Path, listing: Listing, folder: tuple[int, int] | None) -> bool:
+    """Whether every file of `listing` is still in `real` as it was written (a regular file
+    of the same size, time and inode), when `real` is the output folder that build put in
+    place: `_intact` for every file at once."""
+    if folder is None or _identity(real) != folder or not is_build_output(real):
+        return False
+    hasher = hashlib.blake2b(digest_size=16)
+    root = os.fspath(real) + "/"
+    lstat, is_file = os.lstat, stat.S_ISREG
+    for out_path in listing.paths:
+        try:
+            info = lstat(root + out_path)
+        except OSError:
+            return False
+        if not is_file(info.st_mode):
+            return False
+        _looks(hasher, out_path, info.st_size, info.st_mtime_ns, info.st_ino)
+    return hasher.digest() == listing.digest
 
 
 def _intact(real: Path, previous: Mapping[str, Kept], folder: tuple[int, int] | None

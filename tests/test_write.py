@@ -263,6 +263,55 @@ def test_files_other_processes_write_into_a_shared_staging_folder_join_the_site(
         again.discard()
 
 
+def _listed_still(out: Path, site: write.SiteWriter) -> bool:
+    """Whether a writer given only the Listing of what `site` wrote finds the output folder
+    intact; if so it keeps it whole, changing nothing."""
+    listing = write.listing_of(site.written)
+    with write.SiteWriter(out, listing=listing, folder=site.folder) as again:
+        if not again.intact():
+            again.discard()
+            return False
+        again.keep_all()
+        assert again.count == len(listing.paths)
+        with pytest.raises(ValueError):
+            again.add("late.html", b"late")
+    assert again.unchanged and again.folder == site.folder
+    return True
+
+
+def test_a_listing_tells_an_output_folder_left_as_it_was_from_one_touched(
+        tmp_path: Path) -> None:
+    """A build with nothing changed knows the output folder by the paths the last build
+    wrote and one digest of their sizes, times and inodes: an edit of the same length, a
+    file deleted or replaced by a folder, another folder in its place, each is seen."""
+    out = tmp_path / "site"
+    files = {"index.html": b"<p>x</p>", "a/b.html": b"bbbb", "a/c/d.json": b"{}"}
+    with write.SiteWriter(out) as site:
+        for path, data in files.items():
+            site.add(path, data)
+    before = manifest(out)
+    assert _listed_still(out, site) and manifest(out) == before
+    page = out / "a" / "b.html"
+    page.write_bytes(b"BBBB")  # same size, another time
+    assert not _listed_still(out, site)
+    os.utime(page, ns=(site.written["a/b.html"].mtime_ns,) * 2)  # its time put back: the
+    assert _listed_still(out, site)  # same size, time and inode are taken as the same file
+    (out / "a" / "c" / "d.json").unlink()
+    assert not _listed_still(out, site)
+    (out / "a" / "c" / "d.json").mkdir()
+    assert not _listed_still(out, site)
+    (out / "a" / "c" / "d.json").rmdir()
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(out, elsewhere, copy_function=os.link)  # the same files, another folder
+    shutil.rmtree(out)
+    elsewhere.rename(out)
+    with write.SiteWriter(out, listing=write.listing_of(
+            {p: k for p, k in site.written.items() if p != "a/c/d.json"}), folder=site.folder
+            ) as moved:
+        assert not moved.intact()
+        moved.discard()
+
+
 def test_modes_are_fixed_whatever_the_umask(tmp_path: Path) -> None:
     previous = os.umask(0o077)
     try:
