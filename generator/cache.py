@@ -326,40 +326,30 @@ class Store:
 
     def outputs(self) -> dict[str, Output]:
         """What the last build wrote, by out path."""
-        if self._db is None:
-            return {}
-        try:
-            row = self._db.execute("SELECT value FROM state WHERE name = 'outputs'").fetchone()
-        except sqlite3.Error as error:
-            self._guard(error)
-            return {}
-        loaded = _unpacked(row[0]) if row else None
+        loaded = self._state("outputs")
         return loaded if isinstance(loaded, dict) else {}
 
     def listing(self) -> Listing | None:
         """What the last build wrote, as its paths and one digest (write.Listing): all a
         build with nothing changed needs to know the output folder is as it was."""
-        if self._db is None:
-            return None
-        try:
-            row = self._db.execute("SELECT value FROM state WHERE name = 'listing'").fetchone()
-        except sqlite3.Error as error:
-            self._guard(error)
-            return None
-        loaded = _unpacked(row[0]) if row else None
+        loaded = self._state("listing")
         return loaded if isinstance(loaded, Listing) else None
 
     def finished(self) -> Finished | None:
         """What the last successful build left, if it is intact."""
+        loaded = self._state("finished")
+        return loaded if isinstance(loaded, Finished) else None
+
+    def _state(self, name: str) -> Any:
+        """The value of the state row `name`; None when there is none (or it is damaged)."""
         if self._db is None:
             return None
         try:
-            row = self._db.execute("SELECT value FROM state WHERE name = 'finished'").fetchone()
+            row = self._db.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
         except sqlite3.Error as error:
             self._guard(error)
             return None
-        loaded = _unpacked(row[0]) if row else None
-        return loaded if isinstance(loaded, Finished) else None
+        return _unpacked(row[0]) if row else None
 
     # writing
 

@@ -207,6 +207,19 @@ def test_a_build_with_nothing_changed_writes_nothing(tmp_path: Path) -> None:
         ".site.cache", ".site.lock"]
 
 
+def _digests_looked_up(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The input files whose digests the cache is asked for from now on, in order."""
+    looked_up: list[str] = []
+    file_digest = cache.Store.file_digest
+
+    def counted(store: cache.Store, path: str, info: os.stat_result) -> bytes | None:
+        looked_up.append(path)
+        return file_digest(store, path, info)
+
+    monkeypatch.setattr(cache.Store, "file_digest", counted)
+    return looked_up
+
+
 def test_a_build_that_sees_every_input_as_it_was_looks_up_none_of_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -216,14 +229,7 @@ def test_a_build_that_sees_every_input_as_it_was_looks_up_none_of_them(
     content = project_of(MINIMAL, tmp_path)
     out = tmp_path / "site"
     pipeline.build(content, out)
-    looked_up: list[str] = []
-    file_digest = cache.Store.file_digest
-
-    def counted(store: cache.Store, path: str, info: os.stat_result) -> bytes | None:
-        looked_up.append(path)
-        return file_digest(store, path, info)
-
-    monkeypatch.setattr(cache.Store, "file_digest", counted)
+    looked_up = _digests_looked_up(monkeypatch)
     again = pipeline.build(content, out)
     assert again.unchanged and looked_up == []
     claim = next((content / "claims").glob("*.yaml"))
@@ -247,14 +253,7 @@ def test_a_build_that_had_to_read_its_inputs_lets_the_next_one_see_them_by_their
     out = tmp_path / "site"
     pipeline.build(content, out)
     monkeypatch.setattr(cache, "RACY_NANOSECONDS", 0)  # as if the files were older now
-    looked_up: list[str] = []
-    file_digest = cache.Store.file_digest
-
-    def counted(store: cache.Store, path: str, info: os.stat_result) -> bytes | None:
-        looked_up.append(path)
-        return file_digest(store, path, info)
-
-    monkeypatch.setattr(cache.Store, "file_digest", counted)
+    looked_up = _digests_looked_up(monkeypatch)
     assert pipeline.build(content, out).unchanged and looked_up
     looked_up.clear()
     third = pipeline.build(content, out)
