@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
 # The stages' modules (load, validate, assemble, reuse, views and what they import: YAML,
 # JSON Schema, Jinja, markdown-it) are imported by the functions that run them, not here: a
-# build that finds nothing changed reads the cache and the output folder's file times alone,
+# build that finds nothing changed reads the cache and its input and output files' times alone,
 # and needs none of them (at 1,000 claims importing them took longer than all the rest).
 
 _SEVERITY = operator.attrgetter("severity")
