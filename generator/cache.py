@@ -349,7 +349,8 @@ class Store:
         except sqlite3.Error as error:
             self._guard(error)
             return None
-        return _unpacked(row[0]) if row else None
+        loaded = _unpacked(row[0]) if row else None
+        return None if loaded is _BROKEN else loaded
 
     # writing
 
@@ -376,10 +377,11 @@ class Store:
                  for path, (key, file_digest, racy) in self._new_files.items()),
             )
             if outputs is not None:
+                ordered = dict(sorted(outputs.items()))
                 db.execute("INSERT OR REPLACE INTO state (name, value) VALUES ('outputs', ?)",
-                           (_packed(dict(sorted(outputs.items()))),))
+                           (_packed(ordered),))
                 db.execute("INSERT OR REPLACE INTO state (name, value) VALUES ('listing', ?)",
-                           (_packed(listing_of(outputs)),))
+                           (_packed(listing_of(ordered)),))
             if finished is not None:
                 db.execute("INSERT OR REPLACE INTO state (name, value) VALUES ('finished', ?)",
                            (_packed(finished),))

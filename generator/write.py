@@ -335,7 +335,8 @@ class SiteWriter:
     def keep_all(self) -> None:
         """Keep every file of the previous build as the new site, as `keep` would one by one,
         when every one of them is still as it left it (`intact()`); nothing may be added
-        after it (the folders of the kept files are not claimed one by one)."""
+        after it (the folders of the kept files are not claimed one by one). With a
+        `listing`, `written` stays empty: the site's files are those the listing names."""
         if self._real is None or not self.intact() or self.written:
             raise ValueError("keep_all() needs an intact previous site and nothing added")
         if self._listing is not None:  # (its files are known by their paths alone)
@@ -546,6 +547,12 @@ def _identity(folder: Path) -> tuple[int, int] | None:
     return info.st_dev, info.st_ino
 
 
+def _same_folder(real: Path, folder: tuple[int, int] | None) -> bool:
+    """Whether `real` is the output folder the previous build put in place (`folder`: its
+    device and inode then), still marked as a build's output."""
+    return folder is not None and _identity(real) == folder and is_build_output(real)
+
+
 @dataclass(frozen=True, slots=True)
 class Listing:
     """A build's files as their paths and one digest of how they look (`listing_of`): what
@@ -568,7 +575,8 @@ def _looks(hasher: Any, path: str, size: int, mtime_ns: int, ino: int) -> None:
 
 
 def listing_of(files: Mapping[str, Kept]) -> Listing:
-    """The Listing of the files a build wrote, as `written` holds them."""
+    """The Listing of the files a build wrote, as `written` holds them (sorted here: in
+    linear time when they come sorted)."""
     hasher = hashlib.blake2b(digest_size=16)
     paths = tuple(sorted(files))
     for path in paths:
@@ -581,7 +589,7 @@ def _listed_intact(real: Path, listing: Listing, folder: tuple[int, int] | None)
     """Whether every file of `listing` is still in `real` as it was written (a regular file
     of the same size, time and inode), when `real` is the output folder that build put in
     place: `_intact` for every file at once."""
-    if folder is None or _identity(real) != folder or not is_build_output(real):
+    if not _same_folder(real, folder):
         return False
     hasher = hashlib.blake2b(digest_size=16)
     root = os.fspath(real) + "/"
@@ -601,7 +609,7 @@ def _intact(real: Path, previous: Mapping[str, Kept], folder: tuple[int, int] | 
             ) -> dict[str, Kept]:
     """The files of `previous` that are still in `real` as they were written (same size,
     time and inode), when `real` is the output folder the previous build put in place."""
-    if folder is None or _identity(real) != folder or not is_build_output(real):
+    if not _same_folder(real, folder):
         return {}
     intact = {}
     root = os.fspath(real) + "/"
