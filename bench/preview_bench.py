@@ -13,6 +13,9 @@ hold the word, else the benchmark fails. Prints each edit's time with its stage 
 the median. The claim file is put back however it ends. What the server makes behind (the
 slow files, the search index, the output folder) is not run or timed; when the claim's page
 is among the slow files, it is made and timed, as the server makes it when it is asked for.
+After the edits, `problem` writes an unknown status into the claim file and times the preview
+until it reports the error naming that file (what the server's problem box shows), and `fix`
+puts the edit back and times the preview until the page shows it again.
 """
 
 from __future__ import annotations
@@ -29,12 +32,16 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT))
 
-from edit import edit_word, interruptible, restored, run_script, with_word
+from edit import edit_word, interruptible, restored, run_script, with_status, with_word
 from generate import cached_content
 
 from generator import cache, pipeline, urls
 from generator.cli import Timings
+from generator.errors import ContentError
 from generator.reuse import Memory
+
+INVALID_STATUS = "zbogus"
+"""The unknown status written for the `problem` measurement (as bench/serve_bench.py's)."""
 
 
 def main() -> int:
@@ -61,27 +68,52 @@ def main() -> int:
         page = urls.out_path_of(urls.url("claim", claim_file.stem))
         original = claim_file.read_text("utf-8")
         times = []
+        named = f"{content.name}/claims/{claim_file.name}"
+
+        def previewed(text: str, label: str) -> tuple[float, pipeline.Previewed | ContentError]:
+            claim_file.write_text(text, "utf-8")
+            memory.modified = frozenset({str(claim_file.resolve())})
+            stages = Timings()
+            started = time.perf_counter()
+            result: pipeline.Previewed | ContentError
+            try:
+                result = pipeline.preview(content, out, memory=memory, stages=stages)
+            except ContentError as exc:
+                result = exc
+            else:
+                if page not in result.site.made:  # left for later: made when asked for
+                    result.site.made[page] = result.site.renderer.run(result.site.jobs[page])
+            seconds = time.perf_counter() - started
+            print(f"{label}: {seconds:.3f} s  "
+                  + "  ".join(f"{name} {value:.3f}" for name, value in stages.rows.items()),
+                  flush=True)
+            return seconds, result
+
+        def shows(result: pipeline.Previewed | ContentError, word: str) -> bool:
+            return (not isinstance(result, ContentError)
+                    and word.encode() in result.site.made[page])
+
         with restored(claim_file):
             for number in range(args.edits):
                 word = edit_word("zpreview", number)
-                claim_file.write_text(with_word(original, word), "utf-8")
-                memory.modified = frozenset({str(claim_file.resolve())})
-                stages = Timings()
-                started = time.perf_counter()
-                previewed = pipeline.preview(content, out, memory=memory, stages=stages)
-                shown = previewed.site.made.get(page)
-                if shown is None:  # left for later (slow last time): made when asked for
-                    shown = previewed.site.renderer.run(previewed.site.jobs[page])
-                seconds = time.perf_counter() - started
-                if word.encode() not in shown:
+                seconds, result = previewed(with_word(original, word), f"edit {number + 1}")
+                if not shows(result, word):
                     print(f"the preview's {page} does not show {word!r}", file=sys.stderr)
                     return 1
                 times.append(seconds)
-                print(f"edit {number + 1}: {seconds:.3f} s  "
-                      + "  ".join(f"{name} {value:.3f}" for name, value in stages.rows.items()),
-                      flush=True)
+            problem, result = previewed(with_status(original, INVALID_STATUS), "problem")
+            if not (isinstance(result, ContentError)
+                    and any(p.location.rel_path == named for p in result.problems)):
+                print(f"the preview reported no error in {named}", file=sys.stderr)
+                return 1
+            word = edit_word("zfixed", 0)
+            fix, result = previewed(with_word(original, word), "fix")
+            if not shows(result, word):
+                print(f"the preview's {page} does not show {word!r} after the fix",
+                      file=sys.stderr)
+                return 1
         print(f"median {statistics.median(times):.3f} s, max {max(times):.3f} s "
-              f"over {len(times)}")
+              f"over {len(times)}; problem {problem:.3f} s, fix {fix:.3f} s")
     finally:
         memory.store.close()
     return 0
