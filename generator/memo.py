@@ -110,25 +110,29 @@ class Made:
     def each(self, objects: Sequence[Any], make: Callable[..., T], *mappings: Mapping[Any, Any],
              args: tuple[Any, ...] = ()) -> list[T]:
         """`[self.make(obj, make, *mappings, args=args) for obj in objects]`. In a trusting
-        run given as many objects as the last `each`, of which some are the very same objects
-        at the same places, those give what they gave then without a look-up (a preview
-        server's run after one claim file changed costs that claim, not the site). `changed`
-        says which results differ from the last `each`'s, when it had as many (for `union`
-        and `derived`), else None."""
+        run, the objects that are the very same objects as the last `each`'s, at the same
+        places or (when there are more or fewer of them now) before and after the stretch
+        that differs, give what they gave then without a look-up: a preview server's run
+        after one claim file changed costs that claim, not the site, also when the change
+        added the claim or took it out (a claim saved with an error, and then mended).
+        `changed` says which results differ from the last `each`'s (for `union` and
+        `derived`): always in a trusting run, else when the last `each` had as many; None
+        when it cannot say."""
         last = self._each
         self._last_derived, self._derived = self._derived, {}
-        if self.trusting and last is not None and len(last[0]) == len(objects):
-            positions = sorted({*other_at(objects, last[0]), *last[2]})
-            results = list(last[1])
+        if self.trusting and last is not None:
+            aligned = _aligned(objects, last[0], last[2])
+            positions, gone_at = aligned.positions, aligned.gone_at
+            results = aligned.results(last[1])
             forgotten = []
             for i in positions:
                 before = self._forgotten
                 results[i] = self.make(objects[i], make, *mappings, args=args)
                 if self._forgotten != before:
                     forgotten.append(i)
-            replaced = [last[0][i] for i in positions if objects[i] is not last[0][i]]
-            self._keep(replaced)
-            self.changed = Changed(tuple(positions), tuple(last[1][i] for i in positions))
+            staying = {id(objects[i]) for i in positions}
+            self._keep([last[0][j] for j in gone_at if id(last[0][j]) not in staying])
+            self.changed = Changed(tuple(positions), tuple(last[1][j] for j in gone_at))
         else:
             results = []
             forgotten = []
@@ -210,11 +214,58 @@ class Made:
 
 @dataclass(frozen=True, slots=True)
 class Changed:
-    """Where an `each`'s results may differ from the last: the positions, and the results there
-    before."""
+    """Where an `each`'s results may differ from the last: the positions now, and the results
+    they replace (as many as there were of them before, which may be more or fewer)."""
 
     positions: tuple[int, ...]
     before: tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Alignment:
+    """Where a list of objects differs from the last: what to make again, what it replaces."""
+
+    head: int
+    """How many objects at the start are the last list's own."""
+    tail: int
+    """How many at the end are (after the head)."""
+    size: int
+    """How many objects there are now."""
+    positions: list[int]
+    """The positions now to make again, in order."""
+    gone_at: list[int]
+    """The positions before whose results they replace, in order."""
+
+    def results(self, before: Sequence[Any]) -> list[Any]:
+        """The last results, where they hold, at their places now (None where made again)."""
+        if len(before) == self.size:
+            return list(before)
+        return [*before[:self.head], *[None] * (self.size - self.head - self.tail),
+                *before[len(before) - self.tail:]]
+
+
+def _aligned(now: Sequence[Any], before: Sequence[Any], forgotten: Sequence[int]) -> _Alignment:
+    """`now` against `before`, both in the same order: with as many objects, the places that
+    hold other objects; else the stretch between the longest head and tail they share. The
+    places of `forgotten` (not remembered then: made again) are among those made again."""
+    if len(now) == len(before):
+        positions = sorted({*other_at(now, before), *forgotten})
+        return _Alignment(len(now), 0, len(now), positions, positions)
+    shortest = min(len(now), len(before))
+    head = _first_other(now, before, shortest)
+    tail = min(_first_other(now[::-1], before[::-1], shortest), shortest - head)
+    shift = len(now) - len(before)
+    kept = [j for j in forgotten if j < head or j >= len(before) - tail]
+    positions = sorted({*range(head, len(now) - tail),
+                        *(j if j < head else j + shift for j in kept)})
+    gone_at = sorted({*range(head, len(before) - tail), *kept})
+    return _Alignment(head, tail, len(now), positions, gone_at)
+
+
+def _first_other(now: Sequence[Any], before: Sequence[Any], shortest: int) -> int:
+    """The first place where the two lists hold other objects (`shortest` if none)."""
+    return next(itertools.compress(itertools.count(), map(operator.is_not, now, before)),
+                shortest)
 
 
 class _Read:

@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from generator import memo
 from generator.memo import Made
 
@@ -87,15 +90,94 @@ def test_what_a_replaced_object_left_is_dropped_once_enough_have_gathered() -> N
     assert calls == []
 
 
-def test_a_run_with_other_objects_or_another_count_makes_each_one_it_does_not_know() -> None:
+def test_a_run_with_another_count_makes_each_one_it_does_not_know() -> None:
+    """Not trusting, another count: every object is looked up, and nothing says where the
+    results differ."""
     made = Made()
     things = [Thing(name) for name in "abc"]
     run(made, things, {}, trusting=False)
     more = [*things, Thing("d")]
-    _results, union, calls = run(made, more, {"d": 4}, trusting=True)
-    assert calls == ["d"]  # taken by look-up, not by place: the count changed
+    _results, union, calls = run(made, more, {"d": 4}, trusting=False)
+    assert calls == ["d"]  # taken by look-up: the count changed
     assert made.changed is None
     assert union == {"a": 0, "a!": 1, "b": 0, "b!": 1, "c": 0, "c!": 1, "d": 4, "d!": 1}
+
+
+def test_a_trusting_run_with_an_object_more_or_less_makes_only_what_is_new() -> None:
+    """A claim saved with an error drops out of the site, and comes back once mended: the
+    trusting runs of both make that claim alone, and patch what is derived."""
+    made = Made()
+    things = [Thing(name) for name in "abcde"]
+    first, _union, _calls = run(made, things, {}, trusting=False)
+    fewer = [*things[:2], *things[3:]]
+    results, union, calls = run(made, fewer, {}, trusting=True)
+    assert calls == []
+    assert results == [first[0], first[1], first[3], first[4]]
+    assert all(results[i] is first[j] for i, j in ((0, 0), (1, 1), (2, 3), (3, 4)))
+    assert made.changed == memo.Changed((), (first[2],))
+    assert union == {k: v for r in results for k, v in r.items()}
+    back = [*things[:2], Thing("c"), *things[3:]]
+    results, union, calls = run(made, back, {"c": 7}, trusting=True)
+    assert calls == ["c"]
+    assert made.changed == memo.Changed((2,), ())
+    assert union == {k: v for r in results for k, v in r.items()} and union["c"] == 7
+
+
+Change = tuple[str, int]
+"""What a run finds changed: an object put in, taken out, replaced, or replaced by one whose
+result is made of a whole mapping (and so is not remembered); and where."""
+
+
+def _changed(things: list[Thing], changes: list[Change], fresh: list[int],
+             whole_of: set[str]) -> list[Thing]:
+    for change, at in changes:
+        fresh[0] += 1
+        new = Thing(f"n{fresh[0]}")
+        if change == "insert" or not things:
+            at %= len(things) + 1
+            things = [*things[:at], new, *things[at:]]
+            continue
+        at %= len(things)
+        if change == "delete":
+            things = [*things[:at], *things[at + 1:]]
+            continue
+        things = [*things[:at], new, *things[at + 1:]]
+        if change == "unremembered":
+            whole_of.add(new.name)
+    return things
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from(["insert", "delete", "replace",
+                                                    "unremembered"]),
+                                   st.integers(0, 20)), min_size=1, max_size=3),
+                max_size=8))
+def test_trusting_runs_after_any_series_of_changes_give_what_making_everything_gives(
+        runs: list[list[Change]]) -> None:
+    """Objects put in, taken out or replaced anywhere, a few at a time, some results made of a
+    whole mapping: each trusting run gives the results, the union and a derived value that
+    making everything anew gives, and makes again no object it remembers."""
+    made = Made()
+    things = [Thing(f"t{n}") for n in range(6)]
+    whole_of: set[str] = set()
+
+    def make(thing: Thing, table: Mapping[str, int]) -> dict[str, int]:
+        return _whole(thing, table) if thing.name in whole_of else _parts(thing, table)
+
+    make.__qualname__ = "make"
+    table = {"t1": 3}
+    run(made, things, table, trusting=False, make=make)
+    fresh = [0]
+    for changes in runs:
+        remembered = {thing.name for thing in things if thing.name not in whole_of}
+        things = _changed(things, changes, fresh, whole_of)
+        results, union, calls = run(made, things, table, trusting=True, make=make)
+        expected = [make(thing, table) for thing in things]
+        assert results == expected
+        assert union == {k: v for r in expected for k, v in r.items()}
+        assert made.derived("count", results, len,
+                            lambda n, gone, new: n - len(gone) + len(new)) == len(things)
+        assert not remembered & set(calls)
 
 
 def test_a_result_made_of_a_whole_mapping_is_made_again_every_run() -> None:
