@@ -43,7 +43,7 @@ import stat
 import struct
 import sys
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -240,6 +240,15 @@ class Store:
 
     def get_many(self, kind: str, keys: Iterable[bytes]) -> dict[bytes, Any]:
         """The stored values of `keys` (those that are there and intact)."""
+        return self._found(kind, keys, _unpacked)
+
+    def get_many_pickled(self, kind: str, keys: Iterable[bytes]) -> dict[bytes, bytes]:
+        """The stored values of `keys` (those that are there and intact) as `dumps` made
+        them: for a process that loads them itself (`loads`)."""
+        return self._found(kind, keys, _payload)
+
+    def _found(self, kind: str, keys: Iterable[bytes], take: Callable[[bytes], Any]
+               ) -> dict[bytes, Any]:
         wanted = list(dict.fromkeys(keys))
         found: dict[bytes, Any] = {}
         if self._db is None or not wanted:
@@ -252,7 +261,7 @@ class Store:
                     f"SELECT key, value FROM entries WHERE kind = ? AND key IN ({marks})",
                     (kind, *batch),
                 ):
-                    loaded = _unpacked(value)
+                    loaded = take(value)
                     if loaded is not _BROKEN:
                         found[key] = loaded
         except sqlite3.Error as error:
@@ -260,6 +269,11 @@ class Store:
             return {}
         self._used.setdefault(kind, set()).update(found)
         return found
+
+    def used(self, kind: str, keys: Iterable[bytes]) -> None:
+        """Keep the entries of `keys` that are stored (as a look-up of them would), without
+        reading them: what a build needed to know was there, not what it holds."""
+        self._used.setdefault(kind, set()).update(keys)
 
     def get(self, kind: str, key: bytes) -> Any:
         """The stored value of `key`, or None."""
@@ -460,17 +474,28 @@ def _checked(payload: bytes) -> bytes:
     return hashlib.blake2b(payload, digest_size=CHECKSUM_BYTES).digest() + payload
 
 
-def _unpacked(value: bytes) -> Any:
-    """The value, or _BROKEN when its checksum does not match or it does not load."""
+def _payload(value: bytes) -> Any:
+    """The pickle a stored value holds, or _BROKEN when its checksum does not match."""
     if not isinstance(value, bytes) or len(value) < CHECKSUM_BYTES:
         return _BROKEN
     check, payload = value[:CHECKSUM_BYTES], value[CHECKSUM_BYTES:]
     if hashlib.blake2b(payload, digest_size=CHECKSUM_BYTES).digest() != check:
         return _BROKEN
+    return payload
+
+
+def _unpacked(value: bytes) -> Any:
+    """The value, or _BROKEN when its checksum does not match or it does not load."""
+    payload = _payload(value)
+    return _BROKEN if payload is _BROKEN else loads(payload, _BROKEN)
+
+
+def loads(payload: bytes, broken: Any = None) -> Any:
+    """The value `dumps` pickled to `payload`, or `broken` when it does not load."""
     try:
         return pickle.loads(payload)
     except Exception:  # noqa: BLE001 - a value that does not load is a value not stored
-        return _BROKEN
+        return broken
 
 
 # Inputs: what a build reads, and whether any of it changed
