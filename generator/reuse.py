@@ -17,7 +17,8 @@ result was found, so that an incremental build writes the same bytes as a clean 
               labels and files, the page's context and the values of the environment's
               globals its templates read (a job whose key is unchanged and whose file is
               still in the output folder is kept, neither rendered nor written)
-    index     the search files (key: the digest of the views)
+    index     per claim: its search document (key: its view, the labels, the folds); the
+              search files (key: the documents' keys)
 
 Every key also holds the generator's own digest (cache.generator_digest).
 """
@@ -45,6 +46,7 @@ from generator.errors import ContentError, Problem
 from generator.load import Parsed, Record
 from generator.memo import Made, alike, other_at
 from generator.model import AppearanceKey, Comparison, Site, Span
+from generator.search import SearchDocument
 from generator.theme import Shipped, Theme
 from generator.write import SiteWriter, Written, file_digest, write_new
 
@@ -125,6 +127,9 @@ class Memory:
     """The key of the search files the site now has."""
     search_files: tuple[str, ...] = ()
     """Their out paths."""
+    search_documents: dict[bytes, bytes] = field(default_factory=dict)
+    """The documents the search files were last made of, pickled, by their keys (see
+    `_Searched`)."""
     compiled: render.CompiledTemplates = field(default_factory=render.CompiledTemplates)
     """The theme's templates, compiled once."""
     sections: render.Sections = field(default_factory=render.Sections)
@@ -637,8 +642,89 @@ def _render_chunk(state: _Rendering, indices: tuple[int, ...]) -> list[_Rendered
     return out
 
 
-def _index_task(state: _Rendering, _item: object) -> dict[str, bytes]:
-    return search.build_search(state.views, state.labels)
+Pickled = Sequence[bytes | None]
+"""Search documents by claim position, each as `cache.dumps` pickled it (None where there is
+none): they travel to the process that makes the search files as they are stored, and only
+that process loads them."""
+
+
+def _index_task(state: _Rendering, known: Pickled | None
+                ) -> tuple[dict[str, bytes], dict[int, bytes]]:
+    return search_files(state.views, state.labels, known)
+
+
+def search_files(site_views: views.SiteViews, labels: Mapping[str, Any], known: Pickled | None
+                 ) -> tuple[dict[str, bytes], dict[int, bytes]]:
+    """The search files of the site, and the documents made for them (those not `known`, or
+    that do not load), pickled, by claim position."""
+    loaded = ([None if payload is None else cache.loads(payload) for payload in known]
+              if known is not None else None)
+    documents = search.search_documents(site_views, labels, known=loaded)
+    files = search.build_search(site_views, labels, documents=documents)
+    # pickled once the index is made and gone: the two are not held at once
+    return files, {position: cache.dumps(document) for position, document in enumerate(documents)
+                   if loaded is None or not isinstance(loaded[position], SearchDocument)}
+
+
+@dataclass(frozen=True, slots=True)
+class _Searched:
+    """What the search files are made of: each claim's document's key, and their key."""
+
+    documents: tuple[bytes, ...]
+    """By claim position: the key of its document (the claim's view, the labels, the folds)."""
+    key: bytes
+    """The key of the search files (empty when a view cannot be digested: always made)."""
+
+    @classmethod
+    def of(cls, base: bytes, digests: Digests, site_views: views.SiteViews) -> _Searched:
+        """The keys, from the digests of the views (worked out once for the pages' keys). The
+        search files are made of the documents and the folds alone (search.build_search),
+        each document of its claim's view, the theme's labels and the folds (in `base`, the
+        theme's digest, with the generator's)."""
+        site = site_views.site
+        try:
+            folds = digests.of((site.spellings, site.entities))
+            documents = tuple(combine("search document", base, folds, digests.of(view))
+                              for view in site_views.claims)
+        except Undigestible:
+            return cls((), b"")
+        return cls(documents, combine("search", base, folds, str(search.POSTINGS_PER_SHARD),
+                                      *documents))
+
+    def known(self, reuse: Reuse) -> list[bytes | None] | None:
+        """The documents made before (a preview server's, else the cache's), pickled."""
+        if not self.key:
+            return None
+        found: Mapping[bytes, bytes] = (reuse.memory.search_documents
+                                        if reuse.memory is not None else {})
+        missing = [key for key in self.documents if key not in found]
+        if missing and reuse.store is not None:
+            found = {**found, **reuse.store.get_many_pickled("search document", missing)}
+        return [found.get(key) for key in self.documents]
+
+    def keep(self, reuse: Reuse, made: Mapping[int, bytes], known: Pickled | None) -> None:
+        """Keep the documents made now (`made`) for the next build, and in a preview server
+        every document the search files were made of, by key."""
+        if not self.key:
+            return
+        if reuse.store is not None:
+            for position in sorted(made):
+                reuse.store.put_pickled("search document", self.documents[position],
+                                        made[position])
+        if reuse.memory is not None:
+            reuse.memory.search_documents = _by_key(self.documents, made, known)
+
+
+def _by_key(keys: Sequence[bytes], made: Mapping[int, bytes], known: Pickled | None
+            ) -> dict[bytes, bytes]:
+    """Every document (made now, else `known`) by its key; empty when one is missing."""
+    documents = {}
+    for position, key in enumerate(keys):
+        document = made.get(position) or (known[position] if known is not None else None)
+        if document is None:
+            return {}
+        documents[key] = document
+    return documents
 
 
 def theme_digest(theme: Theme, shipped: Shipped) -> bytes:
@@ -823,7 +909,8 @@ def write_site(
     state = _Rendering(renderer, jobs, roots, site_views, theme.labels, out.shared_staging())
     digests = Digests(previous=memory.digests if memory is not None else None)
     count = reuse.parallel(len(jobs))
-    search_key = b""
+    searched = _Searched((), b"")
+    known: list[bytes | None] | None = None
     job_keys = Keys(renderer, digests, theme_digest(theme, shipped))
     # With nothing in the output folder to keep (a clean build), every page is made whatever
     # its key: the keys are then worked out here while the workers render.
@@ -834,10 +921,15 @@ def write_site(
         if ahead:
             with timed("render"):
                 _digest_roots(workers, state, digests, count)
-                search_key = _search_key(job_keys, digests, site_views)
-            index_files = _kept_index(out, reuse, search_key)
+                searched = _Searched.of(job_keys.base, digests, site_views)
+            index_files = _kept_index(out, reuse, searched.key)
+            if index_files is None:
+                with timed("index"):
+                    known = searched.known(reuse)
         # the search files take one worker longest: started first, made while the rest is
-        index = workers.submit(_index_task, None) if index_files is None else None
+        index = workers.submit(_index_task, known) if index_files is None else None
+        if memory is None:
+            known = None  # (on its way to the worker: not held here too)
         if ahead:
             with timed("render"):
                 keys = [job_keys.of(job) for job in jobs]
@@ -864,17 +956,22 @@ def write_site(
                     keys[i] = job_keys.of(jobs[i])
             return keys[i]
 
-        _make(workers, state, out, jobs, key, pieces, index, timed, memory)
+        made = _make(workers, state, out, jobs, key, pieces, index, timed, memory)
         if reuse.keyed and not ahead:
             for i in range(len(jobs)):
                 key(i)  # the files of known bytes
             with timed("render"):
-                search_key = _search_key(job_keys, digests, site_views)
+                searched = _Searched.of(job_keys.base, digests, site_views)
         if index_files is not None:
             reuse.count("index kept")
-        elif reuse.keyed and reuse.store is not None:
-            reuse.store.put("search", search_key, tuple(sorted(out.written[p].digest
-                                                               for p in _index_paths(out))))
+            if reuse.store is not None:  # for the next change to the search files
+                reuse.store.used("search document", searched.documents)
+        elif reuse.keyed:
+            with timed("index"):
+                searched.keep(reuse, made, known)
+                if reuse.store is not None and searched.key:
+                    reuse.store.put("search", searched.key, tuple(sorted(
+                        out.written[p].digest for p in _index_paths(out))))
     with timed("index"):
         for out_path, data in shipped.admin.items():
             out.add(out_path, data)
@@ -886,14 +983,8 @@ def write_site(
         memory.templates = job_keys.templates() if reuse.keyed else {}
         memory.renderer = renderer
         memory.globals = job_keys.values if reuse.keyed else {}
-        memory.search = search_key
+        memory.search = searched.key
         memory.search_files = tuple(_index_paths(out))
-
-
-def _search_key(job_keys: Keys, digests: Digests, site_views: views.SiteViews) -> bytes:
-    """The key of the search files: the views they index."""
-    return combine("search", job_keys.base, digests.of(site_views),
-                   str(search.POSTINGS_PER_SHARD))
 
 
 def _index_paths(out: SiteWriter) -> list[str]:
@@ -936,12 +1027,13 @@ def _digest_roots(workers: pool.Workers[_Rendering], state: _Rendering, digests:
 def _make(
     workers: pool.Workers[_Rendering], state: _Rendering, out: SiteWriter,
     jobs: Sequence[render.Job], key: Callable[[int], bytes], pieces: Sequence[tuple[int, ...]],
-    index: pool.Pending[dict[str, bytes]] | None, timed: Callable[[str], Any],
-    memory: Memory | None,
-) -> None:
+    index: pool.Pending[tuple[dict[str, bytes], dict[int, bytes]]] | None,
+    timed: Callable[[str], Any], memory: Memory | None,
+) -> dict[int, bytes]:
     """Render the pieces and write them as they come, then the search files (`index`, when
-    they are being made); a template error is reported as a serial build would: the first
-    page's, in order. A preview server's `memory` learns how long each page took."""
+    they are being made: the search documents made for them are returned, by claim
+    position); a template error is reported as a serial build would: the first page's, in
+    order. A preview server's `memory` learns how long each page took."""
     broken = False
     for result in workers.map(_render_chunk, pieces):
         for item in result:
@@ -963,11 +1055,13 @@ def _make(
             for i in piece:
                 state.renderer.run(jobs[i])
         raise AssertionError("a template error that does not recur")  # pragma: no cover
-    if index is not None:
-        files = index.get()
-        with timed("write"):
-            for out_path, data in files.items():
-                out.add(out_path, data)
+    if index is None:
+        return {}
+    files, made = index.get()
+    with timed("write"):
+        for out_path, data in files.items():
+            out.add(out_path, data)
+    return made
 
 
 
@@ -1010,19 +1104,20 @@ class Preview:
     def finish_search(self, stop: Callable[[], bool] | None = None) -> dict[str, bytes]:
         """The bytes of the search files when they changed (the search files of the site are
         then these, and no others); else, or when `stop()` said to stop first, nothing."""
-        files: dict[str, bytes] = {}
-        digests = Digests(previous=self.memory.digests)
-        key = combine("search", self.base, digests.of(self.site_views),
-                      str(search.POSTINGS_PER_SHARD))
-        if key != self.memory.search:
-            try:
-                index = pool.apart(search.build_search, self.site_views,
-                                   self.renderer.theme.labels, stop=stop)
-            except pool.Stopped:
-                return files
-            files.update(index)
-            self.memory.search = key
-            self.memory.search_files = tuple(sorted(index))
+        memory = self.memory
+        searched = _Searched.of(self.base, Digests(previous=memory.digests), self.site_views)
+        if searched.key and searched.key == memory.search:
+            return {}
+        known = ([memory.search_documents.get(key) for key in searched.documents]
+                 if searched.key else None)
+        try:
+            files, made = pool.apart(search_files, self.site_views, self.renderer.theme.labels,
+                                     known, stop=stop)
+        except pool.Stopped:
+            return {}
+        memory.search = searched.key
+        memory.search_files = tuple(sorted(files))
+        memory.search_documents = _by_key(searched.documents, made, known)
         return files
 
 

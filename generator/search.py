@@ -12,7 +12,7 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lunr import __TARGET_JS_VERSION__ as LUNR_TARGET_JS_VERSION
@@ -383,45 +383,59 @@ def _quote_words(view: ClaimView, already: set[str], folds: FoldTable) -> tuple[
 
 
 def search_documents(
-    views: SiteViews, labels: Mapping[str, Any], folds: FoldTable | None = None
+    views: SiteViews, labels: Mapping[str, Any], folds: FoldTable | None = None,
+    known: Sequence[SearchDocument | None] | None = None,
 ) -> tuple[SearchDocument, ...]:
     """One document per claim, in claim id order; status labels in the theme's words. Words
-    are folded with `folds` (by default, the site's own: `site_folds`)."""
+    are folded with `folds` (by default, the site's own: `site_folds`). `known` holds, by
+    claim position, documents already made of the same claim views, labels and folds (None
+    where there is none): those are taken, with the reference of their position now."""
     if folds is None:
         folds = site_folds(views.site)
     documents = []
     for position, view in enumerate(views.claims):
-        claim = view.claim
-        claim_words = document_words(claim.claim, folds)
-        verdict = plain_text(claim.verdict)
-        verdict_words = document_words(verdict, folds, VERDICT_WORDS)
-        source_words: tuple[str, ...] = ()
-        if claim.source is not None:
-            source_words = document_words(claim.source.title, folds)
-            if claim.source.symbol:
-                source_words += symbol_words(claim.source.symbol)
-        claim_terms = set(index_terms(" ".join(claim_words)))
-        documents.append(
-            SearchDocument(
-                ref=_ref(position),
-                fields={
-                    "claim": claim_words,
-                    "verdict": verdict_words,
-                    "tags": document_words(" ".join(claim.tags), folds),
-                    "outlet": document_words(" ".join(_outlet_names(view)), folds),
-                    "quote": _quote_words(view, claim_terms, folds),
-                    "source": source_words,
-                },
-                entry={
-                    "t": claim.claim,
-                    "u": url("claim", claim.id),
-                    "s": claim.status.value,
-                    "l": labels["status"][claim.status.value]["label"],
-                    "x": _snippet(_outlet_names(view), verdict, labels),
-                },
-            )
-        )
+        found = known[position] if known is not None else None
+        if found is None:
+            documents.append(claim_document(view, position, labels, folds))
+        elif found.ref != _ref(position):
+            documents.append(replace(found, ref=_ref(position)))
+        else:
+            documents.append(found)
     return tuple(documents)
+
+
+def claim_document(view: ClaimView, position: int, labels: Mapping[str, Any],
+                   folds: FoldTable) -> SearchDocument:
+    """The document of one claim, the `position`th of the site: what is indexed of it is made
+    of its view, the labels and the folds alone."""
+    claim = view.claim
+    claim_words = document_words(claim.claim, folds)
+    verdict = plain_text(claim.verdict)
+    verdict_words = document_words(verdict, folds, VERDICT_WORDS)
+    source_words: tuple[str, ...] = ()
+    if claim.source is not None:
+        source_words = document_words(claim.source.title, folds)
+        if claim.source.symbol:
+            source_words += symbol_words(claim.source.symbol)
+    claim_terms = set(index_terms(" ".join(claim_words)))
+    return SearchDocument(
+        ref=_ref(position),
+        fields={
+            "claim": claim_words,
+            "verdict": verdict_words,
+            "tags": document_words(" ".join(claim.tags), folds),
+            "outlet": document_words(" ".join(_outlet_names(view)), folds),
+            "quote": _quote_words(view, claim_terms, folds),
+            "source": source_words,
+        },
+        entry={
+            "t": claim.claim,
+            "u": url("claim", claim.id),
+            "s": claim.status.value,
+            "l": labels["status"][claim.status.value]["label"],
+            "x": _snippet(_outlet_names(view), verdict, labels),
+        },
+    )
 
 
 # ---------------------------------------------------------------- index and store
@@ -591,9 +605,11 @@ def dumps(value: Any) -> bytes:
 
 
 def build_search(
-    views: SiteViews, labels: Mapping[str, Any], postings_per_shard: int = POSTINGS_PER_SHARD
+    views: SiteViews, labels: Mapping[str, Any], postings_per_shard: int = POSTINGS_PER_SHARD,
+    documents: Sequence[SearchDocument] | None = None,
 ) -> dict[str, bytes]:
-    """The search files of a site: out path -> bytes.
+    """The search files of a site: out path -> bytes. `documents` are the site's
+    (`search_documents`), when they are made already.
 
     The manifest (`search/index.json`) is `{"version", "fields", "pipeline", "shards": [[first
     term, url], ...], "store": url, "fold": [[term, name, [spelling, ...]], ...]}`; shard i
@@ -601,7 +617,8 @@ def build_search(
     folds a query with `fold` as the index's documents were folded (see `fold_table`).
     """
     folds = site_folds(views.site)
-    documents = search_documents(views, labels, folds)
+    if documents is None:
+        documents = search_documents(views, labels, folds)
     index = build_index(documents)
     files: dict[str, bytes] = {}
     shards = []

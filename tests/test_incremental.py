@@ -21,7 +21,7 @@ from conftest import DEFAULT_THEME, DEMO, MINIMAL, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import cache, pipeline, pool, reuse, views, write
+from generator import cache, pipeline, pool, reuse, search, views, write
 from generator.errors import ContentError, Location, Problem, Problems, Severity
 from generator.reuse import Memory
 
@@ -301,6 +301,29 @@ def test_problems_whose_columns_do_not_match_are_a_value_not_stored() -> None:
         Problems._of_columns(("a.yaml",), bytes(8), bytes(8), (), ("",), b"\x01")
 
 
+def test_stored_values_come_back_pickled_and_those_marked_used_outlive_a_sweep(
+    tmp_path: Path,
+) -> None:
+    """`get_many_pickled` gives what `dumps` made of each value that is there; an entry only
+    marked used (`used`) is kept through a sweep as one looked up is, and one neither is
+    dropped."""
+    store = cache.Store(tmp_path / "cache")
+    try:
+        for key, value in ((b"a", {"x": 1}), (b"b", [2]), (b"c", 3)):
+            store.put("kind", key, value)
+        store.commit()
+        found = store.get_many_pickled("kind", [b"a", b"b", b"missing"])
+        assert found == {b"a": cache.dumps({"x": 1}), b"b": cache.dumps([2])}
+        assert cache.loads(found[b"a"]) == {"x": 1} and cache.loads(b"not a pickle") is None
+        for _build in range(cache.SWEEP_EVERY):
+            store.used("kind", [b"a"])
+            store.get_many("kind", [b"b"])
+            store.commit()
+        assert sorted(store.get_many("kind", [b"a", b"b", b"c"])) == [b"a", b"b"]
+    finally:
+        store.close()
+
+
 def test_a_strict_build_of_unchanged_content_with_warnings_still_fails(tmp_path: Path) -> None:
     content = project_of(DEMO, tmp_path)
     claim = content / "claims" / "haqqani-closest-links.yaml"
@@ -356,6 +379,47 @@ def test_one_claim_edited_renders_only_the_pages_that_show_it(
     assert tree(out) == outcome(content, tmp_path / "clean", cache_results=False)
 
 
+def _counting_documents(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the claims whose search documents are made from now on (in this process:
+    the demo content is too little for workers, and a preview's index is made here when
+    there is one core)."""
+    made: list[str] = []
+    original = search.claim_document
+
+    def counting(view: Any, *args: Any) -> Any:
+        made.append(view.claim.id)
+        return original(view, *args)
+
+    monkeypatch.setattr(search, "claim_document", counting)
+    monkeypatch.setattr(pool, "cores", lambda: 1)
+    return made
+
+
+def test_a_build_makes_again_only_the_search_documents_of_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """One claim edited: its document alone (the others are the cache's), and the search
+    files a clean build writes; the theme's status labels edited: every document."""
+    made = _counting_documents(monkeypatch)
+    content = project_of(DEMO, tmp_path)
+    out = tmp_path / "site"
+    pipeline.build(content, out)
+    claims = sorted(path.stem for path in (content / "claims").glob("*.yaml"))
+    assert sorted(made) == claims
+    made.clear()
+    _replace(content / "claims" / "haqqani-closest-links.yaml", "verdict: |\n",
+             "verdict: |\n  A sentence added to the verdict.\n\n")
+    pipeline.build(content, out)
+    assert made == ["haqqani-closest-links"]
+    assert tree(out) == outcome(content, tmp_path / "clean", cache_results=False)
+    made.clear()
+    _replace(tmp_path / "themes" / "default" / "labels.yaml", "    label: Unchecked",
+             "    label: Not yet checked")
+    pipeline.build(content, out)
+    assert sorted(made) == claims
+    assert tree(out) == outcome(content, tmp_path / "clean-again", cache_results=False)
+
+
 def previewing(tmp_path: Path) -> tuple[Path, Path, Memory]:
     """The demo content built once as a preview server builds it: (content, out, memory)."""
     content = project_of(DEMO, tmp_path)
@@ -396,6 +460,30 @@ def test_a_preview_after_one_claim_edit_makes_that_claim_view_alone(
     previewed.site.finish()
     memory.store.close()
     assert made == ["haqqani-closest-links"]
+
+
+def test_a_preview_makes_again_only_the_search_documents_of_what_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What the preview server makes behind after a change: the changed claim's search
+    document alone, into the search files a clean build writes."""
+    made = _counting_documents(monkeypatch)
+    content, out, memory = previewing(tmp_path)
+    made.clear()
+    claim = content / "claims" / "haqqani-closest-links.yaml"
+    _replace(claim, "verdict: |\n", "verdict: |\n  A sentence added to the verdict.\n\n")
+    memory.modified = frozenset({str(claim.resolve())})
+    try:
+        files = pipeline.preview(content, out, memory=memory).site.finish()
+    finally:
+        memory.store.close()
+    assert made == ["haqqani-closest-links"]
+    clean = outcome(content, tmp_path / "clean", cache_results=False)
+    assert isinstance(clean, dict)
+    searched = {path: data for path, data in clean.items()
+                if path == search.MANIFEST or path.startswith(search.HASHED + "/")}
+    assert {path: data for path, data in files.items() if path in searched} == searched
+    assert set(searched) <= set(files)
 
 
 def test_a_preview_after_an_error_is_fixed_remakes_only_the_fixed_claim(
