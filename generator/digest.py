@@ -211,6 +211,17 @@ class Digests:
                 self.memo[id(obj)] = found
         return found[1]
 
+    def carry(self, objects: Iterable[Any]) -> None:
+        """Take the former build's digests of `objects` that this one has not needed (the
+        objects still the same ones), so that the build after this one finds them too: a
+        run that needed no digest of them must not make the next one digest them all again."""
+        memo, earlier = self.memo, self.earlier
+        for obj in objects:
+            if id(obj) not in memo:
+                found = earlier.get(id(obj))
+                if found is not None and found[0] is obj:
+                    memo[id(obj)] = found
+
     def known(self, obj: Any, digest: bytes) -> None:
         """Take `digest` as the digest of the shared object `obj` (its `of_shared`, worked out
         elsewhere, e.g. in a worker process, from the same value)."""

@@ -684,7 +684,7 @@ class _Searched:
         site = site_views.site
         try:
             folds = digests.of((site.spellings, site.entities))
-            documents = tuple(combine("search document", base, folds, digests.of(view))
+            documents = tuple(combine("search document", base, folds, digests.of_shared(view))
                               for view in site_views.claims)
         except Undigestible:
             return cls((), b"")
@@ -1252,6 +1252,7 @@ def preview_site(
             made[job.out_path] = _timed_run(renderer, job, job.out_path, memory)
     reuse.count("page made", len(made) + len(later))
     reuse.count("page kept", len(jobs) - len(made) - len(later))
+    digests.carry(shared_roots(site_views))
     memory.digests = digests
     memory.keys = keys
     memory.jobs = jobs_by_path

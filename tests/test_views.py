@@ -310,6 +310,26 @@ def test_a_long_tuple_of_shared_objects_is_digested_by_its_members(
     assert of(one.claims) != of(two.claims[:-1])
 
 
+def test_digests_a_run_did_not_need_are_carried_to_the_run_after_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A preview server's run that needed no digest of the claim views (`carry`) still hands
+    the former run's to the next one, which then pickles none of them again; an object that
+    is not the very same one is not taken."""
+    site_views = views_of(checked_of(DEMO))
+    first = digest.Digests()
+    first.of(site_views.claims)
+    idle = digest.Digests(previous=first)
+    other = dataclasses.replace(site_views.claims[0])
+    idle.carry([*site_views.claims, other])
+    assert id(other) not in idle.memo
+    following = digest.Digests(previous=idle)
+    pickled: list[object] = []
+    monkeypatch.setattr(following, "of", lambda value: pickled.append(value) or b"")
+    for view in site_views.claims:
+        assert following.of_shared(view) == first.of_shared(view)
+    assert pickled == []
+
+
 def test_a_digest_tells_enum_members_and_classes_apart_and_does_not_depend_on_what_was_met_before(
         ) -> None:
     """Enum members are written as their class and value, and an enum class by its name (a
