@@ -21,7 +21,7 @@ from conftest import DEFAULT_THEME, DEMO, MINIMAL, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import cache, pipeline, pool, reuse, search, views, write
+from generator import cache, memo, pipeline, pool, reuse, search, views, write
 from generator.errors import ContentError, Location, Problem, Problems, Severity
 from generator.reuse import Memory
 
@@ -484,6 +484,30 @@ def test_a_preview_makes_again_only_the_search_documents_of_what_changed(
                 if path == search.MANIFEST or path.startswith(search.HASHED + "/")}
     assert {path: data for path, data in files.items() if path in searched} == searched
     assert set(searched) <= set(files)
+
+
+def test_what_a_preview_server_digested_does_not_grow_with_its_edits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The digests a preview run hands on are of objects something still holds: those that
+    the edits replaced go once the other memories let go of them, and the digests kept stop
+    growing however many edits come."""
+    monkeypatch.setattr(memo, "SWEEP_AFTER", 4)
+    content, out, memory = previewing(tmp_path)
+    claim = content / "claims" / "haqqani-closest-links.yaml"
+    good = claim.read_text("utf-8")
+    sizes = []
+    try:
+        for number in range(24):
+            claim.write_text(good.replace("verdict: |\n", f"verdict: |\n  Edit {number}.\n\n",
+                                          1), "utf-8")
+            memory.modified = frozenset({str(claim.resolve())})
+            pipeline.preview(content, out, memory=memory).site.finish()
+            assert memory.digests is not None
+            sizes.append(len(memory.digests.memo))
+    finally:
+        memory.store.close()
+    assert max(sizes[12:]) <= max(sizes[:12]), sizes
 
 
 def test_a_preview_after_an_error_is_fixed_remakes_only_the_fixed_claim(
