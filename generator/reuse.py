@@ -18,7 +18,7 @@ result was found, so that an incremental build writes the same bytes as a clean 
               globals its templates read (a job whose key is unchanged and whose file is
               still in the output folder is kept, neither rendered nor written)
     index     per claim: its search document (key: its view, the labels, the folds); the
-              search files (key: the documents' keys)
+              search files (key: the documents' keys; the templates are in neither)
 
 Every key also holds the generator's own digest (cache.generator_digest).
 """
@@ -676,12 +676,14 @@ class _Searched:
     """The key of the search files (empty when a view cannot be digested: always made)."""
 
     @classmethod
-    def of(cls, base: bytes, digests: Digests, site_views: views.SiteViews) -> _Searched:
+    def of(cls, labels: Mapping[str, Any], digests: Digests, site_views: views.SiteViews
+           ) -> _Searched:
         """The keys, from the digests of the views (worked out once for the pages' keys). The
         search files are made of the documents and the folds alone (search.build_search),
-        each document of its claim's view, the theme's labels and the folds (in `base`, the
-        theme's digest, with the generator's)."""
+        each document of its claim's view, the theme's labels and the folds, by the
+        generator's code: not of the templates, whose edits leave them as they are."""
         site = site_views.site
+        base = combine("search", cache.generator_digest(), _digest_of(labels))
         try:
             folds = digests.of((site.spellings, site.entities))
             documents = tuple(combine("search document", base, folds, digests.of_shared(view))
@@ -921,7 +923,7 @@ def write_site(
         if ahead:
             with timed("render"):
                 _digest_roots(workers, state, digests, count)
-                searched = _Searched.of(job_keys.base, digests, site_views)
+                searched = _Searched.of(theme.labels, digests, site_views)
             index_files = _kept_index(out, reuse, searched.key)
             if index_files is None:
                 with timed("index"):
@@ -961,7 +963,7 @@ def write_site(
             for i in range(len(jobs)):
                 key(i)  # the files of known bytes
             with timed("render"):
-                searched = _Searched.of(job_keys.base, digests, site_views)
+                searched = _Searched.of(theme.labels, digests, site_views)
         if index_files is not None:
             reuse.count("index kept")
             if reuse.store is not None:  # for the next change to the search files
@@ -1083,7 +1085,6 @@ class Preview:
     """Files whose keys changed, to be made by `finish()` (those that took long last time)."""
     memory: Memory
     site_views: views.SiteViews
-    base: bytes
 
     def finish(self) -> dict[str, bytes]:
         """The bytes of the files left for later, and of the search files when they changed
@@ -1105,7 +1106,8 @@ class Preview:
         """The bytes of the search files when they changed (the search files of the site are
         then these, and no others); else, or when `stop()` said to stop first, nothing."""
         memory = self.memory
-        searched = _Searched.of(self.base, Digests(previous=memory.digests), self.site_views)
+        searched = _Searched.of(self.renderer.theme.labels, Digests(previous=memory.digests),
+                                self.site_views)
         if searched.key and searched.key == memory.search:
             return {}
         known = ([memory.search_documents.get(key) for key in searched.documents]
@@ -1262,4 +1264,4 @@ def preview_site(
     memory.templates = templates
     memory.renderer = renderer
     memory.globals = job_keys.values
-    return Preview(renderer, memory.jobs, keys, made, later, memory, site_views, job_keys.base)
+    return Preview(renderer, memory.jobs, keys, made, later, memory, site_views)

@@ -462,6 +462,29 @@ def test_a_preview_after_one_claim_edit_makes_that_claim_view_alone(
     assert made == ["haqqani-closest-links"]
 
 
+def test_template_edits_keep_the_search_files_and_their_documents_through_a_sweep(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The search files are made of no template: builds after template edits keep them and
+    make no document, and the cache keeps the documents through the sweep of such a build,
+    so that the claim edit after them makes that claim's alone."""
+    made = _counting_documents(monkeypatch)
+    content = project_of(DEMO, tmp_path)
+    out = tmp_path / "site"
+    pipeline.build(content, out)
+    made.clear()
+    for number in range(cache.SWEEP_EVERY):
+        edit_template(tmp_path, number)
+        counts = dict(pipeline.build(content, out).counts)
+        assert counts.get("index kept") == 1, counts
+    assert made == []
+    _replace(content / "claims" / "haqqani-closest-links.yaml", "verdict: |\n",
+             "verdict: |\n  A sentence added to the verdict.\n\n")
+    pipeline.build(content, out)
+    assert made == ["haqqani-closest-links"]
+    assert tree(out) == outcome(content, tmp_path / "clean", cache_results=False)
+
+
 def test_a_preview_makes_again_only_the_search_documents_of_what_changed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
