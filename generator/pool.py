@@ -15,6 +15,10 @@ import os
 import pickle
 import select
 import signal
+import subprocess
+import sys
+import threading
+import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from types import TracebackType
@@ -204,6 +208,67 @@ def _work_apart(read_end: int, write_end: int, function: Callable[..., Any],
         status = 0
     finally:
         os._exit(status)
+
+
+PACKAGE_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+"""The folder that holds the generator package (what a fresh process imports it from)."""
+
+_FRESH_MAIN = "import sys; from generator import pool; pool._work_fresh(int(sys.argv[1]))"
+
+
+def fresh(function: Callable[..., Result], *args: Any) -> Result:
+    """`function(*args)` (a pure function of values, defined at a module's top level)
+    computed in a new Python process, which holds nothing of this one's: for work that needs
+    much memory of its own and little of what this process holds, which in a forked process
+    would come on top of all it shares with this one (the arguments and the result travel
+    pickled). In this process when no process can be started or when the new one fails (its
+    error is then raised here, as this process computes the result again);
+    ChildProcessError when a signal stopped it. The new process stops when this one does."""
+    payload = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
+    paths = [PACKAGE_ROOT, *filter(None, [os.environ.get("PYTHONPATH")])]
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-c", _FRESH_MAIN, str(os.getpid())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
+        )
+    except OSError:
+        return function(*args)
+    try:
+        data, _err = child.communicate(payload)
+    except BaseException:
+        child.kill()
+        child.wait()
+        raise
+    if child.returncode < 0:
+        raise ChildProcessError(f"the process started for {function.__name__} was stopped "
+                                f"by signal {-child.returncode}")
+    if child.returncode != 0 or not data:
+        return function(*args)
+    return pickle.loads(data)  # type: ignore[no-any-return]
+
+
+FRESH_WATCH_SECONDS = 0.2
+"""How often a fresh process looks whether the process that started it is still there."""
+
+
+def _work_fresh(parent: int) -> None:  # pragma: no cover - runs in the new process
+    """The new process of `fresh`: the function and its arguments, pickled, from stdin; its
+    result, pickled, to stdout. It exits as soon as the process that started it is gone
+    (killed, or stopped by the building process), whatever it was doing."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(FRESH_WATCH_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+    gc.disable()  # what it makes lives until it exits, in moments
+    function, args = pickle.loads(sys.stdin.buffer.read())
+    data = pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL)
+    sys.stdout.buffer.write(data)
+    sys.stdout.buffer.flush()
+    os._exit(0)
 
 
 def chunks(count: int, size: int) -> list[tuple[int, int]]:

@@ -54,6 +54,11 @@ MIN_PARALLEL = 256
 """Results to make below which no worker is started (their start-up would cost more)."""
 PAGES_PER_TASK = 64
 """The most pages (or comparisons, or claims) one task of a worker holds."""
+FRESH_INDEX = 2000
+"""Claims from which the search index is made in a new process (`pool.fresh`) of the
+documents alone: the memory that takes then does not come on top of the site that a process
+forked from the build holds. Below this the new process's start-up (about 0.1 s) would cost
+more than the memory is worth."""
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -649,21 +654,53 @@ that process loads them."""
 
 
 def _index_task(state: _Rendering, known: Pickled | None
-                ) -> tuple[dict[str, bytes], dict[int, bytes]]:
-    return search_files(state.views, state.labels, known)
+                ) -> tuple[dict[str, bytes | Written], dict[int, bytes]]:
+    return search_files(state.views, state.labels, known, state.staging)
 
 
-def search_files(site_views: views.SiteViews, labels: Mapping[str, Any], known: Pickled | None
-                 ) -> tuple[dict[str, bytes], dict[int, bytes]]:
+def search_files(site_views: views.SiteViews, labels: Mapping[str, Any], known: Pickled | None,
+                 staging: Path | None = None
+                 ) -> tuple[dict[str, bytes | Written], dict[int, bytes]]:
     """The search files of the site, and the documents made for them (those not `known`, or
-    that do not load), pickled, by claim position."""
-    loaded = ([None if payload is None else cache.loads(payload) for payload in known]
-              if known is not None else None)
-    documents = search.search_documents(site_views, labels, known=loaded)
-    files = search.build_search(site_views, labels, documents=documents)
-    # pickled once the index is made and gone: the two are not held at once
-    return files, {position: cache.dumps(document) for position, document in enumerate(documents)
-                   if loaded is None or not isinstance(loaded[position], SearchDocument)}
+    that do not load), pickled, by claim position. With `staging` (a clean build's shared
+    staging folder) the search files are written there as they are made, and what
+    `write_new` told of each is given instead of its bytes.
+
+    The documents are held pickled, one at a time as objects; from FRESH_INDEX claims on the
+    index is made of them in a new process (`pool.fresh`), so that the memory it takes does not
+    come on top of what this process holds (a worker forked from the build)."""
+    folds = search.site_folds(site_views.site)
+    payloads: list[bytes] = []
+    made: dict[int, bytes] = {}
+    for position, view in enumerate(site_views.claims):
+        payload = known[position] if known is not None else None
+        found = cache.loads(payload) if payload is not None else None
+        if payload is not None and isinstance(found, SearchDocument):
+            document = search.placed(found, position)
+            payloads.append(payload if document is found else cache.dumps(document))
+        else:
+            made[position] = cache.dumps(search.claim_document(view, position, labels, folds))
+            payloads.append(made[position])
+    if len(payloads) >= FRESH_INDEX:
+        return pool.fresh(_index_files, payloads, folds, staging), made
+    return _index_files(payloads, folds, staging), made
+
+
+def _index_files(payloads: Sequence[bytes], folds: search.FoldTable, staging: Path | None
+                 ) -> dict[str, bytes | Written]:
+    """The search files of the pickled documents: their bytes, or with `staging` what
+    `write_new` told of each as it wrote it there (the bytes of any it could not write)."""
+    files = search.index_files([cache.loads(payload) for payload in payloads], folds)
+    if staging is None:
+        return dict(files)
+    folders: set[str] = set()
+    out: dict[str, bytes | Written] = {}
+    for out_path, data in files.items():
+        try:
+            out[out_path] = write_new(staging, out_path, data, file_digest(data), folders)
+        except (OSError, ValueError):
+            out[out_path] = data  # for the build to write and report what is wrong
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -1029,7 +1066,7 @@ def _digest_roots(workers: pool.Workers[_Rendering], state: _Rendering, digests:
 def _make(
     workers: pool.Workers[_Rendering], state: _Rendering, out: SiteWriter,
     jobs: Sequence[render.Job], key: Callable[[int], bytes], pieces: Sequence[tuple[int, ...]],
-    index: pool.Pending[tuple[dict[str, bytes], dict[int, bytes]]] | None,
+    index: pool.Pending[tuple[dict[str, bytes | Written], dict[int, bytes]]] | None,
     timed: Callable[[str], Any], memory: Memory | None,
 ) -> dict[int, bytes]:
     """Render the pieces and write them as they come, then the search files (`index`, when
@@ -1062,7 +1099,10 @@ def _make(
     files, made = index.get()
     with timed("write"):
         for out_path, data in files.items():
-            out.add(out_path, data)
+            if isinstance(data, bytes):
+                out.add(out_path, data)
+            else:
+                out.add_written(out_path, data)
     return made
 
 
@@ -1113,10 +1153,12 @@ class Preview:
         known = ([memory.search_documents.get(key) for key in searched.documents]
                  if searched.key else None)
         try:
-            files, made = pool.apart(search_files, self.site_views, self.renderer.theme.labels,
+            found, made = pool.apart(search_files, self.site_views, self.renderer.theme.labels,
                                      known, stop=stop)
         except pool.Stopped:
             return {}
+        files = {out_path: data for out_path, data in found.items()
+                 if isinstance(data, bytes)}  # all of them: nothing was written (no staging)
         memory.search = searched.key
         memory.search_files = tuple(sorted(files))
         memory.search_documents = _by_key(searched.documents, made, known)

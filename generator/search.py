@@ -397,11 +397,15 @@ def search_documents(
         found = known[position] if known is not None else None
         if found is None:
             documents.append(claim_document(view, position, labels, folds))
-        elif found.ref != _ref(position):
-            documents.append(replace(found, ref=_ref(position)))
         else:
-            documents.append(found)
+            documents.append(placed(found, position))
     return tuple(documents)
+
+
+def placed(document: SearchDocument, position: int) -> SearchDocument:
+    """A document made of a claim's view, as the `position`th claim's (its reference)."""
+    ref = _ref(position)
+    return document if document.ref == ref else replace(document, ref=ref)
 
 
 def claim_document(view: ClaimView, position: int, labels: Mapping[str, Any],
@@ -619,6 +623,13 @@ def build_search(
     folds = site_folds(views.site)
     if documents is None:
         documents = search_documents(views, labels, folds)
+    return index_files(documents, folds, postings_per_shard)
+
+
+def index_files(documents: Sequence[SearchDocument], folds: FoldTable,
+                postings_per_shard: int = POSTINGS_PER_SHARD) -> dict[str, bytes]:
+    """The search files (`build_search`) of a site's documents and folds: of nothing else,
+    so that they can be made in a process that holds nothing else."""
     index = build_index(documents)
     files: dict[str, bytes] = {}
     shards = []

@@ -875,6 +875,88 @@ def test_work_apart_that_fails_is_made_here_and_one_stopped_by_a_signal_is_an_er
     assert pool.apart(_killed_apart, os.getpid()) == "made here", "one core: made here"
 
 
+def _marked() -> tuple[int, int, Any]:
+    """This process's id, its parent's, and what the pool's state is here."""
+    return os.getpid(), os.getppid(), pool._STATE
+
+
+def test_work_made_fresh_runs_in_a_new_process_that_holds_nothing_of_this_one(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))  # where _marked is
+    monkeypatch.setattr(pool, "_STATE", "set in this process")
+    pid, parent, state = pool.fresh(_marked)
+    assert pid != os.getpid() and parent == os.getpid()
+    assert state is None, "a new interpreter, not a fork: nothing set here is there"
+    assert pool.fresh(sorted, [3, 1, 2]) == [1, 2, 3]
+
+
+def test_work_made_fresh_that_fails_is_made_here_and_one_stopped_by_a_signal_is_an_error(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))
+    with pytest.raises(ContentError) as raised:
+        pool.fresh(_refuse_or_die, os.getpid())
+    assert [p.message for p in raised.value.problems] == ["refused here too"]
+    with pytest.raises(ChildProcessError, match="signal 9"):
+        pool.fresh(_killed_apart, os.getpid())
+
+
+def _state_of(pid: int) -> str | None:
+    """A process's state letter (Z for a zombie), None when it is gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
+
+
+def test_work_made_fresh_stops_when_the_process_that_started_it_is_gone() -> None:
+    """A build killed (or a worker stopped) while its index is made in a new process leaves
+    no process behind."""
+    if not Path("/proc/self/stat").is_file():
+        pytest.skip("needs /proc")
+    starter = subprocess.Popen(
+        [sys.executable, "-c", "import time; from generator import pool; pool.fresh(time.sleep, 120)"],
+        cwd=ROOT)
+    deadline = time.monotonic() + 60
+    children: list[str] = []
+    try:
+        while not children and time.monotonic() < deadline:
+            time.sleep(0.05)
+            children = Path(f"/proc/{starter.pid}/task/{starter.pid}/children").read_text().split()
+        assert children, "the new process did not start"
+    finally:
+        starter.kill()
+        starter.wait()
+    fresh = int(children[0])
+    while _state_of(fresh) not in (None, "Z") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _state_of(fresh) in (None, "Z"), "the new process outlived the one that started it"
+
+
+def test_a_search_index_made_in_a_new_process_is_the_one_made_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Written into a clean build's staging folder by the new process, or sent back as bytes
+    (an incremental build): the same files as the index made in the building process."""
+    content = project_of(DEMO, tmp_path)
+    here = outcome(content, tmp_path / "here", workers=1, cache_results=False)
+    assert isinstance(here, dict) and any(name.startswith(search.HASHED) for name in here)
+    monkeypatch.setattr(reuse, "FRESH_INDEX", 1)
+    made_fresh: list[str] = []
+    real = pool.fresh
+
+    def counted(function: Callable[..., Any], *args: Any) -> Any:
+        made_fresh.append(function.__name__)
+        return real(function, *args)
+
+    monkeypatch.setattr(pool, "fresh", counted)
+    assert outcome(content, tmp_path / "fresh", workers=1, cache_results=False) == here
+    assert made_fresh == ["_index_files"]
+    out = tmp_path / "site"
+    assert outcome(content, out, workers=2) == here
+    edit_verdict(tmp_path, 3)
+    same_as_clean(content, out, tmp_path / "clean")
+
+
 def _sleep_then(seconds: float) -> str:
     time.sleep(seconds)
     return "slept"
