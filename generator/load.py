@@ -11,7 +11,7 @@ import re
 import stat
 import sys
 import unicodedata
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 import yaml
 
+from generator import digest
 from generator.errors import BIDI_CONTROLS, Location, Problem, warning
 from generator.text import is_id, suggest_id
 
@@ -183,15 +184,54 @@ class Reused(Protocol):
         """What parsing the file gave, if it is known to be unchanged since."""
         ...
 
-    def put(self, rel_path: str, src_path: str, info: os.stat_result, data: bytes,
+    def put(self, rel_path: str, src_path: str, info: os.stat_result, file_key: bytes,
             parsed: Parsed) -> None:
-        """What parsing these bytes of the file gave."""
+        """What parsing the file's bytes (whose digest is `file_key`) gave."""
         ...
 
     def prefetch(self, files: Iterable[tuple[str, str, os.stat_result]]) -> None:
         """The files (rel_path, src_path, stat) about to be asked for: what is known of them
         may be fetched in one go."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class ToRead:
+    """A file to read and parse."""
+
+    kind: str
+    record_id: str
+    rel_path: str
+    src_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Read:
+    """What reading a file gave: what its bytes parse to and their digest, or the problem
+    that stopped its reading."""
+
+    parsed: Parsed | None
+    problem: Problem | None = None
+    file_key: bytes = b""
+
+
+def read_file(item: ToRead) -> Read:
+    """Read and parse one file (a pure function of its bytes: any process may run it)."""
+    data, problem = _read_bytes(item.src_path, item.rel_path)
+    if problem:
+        return Read(None, problem)
+    assert data is not None
+    return Read(parse_file(item.kind, item.record_id, item.rel_path, data), None,
+                digest.of_bytes(data))
+
+
+ReadAll = Callable[[Sequence[ToRead]], Sequence[Read]]
+"""Files to read -> what reading each gave, in order (`read_here`, or the same on every
+core)."""
+
+
+def read_here(items: Sequence[ToRead]) -> list[Read]:
+    return [read_file(item) for item in items]
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,12 +315,14 @@ _NOTHING = operator.itemgetter(2)
 def load_content(
     content_dir: Path, reused: Reused | None = None, walked: Walk | None = None,
     before: Loaded | None = None, modified: Collection[str] | None = None,
+    read_all: ReadAll = read_here,
 ) -> Loaded:
     """Read every file of a content folder; problems are collected, never raised. `reused`
     knows what files that have not changed since an earlier run held; `walked` is the walk of
     the folder when it is known (see Walk.again), else the folder is walked. With `before`
     (the load that `walked` comes from, walked again after the files `modified` changed), the
-    other files' outcomes are taken from it."""
+    other files' outcomes are taken from it. `read_all` reads the files that are not known
+    (all at once, so that it may read them on every core)."""
     content_dir = Path(content_dir)
     records: list[Record] = []
     pages: list[PageFile] = []
@@ -313,12 +355,13 @@ def load_content(
     if changed is not None:
         assert before is not None
         outcomes = list(before.outcomes)  # the other files' outcomes are as they were
-        for i in changed:
-            outcomes[i] = _load_entry(entries[i], reused)
+        for i, outcome in zip(changed, _load_entries([entries[i] for i in changed], reused,
+                                                     read_all), strict=True):
+            outcomes[i] = outcome
     else:
         if reused is not None:
             reused.prefetch((e.rel_path, e.src_path, e.info) for e in entries)
-        outcomes = [_load_entry(entry, reused) for entry in entries]
+        outcomes = _load_entries(entries, reused, read_all)
     problems.extend(itertools.chain.from_iterable(map(_PROBLEMS, outcomes)))
     for held in map(_HELD, outcomes):
         if isinstance(held, Record):
@@ -342,21 +385,38 @@ def load_content(
                   tuple(outcomes))
 
 
-def _load_entry(entry: _Entry, reused: Reused | None) -> Outcome:
-    """What reading one walked file gives."""
-    rel_path = entry.rel_path
-    kind, record_id, problem = _classify(entry.parts, rel_path)
-    if problem:
-        return (problem,), None, None
-    parsed = reused.get(rel_path, entry.src_path, entry.info) if reused else None
-    if parsed is None:
-        data, problem = _read_bytes(entry.src_path, rel_path)
+def _load_entries(entries: Sequence[_Entry], reused: Reused | None, read_all: ReadAll
+                  ) -> list[Outcome]:
+    """What reading each walked file gives, in order: the files `reused` does not know are
+    read by `read_all`, all at once."""
+    outcomes: list[Outcome | None] = []
+    todo: list[int] = []
+    wanted: list[ToRead] = []
+    for i, entry in enumerate(entries):
+        kind, record_id, problem = _classify(entry.parts, entry.rel_path)
         if problem:
-            return (problem,), None, (kind, record_id)
-        assert data is not None
-        parsed = parse_file(kind, record_id, rel_path, data)
+            outcomes.append(((problem,), None, None))
+            continue
+        parsed = reused.get(entry.rel_path, entry.src_path, entry.info) if reused else None
+        if parsed is None:
+            outcomes.append(None)
+            todo.append(i)
+            wanted.append(ToRead(kind, record_id, entry.rel_path, entry.src_path))
+        else:
+            outcomes.append(_outcome(parsed, kind, record_id))
+    for i, item, read in zip(todo, wanted, read_all(wanted) if wanted else (), strict=True):
+        if read.parsed is None:
+            assert read.problem is not None
+            outcomes[i] = (read.problem,), None, (item.kind, item.record_id)
+            continue
         if reused:
-            reused.put(rel_path, entry.src_path, entry.info, data, parsed)
+            entry = entries[i]
+            reused.put(entry.rel_path, entry.src_path, entry.info, read.file_key, read.parsed)
+        outcomes[i] = _outcome(read.parsed, item.kind, item.record_id)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _outcome(parsed: Parsed, kind: str, record_id: str) -> Outcome:
     held = parsed.record if parsed.record is not None else parsed.page
     return parsed.problems, held, (kind, record_id) if parsed.unreadable else None
 

@@ -22,6 +22,7 @@ made is made on every core (pool.py). The output is the same, byte for byte, eit
 
 from __future__ import annotations
 
+import functools
 import gc
 import operator
 from collections.abc import Callable, Iterator, Sequence
@@ -201,7 +202,8 @@ def check(
                 walked = before.walk.again(memory.modified) if before.walk else None
             loaded = load.load_content(content_dir, files if reusing.keyed else None, walked,
                                        before if walked is not None else None,
-                                       memory.modified if memory is not None else None)
+                                       memory.modified if memory is not None else None,
+                                       functools.partial(reuse.read_files, reusing))
             if memory is not None:
                 memory.trust(walked is not None and _only_claims(content_dir, memory.modified))
                 memory.loaded, memory.modified = loaded, None

@@ -39,7 +39,7 @@ from typing import Any, Generic, TypeVar
 from jinja2 import Environment, TemplateError, nodes
 from markupsafe import Markup
 
-from generator import anchor, cache, compare, digest, pool, render, search, views
+from generator import anchor, cache, compare, digest, load, pool, render, search, views
 from generator.cache import Store
 from generator.digest import Digests, Undigestible, combine
 from generator.errors import ContentError, Problem
@@ -315,9 +315,8 @@ class Files:
             self._records.append(parsed.record)  # kept alive: the id stays its own
         return parsed
 
-    def put(self, rel_path: str, src_path: str, info: os.stat_result, data: bytes,
+    def put(self, rel_path: str, src_path: str, info: os.stat_result, file_key: bytes,
             parsed: Parsed) -> None:
-        file_key = digest.of_bytes(data)
         key = self._key(rel_path, file_key)
         if self.reuse.store is not None:
             self.reuse.store.hashed(src_path, info, file_key)
@@ -326,6 +325,25 @@ class Files:
             self.reuse.memory.parsed.put(rel_path, (cache._stat_key(info), key, parsed))
         self.reuse.count("file parsed")
         self._found(parsed, key)
+
+
+def read_files(reuse: Reuse, items: Sequence[load.ToRead]) -> list[load.Read]:
+    """`load.read_file` of each file, on every core when there are many."""
+    count = reuse.parallel(len(items))
+    if count == 1:
+        return load.read_here(items)
+    found: list[load.Read | None] = [None] * len(items)
+    with pool.Workers(items, count) as workers:
+        size = pool.chunk_size(len(items), count, PAGES_PER_TASK)
+        for results in workers.map(_read_chunk, pool.chunks(len(items), size)):
+            for i, read in results:
+                found[i] = read
+    return [read for read in found if read is not None]
+
+
+def _read_chunk(items: Sequence[load.ToRead], chunk: tuple[int, int]
+                ) -> list[tuple[int, load.Read]]:
+    return [(i, load.read_file(items[i])) for i in range(*chunk)]
 
 
 @dataclass(frozen=True, slots=True)

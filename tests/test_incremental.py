@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -21,7 +22,7 @@ from conftest import DEFAULT_THEME, DEMO, MINIMAL, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import cache, memo, pipeline, pool, reuse, search, views, write
+from generator import cache, load, memo, pipeline, pool, reuse, search, views, write
 from generator.errors import ContentError, Location, Problem, Problems, Severity
 from generator.reuse import Memory
 
@@ -752,6 +753,21 @@ def test_workers_make_what_one_process_makes(tmp_path: Path) -> None:
     parallel = outcome(content, tmp_path / "parallel", workers=2, cache_results=False)
     cached = outcome(content, tmp_path / "cached", workers=2)
     assert isinstance(serial, dict) and parallel == serial and cached == serial
+
+
+def test_files_read_on_every_core_load_as_they_load_here(tmp_path: Path) -> None:
+    """Records, pages and the problems of files that do not parse or decode, in order."""
+    content = project_of(DEMO, tmp_path)
+    (content / "claims" / "broken.yaml").write_text("claim: [unclosed\n", "utf-8")
+    (content / "outlets" / "garbled.yaml").write_bytes(b"name: caf\xe9\n")
+    here = load.load_content(content)
+    reusing = reuse.Reuse(None, None, 2, always_parallel=True)
+    assert reusing.parallel(len(here.outcomes)) == 2
+    there = load.load_content(content, read_all=functools.partial(reuse.read_files, reusing))
+    assert (there.records, there.pages, there.problems, there.unreadable, there.outcomes) == (
+        here.records, here.pages, here.problems, here.unreadable, here.outcomes)
+    assert {p.location.rel_path for p in here.problems if p.is_error} >= {
+        "content/claims/broken.yaml", "content/outlets/garbled.yaml"}
 
 
 def test_a_template_error_in_a_worker_is_the_first_in_page_order(tmp_path: Path) -> None:
