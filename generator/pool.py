@@ -224,6 +224,8 @@ def fresh(function: Callable[..., Result], *args: Any) -> Result:
     pickled). In this process when no process can be started or when the new one fails (its
     error is then raised here, as this process computes the result again);
     ChildProcessError when a signal stopped it. The new process stops when this one does."""
+    if not sys.executable:  # an embedded interpreter: no Python to start
+        return function(*args)
     payload = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
     paths = [PACKAGE_ROOT, *filter(None, [os.environ.get("PYTHONPATH")])]
     try:

@@ -914,6 +914,8 @@ def test_work_made_fresh_that_fails_is_made_here_and_one_stopped_by_a_signal_is_
     assert [p.message for p in raised.value.problems] == ["refused here too"]
     with pytest.raises(ChildProcessError, match="signal 9"):
         pool.fresh(_killed_apart, os.getpid())
+    monkeypatch.setattr(sys, "executable", "")  # no Python to start: made here
+    assert pool.fresh(_killed_apart, os.getpid()) == "made here"
 
 
 def _state_of(pid: int) -> str | None:
