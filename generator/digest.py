@@ -47,14 +47,16 @@ def shared_types() -> frozenset[type]:
 _PROTOCOL = 5
 
 LONG_TUPLE = 32
-"""A tuple of at least this many shared objects is written as their digests joined."""
+"""A tuple of at least this many shared objects is written as the digest of their digests."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Joined:
-    """A tuple of shared objects, as their digests joined (see `Digests.compact`)."""
+    """A tuple of shared objects, as the digest of their digests joined in order (see
+    `Digests.compact`): 16 bytes, however long the tuple (a memo holds one for each long
+    tuple a run met)."""
 
-    digests: bytes
+    digest: bytes
 
 
 _DIGEST = operator.itemgetter(1)
@@ -136,7 +138,8 @@ class Digests:
         self.memo: dict[int, tuple[Any, bytes]] = {}
         self.earlier: dict[int, tuple[Any, bytes]] = previous.memo if previous else {}
         self.joined: dict[int, tuple[tuple[Any, ...], _Joined]] = {}
-        """Long tuples of shared objects written as their digests (see `compact`), by id."""
+        """Long tuples of shared objects written as the digest of their digests (see
+        `compact`), by id."""
         self._joined_before = previous.joined if previous else {}
         self._reducers = _Reducers(self)
 
@@ -159,8 +162,8 @@ class Digests:
     def compact(self, value: Any, depth: int = 3) -> Any:
         """`value`, where it is a long tuple of shared objects (or holds one, `depth` tuples
         down: a page's context is pairs of names and values, a template's global may be pairs
-        of a name and a list), with that tuple as the digests of its objects joined (`_Joined`):
-        written so, a list of every claim's view costs a look-up per claim, not a
+        of a name and a list), with that tuple as the digest of its objects' digests
+        (`_Joined`): written so, a list of every claim's view costs a look-up per claim, not a
         pickling."""
         if type(value) is not tuple or not depth:
             return value
@@ -188,7 +191,7 @@ class Digests:
                 except ValueError:
                     pass
                 self.memo.update(zip(ids, found))
-            joined = _Joined(b"".join(map(_DIGEST, found)))
+            joined = _Joined(of_bytes(b"".join(map(_DIGEST, found))))
             self.joined[id(value)] = (value, joined)
             return joined
         if depth > 1 and tuple in map(type, value):  # (a tuple in it is itself one level down)
