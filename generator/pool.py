@@ -273,6 +273,24 @@ def _work_fresh(parent: int) -> None:  # pragma: no cover - runs in the new proc
     os._exit(0)
 
 
+def _chunk_task(state: Any, task: tuple[Callable[[Any, int], Any], int, int]
+                ) -> list[tuple[int, Any]]:
+    function, start, stop = task
+    return [(i, function(state, i)) for i in range(start, stop)]
+
+
+def each(function: Callable[[State, int], Result], state: State, total: int, count: int,
+         most: int) -> Iterator[tuple[int, Result]]:
+    """`(i, function(state, i))` for each i in `range(total)`, as they are done (not in
+    order), on `count` workers (in this process when it is 1), in chunks of at most `most`
+    indices; `function` is a module-level function."""
+    with Workers(state, count) as workers:
+        size = chunk_size(total, workers.count, most)
+        tasks = [(function, start, stop) for start, stop in chunks(total, size)]
+        for results in workers.map(_chunk_task, tasks):
+            yield from results
+
+
 def chunks(count: int, size: int) -> list[tuple[int, int]]:
     """`range(count)` cut into (start, stop) pieces of `size` (the last may be shorter)."""
     size = max(1, size)

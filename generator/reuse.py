@@ -329,21 +329,13 @@ class Files:
 
 def read_files(reuse: Reuse, items: Sequence[load.ToRead]) -> list[load.Read]:
     """`load.read_file` of each file, on every core when there are many."""
-    count = reuse.parallel(len(items))
-    if count == 1:
-        return load.read_here(items)
-    found: list[load.Read | None] = [None] * len(items)
-    with pool.Workers(items, count) as workers:
-        size = pool.chunk_size(len(items), count, PAGES_PER_TASK)
-        for results in workers.map(_read_chunk, pool.chunks(len(items), size)):
-            for i, read in results:
-                found[i] = read
-    return [read for read in found if read is not None]
+    found = dict(pool.each(_read_one, items, len(items), reuse.parallel(len(items)),
+                           PAGES_PER_TASK))
+    return [found[i] for i in range(len(items))]
 
 
-def _read_chunk(items: Sequence[load.ToRead], chunk: tuple[int, int]
-                ) -> list[tuple[int, load.Read]]:
-    return [(i, load.read_file(items[i])) for i in range(*chunk)]
+def _read_one(items: Sequence[load.ToRead], i: int) -> load.Read:
+    return load.read_file(items[i])
 
 
 @dataclass(frozen=True, slots=True)
@@ -352,8 +344,8 @@ class _Shaping:
     check: Callable[[Record], Sequence[Problem]]
 
 
-def _shape_chunk(state: _Shaping, chunk: tuple[int, int]) -> list[tuple[int, tuple[Problem, ...]]]:
-    return [(i, tuple(state.check(state.records[i]))) for i in range(*chunk)]
+def _shape_one(state: _Shaping, i: int) -> tuple[Problem, ...]:
+    return tuple(state.check(state.records[i]))
 
 
 def shapes(reuse: Reuse, files: Files, records: Sequence[Record],
@@ -368,12 +360,9 @@ def shapes(reuse: Reuse, files: Files, records: Sequence[Record],
     made: dict[int, tuple[Problem, ...]] = {}
     count = reuse.parallel(len(todo))
     if count > 1:
-        state = _Shaping(todo, check)
-        with pool.Workers(state, count) as workers:
-            size = pool.chunk_size(len(todo), count, PAGES_PER_TASK)
-            for results in workers.map(_shape_chunk, pool.chunks(len(todo), size)):
-                for i, problems in results:
-                    made[id(todo[i])] = problems
+        for i, problems in pool.each(_shape_one, _Shaping(todo, check), len(todo), count,
+                                     PAGES_PER_TASK):
+            made[id(todo[i])] = problems
 
     def shape(record: Record) -> Sequence[Problem]:
         memory = reuse.memory
@@ -455,15 +444,11 @@ class _Comparing:
     entities: Any
 
 
-def _compare_chunk(state: _Comparing, chunk: tuple[int, int]) -> list[tuple[int, bytes]]:
-    """Comparisons made in a worker, pickled there (the cache keeps them as they come)."""
-    out = []
-    for i in range(*chunk):
-        r = state.requests[i]
-        found = compare.compare(r.text, r.start, r.end, r.passage, state.spellings,
-                                state.entities)
-        out.append((i, cache.dumps(found)))
-    return out
+def _compare_one(state: _Comparing, i: int) -> bytes:
+    """A comparison made in a worker, pickled there (the cache keeps it as it comes)."""
+    r = state.requests[i]
+    return cache.dumps(compare.compare(r.text, r.start, r.end, r.passage, state.spellings,
+                                       state.entities))
 
 
 def compare_site(site: Site, spans: Mapping[AppearanceKey, Span], reuse: Reuse
@@ -505,13 +490,10 @@ def _compare_site(site: Site, spans: Mapping[AppearanceKey, Span], reuse: Reuse
     missing = [requests[i] for i in todo]
     state = _Comparing(missing, site.spellings, site.entities)
     count = reuse.parallel(len(missing))
-    with pool.Workers(state, count) as workers:
-        size = pool.chunk_size(len(missing), count, PAGES_PER_TASK)
-        for results in workers.map(_compare_chunk, pool.chunks(len(missing), size)):
-            for j, pickled in results:
-                comparison = pickle.loads(pickled)
-                made[missing[j].key] = comparison
-                reuse.put("compare", keys[todo[j]], comparison, pickled)
+    for j, pickled in pool.each(_compare_one, state, len(missing), count, PAGES_PER_TASK):
+        comparison = pickle.loads(pickled)
+        made[missing[j].key] = comparison
+        reuse.put("compare", keys[todo[j]], comparison, pickled)
     reuse.count("compare made", len(missing))
     return compare.compare_site(site, spans, made)
 
@@ -528,8 +510,8 @@ class _Placing:
     requests: Sequence[tuple[Any, Span]]
 
 
-def _place_chunk(state: _Placing, chunk: tuple[int, int]) -> list[tuple[int, views.Placed]]:
-    return [(i, views.place(*state.requests[i])) for i in range(*chunk)]
+def _place_one(state: _Placing, i: int) -> views.Placed:
+    return views.place(*state.requests[i])
 
 
 def placements(site: Site, spans: Mapping[AppearanceKey, Span], reuse: Reuse
@@ -577,12 +559,9 @@ def _placements(site: Site, spans: Mapping[AppearanceKey, Span], reuse: Reuse
             todo.append(item)
     state = _Placing([(article, span) for _, article, span, _ in todo])
     count = reuse.parallel(len(todo))
-    with pool.Workers(state, count) as workers:
-        size = pool.chunk_size(len(todo), count, PAGES_PER_TASK * 4)
-        for results in workers.map(_place_chunk, pool.chunks(len(todo), size)):
-            for j, where in results:
-                placed[todo[j][0]] = where
-                reuse.put("place", todo[j][3], where)
+    for j, where in pool.each(_place_one, state, len(todo), count, PAGES_PER_TASK * 4):
+        placed[todo[j][0]] = where
+        reuse.put("place", todo[j][3], where)
     reuse.count("place made", len(todo))
     return placed
 
