@@ -384,22 +384,13 @@ def _quote_words(view: ClaimView, already: set[str], folds: FoldTable) -> tuple[
 
 def search_documents(
     views: SiteViews, labels: Mapping[str, Any], folds: FoldTable | None = None,
-    known: Sequence[SearchDocument | None] | None = None,
 ) -> tuple[SearchDocument, ...]:
     """One document per claim, in claim id order; status labels in the theme's words. Words
-    are folded with `folds` (by default, the site's own: `site_folds`). `known` holds, by
-    claim position, documents already made of the same claim views, labels and folds (None
-    where there is none): those are taken, with the reference of their position now."""
+    are folded with `folds` (by default, the site's own: `site_folds`)."""
     if folds is None:
         folds = site_folds(views.site)
-    documents = []
-    for position, view in enumerate(views.claims):
-        found = known[position] if known is not None else None
-        if found is None:
-            documents.append(claim_document(view, position, labels, folds))
-        else:
-            documents.append(placed(found, position))
-    return tuple(documents)
+    return tuple(claim_document(view, position, labels, folds)
+                 for position, view in enumerate(views.claims))
 
 
 def placed(document: SearchDocument, position: int) -> SearchDocument:
