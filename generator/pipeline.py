@@ -334,7 +334,6 @@ def _build(
                     production=production)
     with stages.stage("load"):
         shipped = theme.load_shipped(content_dir.resolve().parent)
-    site_views = _views(checked, reusing, stages)
     store = reusing.store
     previous = store.outputs() if store is not None and finished is not None else None
     with write.SiteWriter(out_dir, content_dir, (*themes, checked.theme.root), waiting=waiting,
@@ -342,7 +341,15 @@ def _build(
                           folder=finished.folder if finished is not None else None) as out:
         if store is not None:
             store.forget_state()  # from here the output folder may change
-        reuse.write_site(site_views, checked.theme, shipped, out, reusing, stages.stage)
+        # a clean build's share cards are made while the views are, which mostly take one core
+        early = reuse.EarlyCards.start(checked.site, checked.theme, out, reusing)
+        try:
+            site_views = _views(checked, reusing, stages)
+            reuse.write_site(site_views, checked.theme, shipped, out, reusing, stages.stage,
+                             early)
+        finally:
+            if early is not None:
+                early.take()  # stopped before the staging folder may be removed
     summary = summarise(checked)
     if reusing.memory is not None:
         reusing.memory.disk = (dict(out.written), out.folder)

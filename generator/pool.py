@@ -224,18 +224,10 @@ def fresh(function: Callable[..., Result], *args: Any) -> Result:
     pickled). In this process when no process can be started or when the new one fails (its
     error is then raised here, as this process computes the result again);
     ChildProcessError when a signal stopped it. The new process stops when this one does."""
-    if not sys.executable:  # an embedded interpreter: no Python to start
+    child = _start_fresh(_FRESH_MAIN)
+    if child is None:
         return function(*args)
     payload = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
-    paths = [PACKAGE_ROOT, *filter(None, [os.environ.get("PYTHONPATH")])]
-    try:
-        child = subprocess.Popen(
-            [sys.executable, "-c", _FRESH_MAIN, str(os.getpid())],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
-        )
-    except OSError:
-        return function(*args)
     try:
         data, _err = child.communicate(payload)
     except BaseException:
@@ -254,10 +246,26 @@ FRESH_WATCH_SECONDS = 0.2
 """How often a fresh process looks whether the process that started it is still there."""
 
 
-def _work_fresh(parent: int) -> None:  # pragma: no cover - runs in the new process
-    """The new process of `fresh`: the function and its arguments, pickled, from stdin; its
-    result, pickled, to stdout. It exits as soon as the process that started it is gone
-    (killed, or stopped by the building process), whatever it was doing."""
+def _start_fresh(main: str) -> subprocess.Popen[bytes] | None:
+    """A new Python process running `main` (given this process's id), its stdin and stdout
+    piped; None when no process can be started (or there is no Python executable to start,
+    as in an embedded interpreter)."""
+    if not sys.executable:
+        return None
+    paths = [PACKAGE_ROOT, *filter(None, [os.environ.get("PYTHONPATH")])]
+    try:
+        return subprocess.Popen(
+            [sys.executable, "-c", main, str(os.getpid())],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(paths)},
+        )
+    except OSError:
+        return None
+
+
+def _watch_starter(parent: int) -> None:  # pragma: no cover - runs in the new process
+    """Exit this (new) process as soon as the process that started it is gone (killed, or
+    stopped by the building process), whatever it is doing."""
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -265,11 +273,90 @@ def _work_fresh(parent: int) -> None:  # pragma: no cover - runs in the new proc
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
+
+
+def _work_fresh(parent: int) -> None:  # pragma: no cover - runs in the new process
+    """The new process of `fresh`: the function and its arguments, pickled, from stdin; its
+    result, pickled, to stdout. It exits as soon as the process that started it is gone."""
+    _watch_starter(parent)
     gc.disable()  # what it makes lives until it exits, in moments
     function, args = pickle.loads(sys.stdin.buffer.read())
     data = pickle.dumps(function(*args), protocol=pickle.HIGHEST_PROTOCOL)
     sys.stdout.buffer.write(data)
     sys.stdout.buffer.flush()
+    os._exit(0)
+
+
+_STREAMED_MAIN = "import sys; from generator import pool; pool._work_streamed(int(sys.argv[1]))"
+
+
+class Streamed(Generic[Result]):
+    """The results of `function(*args)` (a module-level generator function of values), made
+    one by one in a new Python process (as in `fresh`) while this one goes on, in the time
+    the cores would otherwise be idle: the new process runs at the lowest priority, so that
+    it slows nothing else. For work this process can take back unfinished: `take()` stops
+    the new process and returns the results it made so far, in order. The caller makes the
+    rest itself, so that the work is done whatever became of the new process (it could not
+    start, it failed, it was stopped): a result is only ever one the new process finished.
+    The new process stops when this one does."""
+
+    def __init__(self, function: Callable[..., Iterator[Result]], *args: Any) -> None:
+        self._results: list[Result] = []
+        self._taken: list[Result] | None = None
+        self._child = _start_fresh(_STREAMED_MAIN)
+        self._reader: threading.Thread | None = None
+        if self._child is not None:
+            payload = pickle.dumps((function, args), protocol=pickle.HIGHEST_PROTOCOL)
+            self._reader = threading.Thread(target=self._read, args=(self._child, payload),
+                                            daemon=True)
+            self._reader.start()
+
+    def _read(self, child: subprocess.Popen[bytes], payload: bytes) -> None:
+        assert child.stdin is not None and child.stdout is not None
+        try:
+            child.stdin.write(payload)
+            child.stdin.close()
+        except OSError:  # it is gone already: no results
+            return
+        results = self._results
+        while True:
+            try:
+                results.append(pickle.load(child.stdout))
+            except (EOFError, pickle.UnpicklingError, OSError):  # its end, or it was stopped
+                return
+
+    def take(self) -> list[Result]:
+        """Stop the new process (if it is still working) and return the results it finished,
+        in the order it made them; the same list when asked again."""
+        if self._taken is None:
+            child = self._child
+            if child is not None:
+                child.kill()
+                child.wait()
+                assert self._reader is not None
+                self._reader.join()
+                for pipe in (child.stdin, child.stdout):
+                    if pipe is not None:
+                        pipe.close()
+            self._taken = list(self._results)
+        return self._taken
+
+
+def _work_streamed(parent: int) -> None:  # pragma: no cover - runs in the new process
+    """The new process of `Streamed`, at the lowest priority: the function and its arguments,
+    pickled, from stdin; each result, pickled on its own, to stdout as soon as it is made
+    (one write each, so that a stopped process leaves whole results behind it). It exits
+    when the function is done, or as soon as the process that started it is gone."""
+    _watch_starter(parent)
+    try:
+        os.nice(19)  # the lowest priority: only what the other processes leave
+    except OSError:
+        pass
+    function, args = pickle.loads(sys.stdin.buffer.read())
+    out = sys.stdout.buffer
+    for result in function(*args):
+        out.write(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+        out.flush()
     os._exit(0)
 
 

@@ -31,7 +31,7 @@ import operator
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -46,6 +46,7 @@ from generator.errors import ContentError, Problem
 from generator.load import Parsed, Record
 from generator.memo import Made, alike, other_at
 from generator.model import AppearanceKey, Comparison, Site, Span
+from generator.render import images
 from generator.search import SearchDocument
 from generator.theme import Shipped, Theme
 from generator.write import SiteWriter, Written, file_digest, write_new
@@ -59,6 +60,11 @@ FRESH_INDEX = 2000
 documents alone: the memory that takes then does not come on top of the site that a process
 forked from the build holds. Below this the new process's start-up (about 0.1 s) would cost
 more than the memory is worth."""
+
+EARLY_CARDS = 200
+"""Claims from which a clean build starts making their share cards in a new process while the
+views are built (see `EarlyCards`): below this the new process's start-up would cost more
+than the work it takes on."""
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -923,13 +929,79 @@ def shared_roots(site_views: views.SiteViews) -> list[Any]:
     return roots
 
 
+class EarlyCards:
+    """The claims' share cards, made in a new process (`pool.Streamed`) and written into a
+    clean build's shared staging folder while the build makes its views, when one core
+    would otherwise wait for the other (most of the views are made in the building process
+    alone). The render stage `take`s the cards made by then, as `add_written` takes a
+    worker's files, and renders the rest with the pages. Cards are made in the claims'
+    order, so only the one being made when the process was stopped can be a partial file,
+    and that one is removed."""
+
+    def __init__(self, staging: Path, cards: Sequence[tuple[str, images.Card]]) -> None:
+        self.staging = staging
+        self.cards = dict(cards)
+        self._order = [out_path for out_path, _card in cards]
+        self._streamed = pool.Streamed(_write_cards, staging, cards)
+        self._taken: dict[str, Written] | None = None
+
+    @classmethod
+    def start(cls, site: Site, theme: Theme, out: SiteWriter, reuse: Reuse
+              ) -> EarlyCards | None:
+        """The cards of `site` being made, when the build writes into a fresh staging folder
+        (a clean build), has several cores and enough claims; else None."""
+        staging = out.shared_staging()
+        if staging is None or reuse.workers < 2 or len(site.claims) < EARLY_CARDS:
+            return None
+        return cls(staging, [render.claim_card(site.title, theme.labels, claim)
+                             for claim in site.claims])
+
+    def take(self) -> dict[str, Written]:
+        """Stop making cards; what was told of each card made, by out path (the same dict
+        when asked again)."""
+        if self._taken is None:
+            made = dict(self._streamed.take())
+            if len(made) < len(self._order):
+                cut = self.staging / self._order[len(made)]
+                try:
+                    cut.unlink(missing_ok=True)
+                except OSError:
+                    pass  # then the build's own write of it reports what is wrong
+            self._taken = made
+        return self._taken
+
+    def made(self, job: render.Job) -> Written | None:
+        """What was told of the card `job` writes, when it was made here."""
+        if not isinstance(job, render.DataJob) or job.make is not images.share_card:
+            return None
+        written = self.take().get(job.out_path)
+        if written is None or job.args != (self.cards[job.out_path],):
+            return None
+        return written
+
+
+def _write_cards(staging: Path, cards: Sequence[tuple[str, images.Card]]
+                 ) -> Iterator[tuple[str, Written]]:
+    """Each card drawn and written into `staging`, in order, with what `write_new` told of
+    it; it stops at the first that cannot be written (the build then writes that one and
+    reports what is wrong)."""
+    folders: set[str] = set()
+    for out_path, card in cards:
+        data = images.share_card(card)
+        try:
+            yield out_path, write_new(staging, out_path, data, file_digest(data), folders)
+        except (OSError, ValueError):
+            return
+
+
 def write_site(
     site_views: views.SiteViews, theme: Theme, shipped: Shipped, out: SiteWriter,
-    reuse: Reuse, timed: Callable[[str], Any],
+    reuse: Reuse, timed: Callable[[str], Any], early: EarlyCards | None = None,
 ) -> None:
     """Every output of the site into `out`: the theme's jobs, the search files and the
     shipped files, each kept when its key (or its bytes) is the same as the file the last
-    build left, else made (on every core) and written."""
+    build left, else made (on every core) and written. The share cards `early` made are
+    taken as they are (and it is stopped) before the pages are rendered."""
     memory = reuse.memory
     renderer = render.Renderer(site_views, theme, shipped,
                                memory.compiled if memory is not None else None,
@@ -969,11 +1041,26 @@ def write_site(
         if ahead:
             with timed("render"):
                 keys = [job_keys.of(job) for job in jobs]
+
+        def key(i: int) -> bytes:
+            if reuse.keyed and not keys[i]:
+                with timed("render"):
+                    keys[i] = job_keys.of(jobs[i])
+            return keys[i]
+
+        if early is not None:
+            with timed("render"):
+                early.take()
         todo: list[int] = []
+        cards: list[tuple[int, Written]] = []
         for i, job in enumerate(jobs):
             if isinstance(job, render.FileJob):
                 with timed("write"):
                     out.add(job.out_path, job.data)
+                continue
+            made_early = early.made(job) if early is not None else None
+            if made_early is not None:
+                cards.append((i, made_early))
                 continue
             old = out.reusable(job.out_path)
             if keys[i] and old is not None and old.key == keys[i]:
@@ -986,13 +1073,13 @@ def write_site(
         size = pool.chunk_size(len(todo), count, PAGES_PER_TASK)
         pieces = [tuple(todo[start:stop]) for start, stop in pool.chunks(len(todo), size)]
 
-        def key(i: int) -> bytes:
-            if reuse.keyed and not keys[i]:
-                with timed("render"):
-                    keys[i] = job_keys.of(jobs[i])
-            return keys[i]
-
         made = _make(workers, state, out, jobs, key, pieces, index, timed, memory)
+        for i, written in cards:  # (their keys once the workers are busy)
+            job_key = key(i)
+            with timed("write"):
+                out.add_written(jobs[i].out_path, written, key=job_key)
+        if early is not None:
+            reuse.count("card made early", len(cards))
         if reuse.keyed and not ahead:
             for i in range(len(jobs)):
                 key(i)  # the files of known bytes

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import streamed_child
 from conftest import DEFAULT_THEME, DEMO, MINIMAL, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -926,14 +927,18 @@ def _state_of(pid: int) -> str | None:
         return None
 
 
-def test_work_made_fresh_stops_when_the_process_that_started_it_is_gone() -> None:
-    """A build killed (or a worker stopped) while its index is made in a new process leaves
-    no process behind."""
+@pytest.mark.parametrize("start", [
+    "pool.fresh(time.sleep, 120)",
+    "import streamed_child; pool.Streamed(streamed_child.sleeping); time.sleep(120)",
+])
+def test_work_made_fresh_stops_when_the_process_that_started_it_is_gone(start: str) -> None:
+    """A build killed (or a worker stopped) while its index or its cards are made in a new
+    process leaves no process behind."""
     if not Path(f"/proc/self/task/{os.getpid()}/children").is_file():
         pytest.skip("needs /proc and its list of a process's children")
     starter = subprocess.Popen(
-        [sys.executable, "-c", "import time; from generator import pool; pool.fresh(time.sleep, 120)"],
-        cwd=ROOT)
+        [sys.executable, "-c", f"import time; from generator import pool; {start}"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)})
     deadline = time.monotonic() + 60
     children: list[str] = []
     try:
@@ -948,6 +953,79 @@ def test_work_made_fresh_stops_when_the_process_that_started_it_is_gone() -> Non
     while _state_of(fresh) not in (None, "Z") and time.monotonic() < deadline:
         time.sleep(0.05)
     assert _state_of(fresh) in (None, "Z"), "the new process outlived the one that started it"
+
+
+def _wait_for(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + 60
+    while not condition():
+        assert time.monotonic() < deadline, what
+        time.sleep(0.02)
+
+
+def test_work_streamed_gives_back_what_the_new_process_finished_in_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))  # where streamed_child is
+    marker = tmp_path / "done"
+    streamed = pool.Streamed(streamed_child.counted, 500, str(marker))
+    _wait_for(marker.exists, "the new process did not make its results")
+    started = time.monotonic()
+    assert streamed.take() == list(range(500))
+    assert time.monotonic() - started < 30, "take() stops the process; it does not wait for it"
+    assert streamed.take() == list(range(500)), "the same results when asked again"
+    assert pool.Streamed(streamed_child.failing, 3).take() in ([], [0], [0, 1], [0, 1, 2])
+    failed = pool.Streamed(streamed_child.failing, 3)
+    _wait_for(lambda: failed._child is not None and failed._child.poll() is not None,
+              "the new process did not fail")
+    assert failed.take() == [0, 1, 2], "what it made before its error"
+    monkeypatch.setattr(sys, "executable", "")  # no Python to start: nothing made there
+    assert pool.Streamed(streamed_child.counted, 3, str(marker)).take() == []
+
+
+def _take_once(monkeypatch: pytest.MonkeyPatch, ready: Callable[[reuse.EarlyCards], bool]
+               ) -> list[dict[str, Any]]:
+    """EarlyCards.take waits, the first time, until `ready` says the new process has made what
+    the test wants; what each take found, by out path."""
+    real = reuse.EarlyCards.take
+    found: list[dict[str, Any]] = []
+
+    def take(self: reuse.EarlyCards) -> dict[str, Any]:
+        if not found:
+            _wait_for(lambda: ready(self), "the cards were not made")
+            found.append(real(self))
+        return real(self)
+
+    monkeypatch.setattr(reuse.EarlyCards, "take", take)
+    return found
+
+
+def test_share_cards_made_early_in_a_new_process_are_the_cards_made_with_the_pages(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clean build makes its cards in a new process while the views are made: the same
+    files as cards made with the pages, whether the new process made every card or was
+    stopped while it wrote one (that partial file is not published)."""
+    content = project_of(DEMO, tmp_path)
+    here = outcome(content, tmp_path / "here", workers=1, cache_results=False)
+    assert isinstance(here, dict)
+    cards = [name for name in here if name.startswith("assets/cards/")]
+    assert len(cards) >= 2
+    monkeypatch.setenv("PYTHONPATH", str(Path(__file__).parent))
+    monkeypatch.setattr(reuse, "EARLY_CARDS", 1)
+    found = _take_once(monkeypatch, lambda early: early._streamed._child is not None
+                       and early._streamed._child.poll() is not None)  # every card made
+    out = tmp_path / "site"
+    built = pipeline.build(content, out, workers=2)
+    assert tree(out) == here
+    assert ("card made early", len(cards)) in built.counts
+    assert sorted(found[0]) == sorted(cards)
+
+    monkeypatch.setattr(reuse, "_write_cards", streamed_child.cut_cards)
+    found = _take_once(monkeypatch, lambda early: (early.staging / early._order[1]).exists())
+    cut = pipeline.build(content, tmp_path / "cut", workers=2, cache_results=False)
+    assert tree(tmp_path / "cut") == here, "the partial card was made again with the pages"
+    assert ("card made early", 1) in cut.counts
+    assert len(found[0]) == 1
+    edit_verdict(tmp_path, 1)
+    same_as_clean(content, out, tmp_path / "clean")
 
 
 def test_a_search_index_made_in_a_new_process_is_the_one_made_here(

@@ -33,7 +33,7 @@ from generator import urls
 from generator.errors import ContentError, Location, Problem
 from generator.markdown import plain_text, render_markdown
 from generator.memo import other_at
-from generator.model import GLOSSARY_RE, Page, PartialDate
+from generator.model import GLOSSARY_RE, Claim, Page, PartialDate
 from generator.render import feeds, headers, images, jsonld
 from generator.render.annotations import render_annotations
 from generator.text import shorten, squash
@@ -664,15 +664,7 @@ class Renderer:
         labels = self.theme.labels
         meta = self.meta(url("claim", claim.id), og_type="article")
         rating = labels["status"][claim.status.value]
-        card = images.Card(
-            site=self.site.title,
-            claim=claim.short,
-            finding=claim.finding or labels["card"]["draft"],
-            finding_label=labels["card"]["finding"],
-            status=claim.status.value,
-            status_label=rating["label"],
-        )
-        card_path = f"assets/cards/{claim.id}.{images.card_name(card)}.jpg"
+        card_path, card = claim_card(self.site.title, labels, claim)
         return (
             self.data(card_path, images.share_card, card),
             self.page("claim.html", meta, lastmod=view.updated, view=view, claim=claim,
@@ -747,6 +739,21 @@ class Renderer:
                  ) -> tuple[Job]:
         return (self.data(out_path_of(url("api-claim", view.claim.id)), feeds.render_api_claim,
                           api, view, labels[view.claim.status.value]),)
+
+
+def claim_card(site_title: str, labels: Mapping[str, Any], claim: Claim
+               ) -> tuple[str, images.Card]:
+    """The out path of a claim's share card and what the card says. (Its file name carries
+    a digest of its words, so a card under the same path has the same bytes.)"""
+    card = images.Card(
+        site=site_title,
+        claim=claim.short,
+        finding=claim.finding or labels["card"]["draft"],
+        finding_label=labels["card"]["finding"],
+        status=claim.status.value,
+        status_label=labels["status"][claim.status.value]["label"],
+    )
+    return f"assets/cards/{claim.id}.{images.card_name(card)}.jpg", card
 
 
 def _updated(claims: Iterable[ClaimView]) -> PartialDate | None:
