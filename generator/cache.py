@@ -43,13 +43,13 @@ import stat
 import struct
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from generator import digest
+from generator import digest, pool
 from generator.write import Kept, Listing, listing_of
 
 SCHEMA_VERSION = 4
@@ -543,23 +543,41 @@ def inputs_digest(store: Store, roots: Iterable[tuple[str, Path]], options: Iter
     seen = _seen(store, found, options)
     if before is not None and seen is not None and before.seen == seen:
         return Inputs(before.inputs, seen)
+    files = [i for i, (_shown, _path, info) in enumerate(found) if stat.S_ISREG(info.st_mode)]
+    known = {i: store.file_digest(found[i][1], found[i][2]) for i in files}
+    unread = [found[i][1] for i in files if known[i] is None]
+    count = pool.cores() if len(unread) >= PARALLEL_HASHING else 1
+    read = dict(pool.each(_hashed_at, unread, len(unread), count, HASHED_PER_TASK))
+    at = iter(range(len(unread)))
     parts: list[bytes | str] = [store.generator, *options]
-    for shown, path, info in found:
+    for i, (shown, path, info) in enumerate(found):
         parts.append(shown)
         parts.append(str(info.st_mode))
-        if not stat.S_ISREG(info.st_mode):
+        if i not in known:
             continue
-        known = store.file_digest(path, info)
-        if known is None:
-            try:
-                with open(path, "rb") as file:
-                    data = file.read()
-            except OSError:
+        found_digest = known[i]
+        if found_digest is None:
+            found_digest = read[next(at)]
+            if found_digest is None:
                 return None
-            known = digest.of_bytes(data)
-            store.hashed(path, info, known)
-        parts.append(known)
+            store.hashed(path, info, found_digest)
+        parts.append(found_digest)
     return Inputs(digest.combine(*parts), seen)
+
+
+PARALLEL_HASHING = 1000
+"""Files to read for `inputs_digest` from which they are read on every core (a clean build
+of a large site reads every content file before loading it)."""
+HASHED_PER_TASK = 256
+
+
+def _hashed_at(paths: Sequence[str], i: int) -> bytes | None:
+    """The digest of the bytes of the file at `paths[i]`; None when it cannot be read."""
+    try:
+        with open(paths[i], "rb") as file:
+            return digest.of_bytes(file.read())
+    except OSError:
+        return None
 
 
 _SEEN = struct.Struct("<QQQqqQ")

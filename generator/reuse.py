@@ -31,7 +31,7 @@ import operator
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
@@ -1070,8 +1070,7 @@ def write_site(
                 continue
             todo.append(i)
         reuse.count("page made", len(todo))
-        size = pool.chunk_size(len(todo), count, PAGES_PER_TASK)
-        pieces = [tuple(todo[start:stop]) for start, stop in pool.chunks(len(todo), size)]
+        pieces = _pieces(todo, renderer.whole, jobs, count)
 
         made = _make(workers, state, out, jobs, key, pieces, index, timed, memory)
         for i, written in cards:  # (their keys once the workers are busy)
@@ -1147,6 +1146,19 @@ def _digest_roots(workers: pool.Workers[_Rendering], state: _Rendering, digests:
             digests.known(roots[i], found)
 
 
+def _pieces(todo: Sequence[int], whole: Container[str], jobs: Sequence[render.Job], count: int
+            ) -> list[tuple[int, ...]]:
+    """The jobs to make, in pieces for the workers: first each output made of every claim
+    (`Renderer.whole`) on its own, since one of them takes as long as many pages (made last,
+    one would keep a single worker busy while the others have nothing left to do); then the
+    rest in order, in chunks."""
+    first = [i for i in todo if jobs[i].out_path in whole]
+    rest = [i for i in todo if jobs[i].out_path not in whole]
+    size = pool.chunk_size(len(rest), count, PAGES_PER_TASK)
+    return [(i,) for i in first] + [tuple(rest[start:stop])
+                                    for start, stop in pool.chunks(len(rest), size)]
+
+
 def _make(
     workers: pool.Workers[_Rendering], state: _Rendering, out: SiteWriter,
     jobs: Sequence[render.Job], key: Callable[[int], bytes], pieces: Sequence[tuple[int, ...]],
@@ -1174,9 +1186,8 @@ def _make(
         if broken:
             break
     if broken:
-        for piece in pieces:  # the first error in the jobs' order, as without workers
-            for i in piece:
-                state.renderer.run(jobs[i])
+        for i in sorted(i for piece in pieces for i in piece):  # the first error in the
+            state.renderer.run(jobs[i])  # jobs' order, as without workers
         raise AssertionError("a template error that does not recur")  # pragma: no cover
     if index is None:
         return {}

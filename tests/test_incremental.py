@@ -23,7 +23,7 @@ from conftest import DEFAULT_THEME, DEMO, MINIMAL, ROOT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator import cache, load, memo, pipeline, pool, reuse, search, views, write
+from generator import cache, load, memo, pipeline, pool, render, reuse, search, theme, views, write
 from generator.errors import ContentError, Location, Problem, Problems, Severity
 from generator.reuse import Memory
 
@@ -771,6 +771,45 @@ def test_files_read_on_every_core_load_as_they_load_here(tmp_path: Path) -> None
         "content/claims/broken.yaml", "content/outlets/garbled.yaml"}
 
 
+def test_inputs_read_on_every_core_give_the_digest_read_here(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A clean build reads every input to know, next time, that nothing changed: on every
+    core for a large site, with the same digest as read in the building process, and no
+    digest when a file cannot be read."""
+    content = project_of(DEMO, tmp_path)
+    roots = [("content", content), ("themes", tmp_path / "themes")]
+
+    def digest_of(parallel: bool, folder: str) -> cache.Inputs | None:
+        monkeypatch.setattr(cache, "PARALLEL_HASHING", 1 if parallel else 10**9)
+        store = cache.Store(tmp_path / folder)  # a new cache: every file is read
+        try:
+            return cache.inputs_digest(store, roots, ["option"])
+        finally:
+            store.close()
+
+    counts: list[int] = []
+    real = pool.each
+
+    def each(function: Callable[..., Any], state: Any, total: int, count: int, most: int
+             ) -> Any:
+        counts.append(count)
+        return real(function, state, total, count, most)
+
+    monkeypatch.setattr(pool, "each", each)
+    monkeypatch.setattr(pool, "cores", lambda: 2)
+    here = digest_of(False, "here")
+    assert here is not None and counts == [1]
+    assert digest_of(True, "there") == here and counts == [1, 2]
+    edited = content / "claims" / "aqis-close-ties-taliban.yaml"
+    edited.write_text("claim: edited\n", "utf-8")
+    assert digest_of(True, "edited") not in (None, here)
+    edited.chmod(0)
+    if os.access(edited, os.R_OK):
+        return  # (root reads it all the same)
+    assert digest_of(True, "unreadable") is None
+    assert digest_of(False, "unreadable-here") is None
+
+
 def test_a_template_error_in_a_worker_is_the_first_in_page_order(tmp_path: Path) -> None:
     content = project_of(DEMO, tmp_path)
     template = tmp_path / "themes" / "default" / "templates" / "claim.html"
@@ -782,6 +821,37 @@ def test_a_template_error_in_a_worker_is_the_first_in_page_order(tmp_path: Path)
     assert "(while rendering /claims/al-qaeda-leadership-eastern-afghanistan/)" in (
         serial[0].message)
     assert not (tmp_path / "parallel").exists()
+
+
+def test_outputs_made_of_every_claim_go_to_the_workers_first_and_errors_keep_page_order(
+        tmp_path: Path) -> None:
+    """The feed, the lists and the exports each take as long as many pages: made last, one
+    of them would keep one worker busy alone. They are given out first, each on its own;
+    a template error is still the first in the jobs' order."""
+    jobs: list[Any] = [render.FileJob(name, b"") for name in (
+        "a.html", "feed.xml", "b.html", "c.html", "index.html", "d.html")]
+    pieces = reuse._pieces(range(len(jobs)), {"feed.xml", "index.html"}, jobs, 2)
+    assert pieces[:2] == [(1,), (4,)]
+    assert [i for piece in pieces[2:] for i in piece] == [0, 2, 3, 5]
+    content = project_of(DEMO, tmp_path)
+    built = pipeline.build(content, tmp_path / "site", workers=2, cache_results=False)
+    assert built.files
+    renderer = render.Renderer(views.build_views(
+        built.checked.site, built.checked.spans, built.checked.comparisons), built.checked.theme,
+        theme.load_shipped(tmp_path))  # type: ignore[union-attr]
+    list(renderer.jobs())
+    assert renderer.whole >= {"feed.xml", "claims/index.html", "index.html",
+                              "api/claims.json", "api/annotations.jsonld"}
+    templates = tmp_path / "themes" / "default" / "templates"
+    for name, old, new in (("feed.xml", "<title>{{ site.title }}", "<title>{{ site.nope.nope }}"),
+                           ("claim.html", "{{ claim.short }}</h1>", "{{ claim.shortt }}</h1>")):
+        template = templates / name
+        assert old in template.read_text("utf-8")
+        template.write_text(template.read_text("utf-8").replace(old, new, 1), "utf-8")
+    serial = outcome(content, tmp_path / "serial", workers=1, cache_results=False)
+    parallel = outcome(content, tmp_path / "parallel", workers=2, cache_results=False)
+    assert isinstance(serial, tuple) and parallel == serial
+    assert "(while rendering /claims/" in serial[0].message
 
 
 # --- the writer's update mode

@@ -408,6 +408,9 @@ class Renderer:
         )
         self.sitemap: list[feeds.SitemapEntry] = []
         self.written: set[str] = set()
+        self.whole: set[str] = set()
+        """The outputs made of every claim (the lists, the feed, the exports): each takes as
+        long as many pages, so a pool makes them first, while the rest keeps the others busy."""
         self.sections = sections
         if sections is not None:
             sections.begin((site.title, site.base_url, site.language, site.publisher,
@@ -541,6 +544,10 @@ class Renderer:
             )])
         self.written.add(out_path)
 
+    def _whole(self, job: Job) -> Job:
+        self.whole.add(job.out_path)
+        return job
+
     def file(self, out_path: str, data: bytes) -> FileJob:
         """A file of known bytes."""
         self._claim_path(out_path)
@@ -595,7 +602,7 @@ class Renderer:
         yield self.file(self.shipped.lunr_path, self.shipped.lunr_js)
         for out_path, data in self.icons.values():
             yield self.file(out_path, data)
-        yield self.page("home.html", self.meta("/"), lastmod=site.build_date)
+        yield self._whole(self.page("home.html", self.meta("/"), lastmod=site.build_date))
         yield from self.render_claims()
         yield from self.render_outlets()
         yield from self.render_sources()
@@ -608,15 +615,16 @@ class Renderer:
             yield from self.render_articles()
         yield self.page("search.html", self.meta(url("search")), in_sitemap=False)
         yield self.page("404.html", self.meta(url("not-found"), noindex=True), in_sitemap=False)
-        yield self.page("feed.xml", self.meta(url("feed")), in_sitemap=False,
-                        claims=self.views.by_update)
+        yield self._whole(self.page("feed.xml", self.meta(url("feed")), in_sitemap=False,
+                                    claims=self.views.by_update))
         yield from self.render_api()
         entries = tuple(self.sitemap)
         yield self._made_file("sitemap.xml", entries,
                               functools.partial(feeds.render_sitemap, site, entries))
         yield self.file("robots.txt", feeds.render_robots(site))
-        yield self.data(out_path_of(url("annotations")), render_annotations,
-                        feeds.ApiSite.of(site), self.views.claims, self.theme.labels)
+        yield self._whole(self.data(out_path_of(url("annotations")), render_annotations,
+                                    feeds.ApiSite.of(site), self.views.claims,
+                                    self.theme.labels))
         tops = self._top_names()
         yield self._made_file("_headers", tops, functools.partial(headers.headers_of, tops, CSP))
 
@@ -656,7 +664,8 @@ class Renderer:
         return Markup("").join(parts)
 
     def render_claims(self) -> Iterator[Job]:
-        yield self.page("claims.html", self.meta(url("claims")), lastmod=self.site.build_date)
+        yield self._whole(self.page("claims.html", self.meta(url("claims")),
+                                    lastmod=self.site.build_date))
         yield from self._sections("claim", self.views.claims, self._claim_jobs)
 
     def _claim_jobs(self, view: ClaimView) -> tuple[Job, ...]:
@@ -731,7 +740,8 @@ class Renderer:
         labels = {status: self.theme.labels["status"][status]["label"]
                   for status in sorted(self.theme.labels["status"])}
         entries, _made = self._each("api-entry", self.views.claims, feeds.ApiEntry.of)
-        yield self.data(out_path_of(url("api")), feeds.render_api_index, api, tuple(entries))
+        yield self._whole(self.data(out_path_of(url("api")), feeds.render_api_index, api,
+                                    tuple(entries)))
         yield from self._sections("api", self.views.claims, functools.partial(
             self._api_job, api, labels))
 
