@@ -543,25 +543,25 @@ def inputs_digest(store: Store, roots: Iterable[tuple[str, Path]], options: Iter
     seen = _seen(store, found, options)
     if before is not None and seen is not None and before.seen == seen:
         return Inputs(before.inputs, seen)
-    files = [i for i, (_shown, _path, info) in enumerate(found) if stat.S_ISREG(info.st_mode)]
-    known = {i: store.file_digest(found[i][1], found[i][2]) for i in files}
-    unread = [found[i][1] for i in files if known[i] is None]
+    digests = {i: store.file_digest(path, info) for i, (_shown, path, info) in enumerate(found)
+               if stat.S_ISREG(info.st_mode)}
+    unread = [i for i, known in digests.items() if known is None]
     count = pool.cores() if len(unread) >= PARALLEL_HASHING else 1
-    read = dict(pool.each(_hashed_at, unread, len(unread), count, HASHED_PER_TASK))
-    at = iter(range(len(unread)))
+    for at, read in pool.each(_hashed_at, [found[i][1] for i in unread], len(unread), count,
+                              HASHED_PER_TASK):
+        if read is None:
+            return None
+        _shown, path, info = found[unread[at]]
+        store.hashed(path, info, read)
+        digests[unread[at]] = read
     parts: list[bytes | str] = [store.generator, *options]
-    for i, (shown, path, info) in enumerate(found):
+    for i, (shown, _path, info) in enumerate(found):
         parts.append(shown)
         parts.append(str(info.st_mode))
-        if i not in known:
-            continue
-        found_digest = known[i]
-        if found_digest is None:
-            found_digest = read[next(at)]
-            if found_digest is None:
-                return None
-            store.hashed(path, info, found_digest)
-        parts.append(found_digest)
+        if i in digests:
+            known = digests[i]
+            assert known is not None  # (every unknown file was read above)
+            parts.append(known)
     return Inputs(digest.combine(*parts), seen)
 
 

@@ -302,7 +302,6 @@ class Streamed(Generic[Result]):
 
     def __init__(self, function: Callable[..., Iterator[Result]], *args: Any) -> None:
         self._results: list[Result] = []
-        self._taken: list[Result] | None = None
         self._child = _start_fresh(_STREAMED_MAIN)
         self._reader: threading.Thread | None = None
         if self._child is not None:
@@ -328,18 +327,16 @@ class Streamed(Generic[Result]):
     def take(self) -> list[Result]:
         """Stop the new process (if it is still working) and return the results it finished,
         in the order it made them; the same list when asked again."""
-        if self._taken is None:
-            child = self._child
-            if child is not None:
-                child.kill()
-                child.wait()
-                assert self._reader is not None
-                self._reader.join()
-                for pipe in (child.stdin, child.stdout):
-                    if pipe is not None:
-                        pipe.close()
-            self._taken = list(self._results)
-        return self._taken
+        child, self._child = self._child, None
+        if child is not None:
+            child.kill()
+            child.wait()
+            assert self._reader is not None
+            self._reader.join()  # (no result is added after this)
+            for pipe in (child.stdin, child.stdout):
+                if pipe is not None:
+                    pipe.close()
+        return self._results
 
 
 def _work_streamed(parent: int) -> None:  # pragma: no cover - runs in the new process

@@ -941,7 +941,7 @@ class EarlyCards:
     def __init__(self, staging: Path, cards: Sequence[tuple[str, images.Card]]) -> None:
         self.staging = staging
         self.cards = dict(cards)
-        self._order = [out_path for out_path, _card in cards]
+        """The cards to make, in the order they are made, by out path."""
         self._streamed = pool.Streamed(_write_cards, staging, cards)
         self._taken: dict[str, Written] | None = None
 
@@ -961,8 +961,8 @@ class EarlyCards:
         when asked again)."""
         if self._taken is None:
             made = dict(self._streamed.take())
-            if len(made) < len(self._order):
-                cut = self.staging / self._order[len(made)]
+            if len(made) < len(self.cards):
+                cut = self.staging / list(self.cards)[len(made)]
                 try:
                     cut.unlink(missing_ok=True)
                 except OSError:

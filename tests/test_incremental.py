@@ -1089,7 +1089,7 @@ def test_share_cards_made_early_in_a_new_process_are_the_cards_made_with_the_pag
     assert sorted(found[0]) == sorted(cards)
 
     monkeypatch.setattr(reuse, "_write_cards", streamed_child.cut_cards)
-    found = _take_once(monkeypatch, lambda early: (early.staging / early._order[1]).exists())
+    found = _take_once(monkeypatch, lambda early: (early.staging / list(early.cards)[1]).exists())
     cut = pipeline.build(content, tmp_path / "cut", workers=2, cache_results=False)
     assert tree(tmp_path / "cut") == here, "the partial card was made again with the pages"
     assert ("card made early", 1) in cut.counts
