@@ -20,6 +20,7 @@ URLS: dict[str, Callable[..., str]] = {
     "corrections": lambda: "/corrections/",
     "corrections-feed": lambda: "/corrections.xml",
     "annotations": lambda: "/api/annotations.jsonld",
+    "annotations-page": lambda number: f"/api/annotations/page-{number}.jsonld",
     "search": lambda: "/search/",
     "feed": lambda: "/feed.xml",
     "api": lambda: "/api/claims.json",

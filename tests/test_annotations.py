@@ -1,5 +1,5 @@
-"""/api/annotations.jsonld: the appearances of tests/trees/rendering as W3C Web Annotations,
-expanded with a JSON-LD processor against the Web Annotation context, offline."""
+"""/api/annotations.jsonld and its pages: the appearances of tests/trees/rendering as W3C Web
+Annotations, expanded with a JSON-LD processor against the Web Annotation context, offline."""
 
 from __future__ import annotations
 
@@ -10,15 +10,32 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import HOSTILE, RENDERING, checked_of, copy_tree, rendered_of, replace_in, views_of
+from conftest import (
+    HOSTILE,
+    RENDERING,
+    checked_of,
+    copy_tree,
+    rendered_of,
+    replace_in,
+    views_of,
+)
 from pyld import jsonld
 
+from generator import pipeline
 from generator.model import Archived, PartialDate
-from generator.render.annotations import CONTEXT, keyed, render_annotations, time_state
+from generator.render.annotations import (
+    CONTEXT,
+    annotated,
+    keyed,
+    render_collection,
+    render_page,
+    time_state,
+)
 from generator.render.feeds import ApiSite
 from generator.views import SiteViews
 
 FILE = "api/annotations.jsonld"
+PAGE = "api/annotations/page-1.jsonld"
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "anno.jsonld"
 """The Web Annotation context document of the Recommendation, as kept in the W3C's
 web-annotation repository (jsonld/anno.jsonld), byte for byte."""
@@ -32,7 +49,9 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 RDF_VALUE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#value"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
-COLLECTION = "https://factcheck.example/api/annotations.jsonld"
+SITE = "https://factcheck.example/"
+COLLECTION = SITE + FILE
+PAGE_1 = SITE + PAGE
 SUN = COLLECTION + "#taliban-safe-haven/the-sun/pentagon-report/1"
 REDSTATE = COLLECTION + "#isil-k-al-qaeda-capability/redstate/thanks-joe/1"
 BLITZ = COLLECTION + "#isil-k-al-qaeda-capability/blitz/safe-haven/1"
@@ -54,20 +73,33 @@ def expand(document: Any) -> list[dict[str, Any]]:
     return expanded
 
 
-def exported(rendered: dict[str, bytes]) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(rendered[FILE].decode("utf-8"))
+def exported(rendered: dict[str, bytes], path: str = FILE) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(rendered[path].decode("utf-8"))
     return data
 
 
-def items_of(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {item["id"]: item for item in data["first"]["items"]}
+def pages_of(rendered: dict[str, bytes]) -> list[dict[str, Any]]:
+    """The collection's pages, from its first along each page's `next`."""
+    pages: list[dict[str, Any]] = []
+    address = exported(rendered).get("first")
+    while address is not None:
+        assert address.startswith(SITE) and len(pages) < len(rendered), address
+        pages.append(exported(rendered, address.removeprefix(SITE)))
+        address = pages[-1].get("next")
+    return pages
+
+
+def items_of(rendered: dict[str, bytes]) -> dict[str, dict[str, Any]]:
+    return {item["id"]: item for page in pages_of(rendered) for item in page["items"]}
 
 
 def expanded_items(rendered: dict[str, bytes]) -> dict[str, dict[str, Any]]:
-    (collection,) = expand(exported(rendered))
-    (page,) = collection[AS + "first"]
-    (listed,) = page[AS + "items"]
-    return {item["@id"]: item for item in listed["@list"]}
+    found = {}
+    for page in pages_of(rendered):
+        (expanded,) = expand(page)
+        (listed,) = expanded[AS + "items"]
+        found.update((item["@id"], item) for item in listed["@list"])
+    return found
 
 
 def value(node: dict[str, Any], term: str) -> Any:
@@ -101,19 +133,101 @@ def test_the_loader_refuses_any_other_address() -> None:
 
 def test_the_collection_holds_every_appearance_with_an_address(rendered: dict[str, bytes]) -> None:
     data = exported(rendered)
-    assert data["@context"] == CONTEXT
-    assert data["id"] == COLLECTION and data["type"] == "AnnotationCollection"
-    assert data["label"] == "Afghanistan Claims Tracker: the editor's readings of the outlets' words"
-    page = data["first"]
-    assert page["type"] == "AnnotationPage" and page["startIndex"] == 0
-    assert data["last"] == page["id"] == COLLECTION + "#page-1"
+    assert data == {
+        "@context": CONTEXT, "id": COLLECTION, "type": "AnnotationCollection",
+        "label": "Afghanistan Claims Tracker: the editor's readings of the outlets' words",
+        "total": 2, "first": PAGE_1, "last": PAGE_1,
+    }
+    (page,) = pages_of(rendered)
+    assert page["@context"] == CONTEXT and page["id"] == PAGE_1
+    assert page["type"] == "AnnotationPage" and page["partOf"] == COLLECTION
+    assert page["startIndex"] == 0 and "next" not in page and "prev" not in page
     # Blitz's article has no known address: an annotation needs a target to point at
-    assert list(items_of(data)) == [REDSTATE, SUN] and data["total"] == 2
+    assert list(items_of(rendered)) == [REDSTATE, SUN]
     (collection,) = expand(data)
     assert collection["@type"] == [AS + "OrderedCollection"]
     assert value(collection, AS + "totalItems") == 2
-    assert value(collection, AS + "last") == COLLECTION + "#page-1"
-    assert collection[AS + "first"][0]["@type"] == [AS + "OrderedCollectionPage"]
+    assert value(collection, AS + "first") == value(collection, AS + "last") == PAGE_1
+    (expanded,) = expand(page)
+    assert expanded["@type"] == [AS + "OrderedCollectionPage"]
+    assert value(expanded, AS + "partOf") == COLLECTION
+    assert value(expanded, AS + "startIndex") == 0
+
+
+def _blitz_address(content: Path) -> None:
+    """An address for Blitz's article: a third annotation."""
+    replace_in(content / "articles" / "blitz" / "safe-haven.txt",
+               "headline: Taliban rule offers safe haven\n",
+               "headline: Taliban rule offers safe haven\nurl: https://blitz.example/haven\n")
+
+
+def test_pages_hold_at_most_per_page_each_linked_to_the_next_and_the_previous(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    content = copy_tree(RENDERING, tmp_path, _blitz_address)
+    whole = items_of(rendered_of(content))
+    monkeypatch.setattr("generator.render.annotations.PER_PAGE", 2)
+    rendered = rendered_of(content)
+    page_2 = SITE + "api/annotations/page-2.jsonld"
+    assert exported(rendered)["total"] == 3
+    assert (exported(rendered)["first"], exported(rendered)["last"]) == (PAGE_1, page_2)
+    first, second = pages_of(rendered)
+    assert [len(first["items"]), len(second["items"])] == [2, 1]
+    assert (first["id"], first["next"], first["startIndex"]) == (PAGE_1, page_2, 0)
+    assert (second["id"], second["prev"], second["startIndex"]) == (page_2, PAGE_1, 2)
+    assert "prev" not in first and "next" not in second
+    assert first["partOf"] == second["partOf"] == COLLECTION
+    # the same annotations in the same order as on one page, ids and all
+    assert items_of(rendered) == whole
+    assert sorted(p for p in rendered if p.startswith("api/annotations")) == [
+        FILE, PAGE, "api/annotations/page-2.jsonld"]
+    (expanded,) = expand(second)
+    assert value(expanded, AS + "prev") == PAGE_1
+    assert value(expanded, AS + "startIndex") == 2
+    assert list(expanded_items(rendered)) == list(whole)
+
+
+def test_no_appearance_with_an_address_is_an_empty_collection_without_pages(
+    tmp_path: Path,
+) -> None:
+    def edit(content: Path) -> None:
+        for name in ("redstate/thanks-joe.txt", "the-sun/pentagon-report.txt"):
+            article = content / "articles" / name
+            article.write_text("".join(
+                line for line in article.read_text("utf-8").splitlines(keepends=True)
+                if not line.startswith("url:")), "utf-8")
+
+    rendered = rendered_of(copy_tree(RENDERING, tmp_path, edit))
+    data = exported(rendered)
+    assert data["total"] == 0 and "first" not in data and "last" not in data
+    assert [p for p in rendered if p.startswith("api/annotations")] == [FILE]
+    (collection,) = expand(data)
+    assert value(collection, AS + "totalItems") == 0
+
+
+def test_an_edited_reading_rewrites_the_page_that_holds_it_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("generator.render.annotations.PER_PAGE", 1)
+    content = copy_tree(RENDERING, tmp_path / "project", _blitz_address)
+    out = tmp_path / "site"
+
+    def files() -> dict[str, tuple[int, bytes]]:
+        paths = [out / FILE, *(out / "api" / "annotations").iterdir()]
+        return {path.relative_to(out).as_posix(): (path.stat().st_ino, path.read_bytes())
+                for path in paths}
+
+    pipeline.build(content, out, workers=1)
+    before = files()
+    assert len(before) == 4  # the collection and three pages
+    replace_in(content / "claims" / "taliban-safe-haven.yaml",
+               "reason: Every known copy", "reason: Edited. Every known copy")
+    pipeline.build(content, out, workers=1)
+    after = files()
+    assert after.keys() == before.keys()
+    assert [path for path in sorted(after) if after[path] != before[path]] == [
+        "api/annotations/page-3.jsonld"]
+    assert b"Edited. Every known copy" in after["api/annotations/page-3.jsonld"][1]
 
 
 def test_the_file_is_not_in_the_sitemap_and_the_footer_links_it(rendered: dict[str, bytes]) -> None:
@@ -247,8 +361,7 @@ def _scratch(tmp_path: Path) -> dict[str, bytes]:
 
 def test_readings_in_the_theme_words_and_archived_copies_as_time_states(tmp_path: Path) -> None:
     rendered = _scratch(tmp_path)
-    data = exported(rendered)
-    items = items_of(data)
+    items = items_of(rendered)
     assert list(items) == [REDSTATE, BLITZ, SUN]
 
     blitz = items[BLITZ]
@@ -301,24 +414,28 @@ def test_hostile_text_stays_text(tmp_path: Path) -> None:
                    "title: " + json.dumps(hostile))
 
     rendered = rendered_of(copy_tree(RENDERING, tmp_path, edit))
-    raw = rendered[FILE].decode("utf-8")
-    data = json.loads(raw)
-    assert json.loads(json.dumps(data)) == data
-    items = items_of(data)
+    for path in (FILE, PAGE):
+        data = json.loads(rendered[path].decode("utf-8"))
+        assert json.loads(json.dumps(data)) == data
+        assert expand(data)
+    items = items_of(rendered)
     assert items[SUN]["body"][0]["value"] == "Not comparable. Quoted exactly. " + hostile
     assert items[SUN]["generator"]["name"] == hostile
-    assert data["label"].startswith(hostile)
+    assert exported(rendered)["label"].startswith(hostile)
     quote = items[REDSTATE]["target"]["selector"][0]
     assert quote["prefix"] == (hostile + " ")[-32:]
     assert quote["exact"].startswith("neither ISIS nor al-Qaeda")
-    assert len(data["first"]["items"]) == data["total"] == 2
-    assert expand(data)
+    assert len(items) == exported(rendered)["total"] == 2
 
 
-def test_the_file_is_deterministic(rendered: dict[str, bytes]) -> None:
+def test_the_files_are_deterministic(rendered: dict[str, bytes]) -> None:
     checked = checked_of(RENDERING)
     site_views = views_of(checked)
-    again = render_annotations(ApiSite.of(site_views.site), site_views.claims,
-                               checked.theme.labels)
-    assert again == rendered[FILE]
-    assert again.endswith(b"\n") and again.count(b"\n") == 4
+    site, labels = ApiSite.of(site_views.site), checked.theme.labels
+    shown = annotated(site_views.claims)
+    assert render_collection(site, len(shown), labels) == rendered[FILE]
+    again = render_page(site, 1, 1, shown, labels)
+    assert again == rendered[PAGE]
+    # one line for the page's head, one for each annotation, one for its tail
+    assert again.endswith(b"\n") and again.count(b"\n") == 2 + len(shown)
+    assert rendered[FILE].count(b"\n") == 1

@@ -840,8 +840,7 @@ def test_outputs_made_of_every_claim_go_to_the_workers_first_and_errors_keep_pag
         built.checked.site, built.checked.spans, built.checked.comparisons), built.checked.theme,
         theme.load_shipped(tmp_path))  # type: ignore[union-attr]
     list(renderer.jobs())
-    assert renderer.whole >= {"feed.xml", "claims/index.html", "index.html",
-                              "api/claims.json", "api/annotations.jsonld"}
+    assert renderer.whole >= {"feed.xml", "claims/index.html", "index.html", "api/claims.json"}
     templates = tmp_path / "themes" / "default" / "templates"
     for name, old, new in (("feed.xml", "<title>{{ site.title }}", "<title>{{ site.nope.nope }}"),
                            ("claim.html", "{{ claim.short }}</h1>", "{{ claim.shortt }}</h1>")):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import shutil
 import subprocess
@@ -13,6 +14,8 @@ from typing import Any
 import pytest
 
 from generator import serve
+from generator.render.annotations import page_url
+from generator.urls import url
 
 REPO = Path(__file__).resolve().parent.parent
 STRICT_CSP = (
@@ -204,5 +207,9 @@ def test_404_page_at_the_root(built: Path) -> None:
 
 
 def test_the_annotations_are_served_as_json_ld(config: dict[str, Any]) -> None:
-    assert rule(config, "/api/annotations.jsonld")["Content-Type"] == (
-        'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"')
+    """The collection and its pages (the rule's pattern covers every page's address)."""
+    for path in ["/api/annotations.jsonld", "/api/annotations/*"]:
+        assert rule(config, path)["Content-Type"] == (
+            'application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"')
+    assert fnmatch.fnmatchcase(page_url(12), "/api/annotations/*")
+    assert not fnmatch.fnmatchcase(url("api"), "/api/annotations/*")

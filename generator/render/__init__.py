@@ -35,7 +35,7 @@ from generator.markdown import plain_text, render_markdown
 from generator.memo import other_at
 from generator.model import GLOSSARY_RE, Claim, Page, PartialDate
 from generator.render import feeds, headers, images, jsonld
-from generator.render.annotations import render_annotations
+from generator.render.annotations import annotated, page_url, paged, render_collection, render_page
 from generator.text import shorten, squash
 from generator.theme import Shipped, Theme
 from generator.urls import out_path_of
@@ -622,9 +622,7 @@ class Renderer:
         yield self._made_file("sitemap.xml", entries,
                               functools.partial(feeds.render_sitemap, site, entries))
         yield self.file("robots.txt", feeds.render_robots(site))
-        yield self._whole(self.data(out_path_of(url("annotations")), render_annotations,
-                                    feeds.ApiSite.of(site), self.views.claims,
-                                    self.theme.labels))
+        yield from self.render_annotations()
         tops = self._top_names()
         yield self._made_file("_headers", tops, functools.partial(headers.headers_of, tops, CSP))
 
@@ -744,6 +742,18 @@ class Renderer:
                                     tuple(entries)))
         yield from self._sections("api", self.views.claims, functools.partial(
             self._api_job, api, labels))
+
+    def render_annotations(self) -> Iterator[Job]:
+        """The readings as Web Annotations: the collection, then its pages."""
+        api = feeds.ApiSite.of(self.site)
+        labels = self.theme.labels
+        shown = annotated(self.views.claims)
+        yield self.data(out_path_of(url("annotations")), render_collection, api, len(shown),
+                        labels)
+        pages = paged(shown)
+        for number, items in enumerate(pages, 1):
+            yield self.data(out_path_of(page_url(number)), render_page, api, number,
+                            len(pages), items, labels)
 
     def _api_job(self, api: feeds.ApiSite, labels: Mapping[str, str], view: ClaimView
                  ) -> tuple[Job]:

@@ -1,8 +1,10 @@
-"""The claim views and labels -> /api/annotations.jsonld: the appearances as W3C Web Annotations.
+"""The claim views and labels -> /api/annotations.jsonld and its pages: the appearances as W3C Web Annotations.
 
-One annotation for each appearance whose article has a known address, in one
-AnnotationCollection with a single embedded AnnotationPage (docs/api.md describes the shape).
-The words of the bodies come from the theme's labels; a reading is only ever the editor's."""
+One annotation for each appearance whose article has a known address, claim by claim, in one
+AnnotationCollection (/api/annotations.jsonld) whose AnnotationPages, of at most PER_PAGE
+annotations each, are files of their own (/api/annotations/page-<n>.jsonld), each linked to
+the next and the previous (docs/api.md describes the shape). The words of the bodies come
+from the theme's labels; a reading is only ever the editor's."""
 
 from __future__ import annotations
 
@@ -34,38 +36,82 @@ and that no editor has judged it."""
 LINKING = "linking"
 """The purpose of the body that links to the claim page."""
 
-PAGE_FRAGMENT = "page-1"
-"""The fragment that names the collection's only page."""
+PER_PAGE = 500
+"""The most annotations one page holds: about 0.6 MB of JSON, a file any tool can fetch
+however many claims the site has. Pages are cut by count, in claim order, so that a page's
+place in the collection (`startIndex`) is fixed by its number, and an edit that leaves the
+number of annotations as it was rewrites only the page that holds them."""
 
 TEXT_FORMAT = "text/plain"
 """The media type of the textual bodies: plain text, never Markdown or HTML."""
 
+Shown = tuple[tuple[AppearanceView, str], ...]
+"""Annotated appearances, each with its key (see `keyed`)."""
 
-def render_annotations(site: ApiSite, claims: tuple[ClaimView, ...], labels: Mapping[str, Any]
-                       ) -> bytes:
-    """/api/annotations.jsonld: every appearance in an article with a `url`, claim by claim (by
-    id) in the claim page's order, as one AnnotationCollection; one annotation per line.
-    `claims` are the site's claim views (SiteViews.claims)."""
-    collection_id = site.absolute(url("annotations"))
-    words = labels["annotation"]
-    shown = [(view, key) for claim_view in claims for view, key in keyed(claim_view)
-             if view.appearance.article.url]
-    page_id = f"{collection_id}#{PAGE_FRAGMENT}"
-    collection = {
+
+def annotated(claims: tuple[ClaimView, ...]) -> Shown:
+    """Every appearance in an article with a `url`, claim by claim in the order of `claims`
+    (the site's claim views, SiteViews.claims: by id), each in the claim page's order, with
+    its key."""
+    return tuple((view, key) for claim_view in claims for view, key in keyed(claim_view)
+                 if view.appearance.article.url)
+
+
+def page_count(total: int) -> int:
+    """How many pages `total` annotations take (none for none)."""
+    return -(-total // PER_PAGE)
+
+
+def paged(shown: Shown) -> list[Shown]:
+    """`shown` (see `annotated`) cut into pages, in order."""
+    return [shown[start:start + PER_PAGE] for start in range(0, len(shown), PER_PAGE)]
+
+
+def page_url(number: int) -> str:
+    """The url path of the collection's page `number` (from 1)."""
+    return url("annotations-page", str(number))
+
+
+def render_collection(site: ApiSite, total: int, labels: Mapping[str, Any]) -> bytes:
+    """/api/annotations.jsonld: the AnnotationCollection, which says how many annotations its
+    pages hold and names the first and the last page (none when no appearance has an
+    address)."""
+    collection: dict[str, Any] = {
         "@context": CONTEXT,
-        "id": collection_id,
+        "id": site.absolute(url("annotations")),
         "type": "AnnotationCollection",
-        "label": words["collection"].format(site=site.title),
-        "total": len(shown),
-        "first": {},
-        "last": page_id,
+        "label": labels["annotation"]["collection"].format(site=site.title),
+        "total": total,
     }
-    page = {"id": page_id, "type": "AnnotationPage", "startIndex": 0, "items": []}
-    # each annotation is made and written out in turn: the file is tens of MB on a large
-    # site, the objects it is made from several times that
+    pages = page_count(total)
+    if pages:
+        collection["first"] = site.absolute(page_url(1))
+        collection["last"] = site.absolute(page_url(pages))
+    return (_compact(collection) + "\n").encode()
+
+
+def render_page(site: ApiSite, number: int, pages: int, items: Shown,
+                labels: Mapping[str, Any]) -> bytes:
+    """/api/annotations/page-<number>.jsonld: page `number` of the collection's `pages`,
+    holding `items` (the `number`-th of `paged`), one annotation per line."""
+    collection_id = site.absolute(url("annotations"))
+    page: dict[str, Any] = {
+        "@context": CONTEXT,
+        "id": site.absolute(page_url(number)),
+        "type": "AnnotationPage",
+        "partOf": collection_id,
+        "startIndex": (number - 1) * PER_PAGE,
+        "items": [],
+    }
+    if number > 1:
+        page["prev"] = site.absolute(page_url(number - 1))
+    if number < pages:
+        page["next"] = site.absolute(page_url(number + 1))
+    # each annotation is made and written out in turn: the objects it is made from take
+    # several times the room of its text
     lines = (_compact(annotation(view, f"{collection_id}#{key}", site, labels)).encode()
-             for view, key in shown)
-    return _serialise(collection, page, lines)
+             for view, key in items)
+    return _serialise(page, lines)
 
 
 def keyed(claim_view: ClaimView) -> Iterator[tuple[AppearanceView, str]]:
@@ -192,16 +238,12 @@ def _compact(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def _serialise(collection: dict[str, Any], page: dict[str, Any], lines: Iterator[bytes]
-               ) -> bytes:
+def _serialise(page: dict[str, Any], lines: Iterator[bytes]) -> bytes:
     """Compact JSON, keys sorted, with one annotation per line (`lines`: each annotation's
-    `_compact` text, encoded), so that the file diffs annotation by annotation. `collection`
-    holds `"first": {}` and `page` `"items": []` where the page and the annotations go
-    (json.dumps escapes every quote inside a string, so neither placeholder can occur in
-    content)."""
-    collection_head, collection_tail = _compact(collection).split('"first":{}', 1)
-    page_head, page_tail = _compact(page).split('"items":[]', 1)
-    listed = b",\n".join(lines)
-    items = (b"[\n", listed, b"\n]") if listed else (b"[]",)
-    return b"".join((collection_head.encode(), b'"first":', page_head.encode(), b'"items":',
-                     *items, page_tail.encode(), collection_tail.encode(), b"\n"))
+    `_compact` text, encoded; a page holds one at least), so that the file diffs annotation by
+    annotation. `page` holds
+    `"items": []` where the annotations go (json.dumps escapes every quote inside a string,
+    so the placeholder cannot occur in content)."""
+    head, tail = _compact(page).split('"items":[]', 1)
+    return b"".join((head.encode(), b'"items":[\n', b",\n".join(lines), b"\n]",
+                     tail.encode(), b"\n"))
