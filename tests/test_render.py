@@ -448,6 +448,22 @@ def test_atom_feed(rendered: dict[str, bytes]) -> None:
     assert entries[0].findtext(ATOM + "title").endswith("” (Unchecked)")
 
 
+def test_the_feed_holds_the_most_recently_updated_claims_alone(
+    rendered: dict[str, bytes], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    checked = checked_of(RENDERING)
+    monkeypatch.setattr(render, "FEED_ENTRIES", 1)
+    files = dict(render_site(views_of(checked), checked.theme, theme.load_shipped(ROOT)))
+    root = ET.fromstring(files["feed.xml"])
+    # the newest of the two (updated 2026-11-22, the other reviewed 2026-11-20)
+    assert [e.findtext(ATOM + "id") for e in root.findall(ATOM + "entry")] == [
+        "https://factcheck.example/claims/isil-k-al-qaeda-capability/"]
+    assert root.findtext(ATOM + "updated") == "2026-11-22T00:00:00Z"
+    # every claim is still listed, and still has its page
+    assert files["claims/index.html"] == rendered["claims/index.html"]
+    assert "claims/taliban-safe-haven/index.html" in files
+
+
 def test_feed_escapes_markup(tmp_path: Path) -> None:
     files = _with_claim_text(tmp_path, HOSTILE)
     root = ET.fromstring(files["feed.xml"])

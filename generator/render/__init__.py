@@ -52,6 +52,10 @@ frame-ancestors there (and warn about it), so only the header carries it."""
 
 PAGE_SIZE = 50
 """Claims listed on one page of an outlet's or a source's list; longer lists are paginated."""
+FEED_ENTRIES = 50
+"""The claims in the Atom feed (/feed.xml): the most recently reviewed or updated. A reader's
+feed software polls the file for what is new; every claim would make it grow with the
+archive (9 MB at 10,000 claims). The claims list links every claim."""
 DESCRIPTION_CHARS = 300
 """The longest meta description; longer ones are cut at a word, with an ellipsis."""
 
@@ -409,8 +413,8 @@ class Renderer:
         self.sitemap: list[feeds.SitemapEntry] = []
         self.written: set[str] = set()
         self.whole: set[str] = set()
-        """The outputs made of every claim (the lists, the feed, the exports): each takes as
-        long as many pages, so a pool makes them first, while the rest keeps the others busy."""
+        """The outputs made of every claim (the lists, the claims index): each takes as long
+        as many pages, so a pool makes them first, while the rest keeps the others busy."""
         self.sections = sections
         if sections is not None:
             sections.begin((site.title, site.base_url, site.language, site.publisher,
@@ -615,8 +619,8 @@ class Renderer:
             yield from self.render_articles()
         yield self.page("search.html", self.meta(url("search")), in_sitemap=False)
         yield self.page("404.html", self.meta(url("not-found"), noindex=True), in_sitemap=False)
-        yield self._whole(self.page("feed.xml", self.meta(url("feed")), in_sitemap=False,
-                                    claims=self.views.by_update))
+        yield self.page("feed.xml", self.meta(url("feed")), in_sitemap=False,
+                        claims=self.views.by_update[:FEED_ENTRIES])
         yield from self.render_api()
         entries = tuple(self.sitemap)
         yield self._made_file("sitemap.xml", entries,
