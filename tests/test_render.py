@@ -387,6 +387,35 @@ def test_claims_index_groups_by_status(rendered: dict[str, bytes]) -> None:
     assert len(re.findall(r'<a href="/claims/[a-z]', html)) == 2
 
 
+def test_the_list_of_every_claim_is_paged_by_status(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render, "CLAIMS_PAGE_SIZE", 10)
+    files = rendered_of(DEMO)  # 21 unchecked claims, then 2 unlocated
+    paths = ["claims/index.html", "claims/page/2/index.html", "claims/page/3/index.html"]
+    assert sorted(p for p in files if re.fullmatch(r"claims/(page/\d+/)?index\.html", p)) == paths
+    listed = [re.findall(r'<li><span class="badge badge-([a-z-]+)">[^<]*</span> '
+                         r'<a href="/claims/([a-z0-9-]+)/">', html_of(files, path))
+              for path in paths]
+    assert [len(page) for page in listed] == [10, 10, 3]
+    checked = checked_of(DEMO)
+    views = views_of(checked)
+    assert [item for page in listed for item in page] == [
+        (status.value, view.claim.id) for status, claims in views.by_status for view in claims]
+    first, second, third = (html_of(files, path) for path in paths)
+    assert "<title>All claims (page 2 of 3)" in second
+    assert '<h2 id="unchecked"><span class="badge badge-unchecked">Unchecked</span> 21 claims</h2>' in first
+    assert "21 claims (continued)</h2>" in second and "21 claims (continued)</h2>" in third
+    assert '<h2 id="unlocated"><span class="badge badge-unlocated">Unlocated</span> 2 claims</h2>' in third
+    # the statuses' contents: each links to the page where that status's list begins
+    assert '<a href="#unchecked">Unchecked</a> (21)' in first
+    assert '<a href="/claims/page/3/#unlocated">Unlocated</a> (2)' in first
+    assert '<a href="/claims/#unchecked">Unchecked</a> (21)' in third
+    assert '<a href="#unlocated">Unlocated</a> (2)' in third
+    assert '<a href="/claims/page/3/#unlocated">' in html_of(files, "index.html")
+    assert '<a href="/claims/page/3/" rel="next">Next page</a>' in second
+    assert '<a href="/claims/" rel="prev">Previous page</a>' in second
+    assert "https://example.org/claims/page/2/</loc>" in files["sitemap.xml"].decode()
+
+
 def test_source_page_shows_passages_and_who_cited_it(rendered: dict[str, bytes]) -> None:
     html = html_of(rendered, "sources/lead-ig-ofs-2021-q3/index.html")
     assert "Read in the document: official summary page." in html

@@ -33,7 +33,7 @@ from generator import urls
 from generator.errors import ContentError, Location, Problem
 from generator.markdown import plain_text, render_markdown
 from generator.memo import other_at
-from generator.model import GLOSSARY_RE, Claim, Page, PartialDate
+from generator.model import GLOSSARY_RE, Claim, Page, PartialDate, Status
 from generator.render import feeds, headers, images, jsonld
 from generator.render.annotations import annotated, page_url, paged, render_collection, render_page
 from generator.text import shorten, squash
@@ -52,6 +52,9 @@ frame-ancestors there (and warn about it), so only the header carries it."""
 
 PAGE_SIZE = 50
 """Claims listed on one page of an outlet's or a source's list; longer lists are paginated."""
+CLAIMS_PAGE_SIZE = 200
+"""Claims on one page of the list of every claim (/claims/, then /claims/page/2/...), by
+status: about 80 KB of HTML a page (one page of every claim was 3.9 MB at 10,000 claims)."""
 FEED_ENTRIES = 50
 """The claims in the Atom feed (/feed.xml): the most recently reviewed or updated. A reader's
 feed software polls the file for what is new; every claim would make it grow with the
@@ -209,6 +212,38 @@ class Pager:
 
 
 _EQUAL = _EQUAL | {Pager}
+
+
+ClaimsSection = tuple[Status, tuple[ClaimView, ...], int, bool]
+"""On a page of the list of every claim: a status, its claims on that page, how many claims
+it has in all, and whether its list began on an earlier page."""
+
+
+def claims_pages(by_status: Sequence[tuple[Status, tuple[ClaimView, ...]]]
+                 ) -> list[tuple[Pager, tuple[ClaimsSection, ...]]]:
+    """The pages of the list of every claim (SiteViews.by_status, in order, CLAIMS_PAGE_SIZE
+    claims a page), each with the sections of its statuses."""
+    total = sum(len(claims) for _status, claims in by_status)
+    pages = []
+    for pager in pagers(total, url("claims"), CLAIMS_PAGE_SIZE):
+        sections = []
+        first = 0
+        for status, claims in by_status:
+            start, stop = max(pager.start, first), min(pager.stop, first + len(claims))
+            if start < stop:
+                sections.append((status, claims[start - first : stop - first], len(claims),
+                                 start > first))
+            first += len(claims)
+        pages.append((pager, tuple(sections)))
+    return pages
+
+
+def status_starts(pages: Sequence[tuple[Pager, tuple[ClaimsSection, ...]]]
+                  ) -> dict[str, str]:
+    """Each status with claims (its value) -> the url path of the page of `claims_pages`
+    where its list begins."""
+    return {status.value: pager.url for pager, sections in pages
+            for status, _claims, _count, continued in sections if not continued}
 
 
 def pagers(total: int, base_url: str, size: int = PAGE_SIZE) -> list[Pager]:
@@ -410,11 +445,13 @@ class Renderer:
             source_titles={s.id: s.symbol or s.title for s in site.sources},
             glossaries=glossaries(site.pages),
         )
+        self.claims_pages = claims_pages(views.by_status)
+        self.env.globals["status_pages"] = status_starts(self.claims_pages)
         self.sitemap: list[feeds.SitemapEntry] = []
         self.written: set[str] = set()
         self.whole: set[str] = set()
-        """The outputs made of every claim (the lists, the claims index): each takes as long
-        as many pages, so a pool makes them first, while the rest keeps the others busy."""
+        """The outputs made of every claim (the home page, the claims index): each takes as
+        long as many pages, so a pool makes them first, while the rest keeps the others busy."""
         self.sections = sections
         if sections is not None:
             sections.begin((site.title, site.base_url, site.language, site.publisher,
@@ -666,8 +703,9 @@ class Renderer:
         return Markup("").join(parts)
 
     def render_claims(self) -> Iterator[Job]:
-        yield self._whole(self.page("claims.html", self.meta(url("claims")),
-                                    lastmod=self.site.build_date))
+        for pager, sections in self.claims_pages:
+            yield self.page("claims.html", self.meta(pager.url), lastmod=self.site.build_date,
+                            pager=pager, sections=sections)
         yield from self._sections("claim", self.views.claims, self._claim_jobs)
 
     def _claim_jobs(self, view: ClaimView) -> tuple[Job, ...]:
