@@ -27,7 +27,7 @@ from conftest import (
 from generator import render, theme
 from generator.errors import ContentError, Location
 from generator.markdown import is_allowed_link, render_markdown
-from generator.render import CSP, render_site
+from generator.render import CSP, feeds, render_site
 from generator.render.jsonld import script_json
 
 REDSTATE_QUOTE = (
@@ -513,6 +513,29 @@ def test_sitemap_and_robots(rendered: dict[str, bytes]) -> None:
     assert lastmods["https://factcheck.example/claims/isil-k-al-qaeda-capability/"] == "2026-11-22"
     robots = rendered["robots.txt"].decode()
     assert "Sitemap: https://factcheck.example/sitemap.xml" in robots
+
+
+def test_a_site_over_the_sitemap_limit_has_a_sitemap_index(
+    rendered: dict[str, bytes], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    ns = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+    whole = [u.findtext(ns + "loc") for u in ET.fromstring(rendered["sitemap.xml"])]
+    assert len(whole) > 10
+    monkeypatch.setattr(feeds, "SITEMAP_URLS", 4)
+    files = rendered_of(RENDERING)
+    index = ET.fromstring(files["sitemap.xml"])
+    assert index.tag == ns + "sitemapindex"
+    named = [s.findtext(ns + "loc") for s in index.findall(ns + "sitemap")]
+    assert named == [f"https://factcheck.example/sitemaps/sitemap-{n}.xml"
+                     for n in range(1, -(-len(whole) // 4) + 1)]
+    parts = [ET.fromstring(files[loc.removeprefix("https://factcheck.example/")])
+             for loc in named]
+    assert all(part.tag == ns + "urlset" and 1 <= len(part) <= 4 for part in parts)
+    assert [u.findtext(ns + "loc") for part in parts for u in part] == whole
+    assert sorted(p for p in files if p.startswith("sitemaps/")) == sorted(
+        loc.removeprefix("https://factcheck.example/") for loc in named)
+    # robots.txt names the index, which search engines read as they read a sitemap
+    assert files["robots.txt"] == rendered["robots.txt"]
 
 
 def test_claims_api(rendered: dict[str, bytes]) -> None:

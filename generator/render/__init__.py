@@ -659,9 +659,16 @@ class Renderer:
         yield self.page("feed.xml", self.meta(url("feed")), in_sitemap=False,
                         claims=self.views.by_update[:FEED_ENTRIES])
         yield from self.render_api()
-        entries = tuple(self.sitemap)
-        yield self._made_file("sitemap.xml", entries,
-                              functools.partial(feeds.render_sitemap, site, entries))
+        parts = feeds.sitemap_parts(self.sitemap)
+        if len(parts) == 1:
+            yield self._made_file("sitemap.xml", parts[0],
+                                  functools.partial(feeds.render_sitemap, site, parts[0]))
+        else:
+            for number, part in enumerate(parts, 1):
+                yield self._made_file(out_path_of(feeds.sitemap_part_path(number)), part,
+                                      functools.partial(feeds.render_sitemap, site, part))
+            yield self._made_file("sitemap.xml", len(parts), functools.partial(
+                feeds.render_sitemap_index, site, len(parts)))
         yield self.file("robots.txt", feeds.render_robots(site))
         yield from self.render_annotations()
         tops = self._top_names()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import json
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -36,13 +37,46 @@ class SitemapEntry:
     lastmod: PartialDate | None = None
 
 
+_URL_PATH = operator.attrgetter("url_path")
+
+
+SITEMAP_URLS = 50_000
+"""The most URLs one sitemap file may list (the sitemaps.org protocol's limit). A site with
+more pages has a sitemap index at /sitemap.xml naming sitemaps/sitemap-<n>.xml, each of at
+most this many, in the order of their URLs."""
+
+
+def sitemap_parts(entries: Iterable[SitemapEntry]) -> list[tuple[SitemapEntry, ...]]:
+    """The pages by URL, cut into the sitemaps that list them (one when all fit in one)."""
+    ordered = tuple(sorted(entries, key=_URL_PATH))
+    return [ordered[start:start + SITEMAP_URLS]
+            for start in range(0, len(ordered), SITEMAP_URLS)] or [()]
+
+
+def sitemap_part_path(number: int) -> str:
+    """The url path of the sitemap `number` (from 1) of a site that needs several."""
+    return f"/sitemaps/sitemap-{number}.xml"
+
+
+def render_sitemap_index(site: Site, count: int) -> bytes:
+    """/sitemap.xml of a site with `count` sitemaps: the index that names them."""
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        *(f"  <sitemap><loc>{escape(absolute(site, sitemap_part_path(number)))}</loc></sitemap>"
+          for number in range(1, count + 1)),
+        "</sitemapindex>",
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
 def render_sitemap(site: Site, entries: Iterable[SitemapEntry]) -> bytes:
     """A sitemap of the given pages, sorted by URL."""
     lines = [
         '<?xml version="1.0" encoding="utf-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
     ]
-    for entry in sorted(entries, key=lambda e: e.url_path):
+    for entry in sorted(entries, key=_URL_PATH):
         lines.append(f"  <url><loc>{escape(absolute(site, entry.url_path))}</loc>"
                      + (f"<lastmod>{entry.lastmod.iso()}</lastmod>" if entry.lastmod else "")
                      + "</url>")
