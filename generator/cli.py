@@ -116,6 +116,7 @@ class Timings:
     def __init__(self) -> None:
         self.rows: dict[str, float] = {}
         self.peaks: dict[str, int] = {}
+        self.started = time.perf_counter()
 
     @contextlib.contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -134,7 +135,12 @@ class Timings:
         for name in sorted(self.rows, key=lambda n: STAGES.index(n) if n in STAGES else 99):
             seconds = self.rows[name]
             print(f"{name:<10} {seconds:>8.3f} {self.peaks[name] / 1024:>13.0f}", file=sys.stderr)
+        elapsed = time.perf_counter() - self.started
         print(f"{'total':<10} {total:>8.3f}", file=sys.stderr)
+        # the main process in no stage: mostly waiting for the workers' pages (each stage
+        # counts only the main process's own work), so that the rows add up to the wall time
+        print(f"{'other':<10} {elapsed - total:>8.3f}", file=sys.stderr)
+        print(f"{'elapsed':<10} {elapsed:>8.3f}", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -68,11 +68,16 @@ def test_timings_name_every_stage_in_order(tmp_path: Path) -> None:
     table = result.stderr[result.stderr.index("stage "):].splitlines()
     rows = [line.split()[0] for line in table[1:]]
     assert rows == ["load", "validate", "assemble", "anchor", "compare", "views", "render",
-                    "index", "write", "total"]
+                    "index", "write", "total", "other", "elapsed"]
+    seconds = {line.split()[0]: float(line.split()[1]) for line in table[1:]}
+    # the rows add up to the command's wall time: the stages, then the time in none of them
+    assert seconds["other"] >= 0
+    assert round(seconds["total"] + seconds["other"], 3) == pytest.approx(seconds["elapsed"],
+                                                                          abs=0.002)
     check = run("check", str(CONTENT), "--timings")
     table = check.stderr[check.stderr.index("stage "):].splitlines()
     assert [line.split()[0] for line in table[1:]] == [
-        "load", "validate", "assemble", "anchor", "compare", "total"]
+        "load", "validate", "assemble", "anchor", "compare", "total", "other", "elapsed"]
     header = table[0].split()
     assert header == ["stage", "wall", "s", "peak", "RSS", "MiB"]
 
