@@ -132,7 +132,7 @@ def test_the_program_ends_with_the_commands_code_and_all_it_printed(
                             str(out)], cwd=ROOT, capture_output=True, text=True, check=False)
     assert built.returncode == 0, built.stderr
     assert built.stdout.startswith("built ") and built.stdout.endswith("\n")
-    assert built.stderr.splitlines()[-1].startswith("total ")  # printed last of all
+    assert built.stderr.splitlines()[-1].startswith("elapsed ")  # printed last of all
     assert (out / "index.html").is_file()
     unknown = subprocess.run([*program, "bogus"], capture_output=True, text=True, check=False)
     assert unknown.returncode == 2 and "invalid choice: 'bogus'" in unknown.stderr
