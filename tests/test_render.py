@@ -416,6 +416,31 @@ def test_the_list_of_every_claim_is_paged_by_status(monkeypatch: pytest.MonkeyPa
     assert "https://example.org/claims/page/2/</loc>" in files["sitemap.xml"].decode()
 
 
+def test_a_tag_s_list_is_paged(monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = rendered_of(DEMO)
+    monkeypatch.setattr(render, "CLAIMS_PAGE_SIZE", 10)
+    files = rendered_of(DEMO)
+
+    def listed(html: str) -> list[str]:
+        return re.findall(r'</span> <a href="(/claims/[a-z0-9-]+/)">', html)
+
+    everything = listed(html_of(whole, "tags/taliban/index.html"))
+    assert len(everything) == 14
+    first, second = (html_of(files, path) for path in (
+        "tags/taliban/index.html", "tags/taliban/page/2/index.html"))
+    assert listed(first) + listed(second) == everything
+    assert len(listed(first)) == 10
+    assert "tags/taliban/page/3/index.html" not in files
+    for html in (first, second):
+        assert "<p>14 claims tagged <strong>taliban</strong>" in html
+    assert "<title>Claims about taliban (page 2 of 2)" in second
+    assert '<a href="/tags/taliban/page/2/" rel="next">Next page</a>' in first
+    assert '<a href="/tags/taliban/" rel="prev">Previous page</a>' in second
+    # a tag of fewer claims than a page is one page, as before
+    assert "tags/biden/page/2/index.html" not in files
+    assert files["tags/biden/index.html"] == whole["tags/biden/index.html"]
+
+
 def test_source_page_shows_passages_and_who_cited_it(rendered: dict[str, bytes]) -> None:
     html = html_of(rendered, "sources/lead-ig-ofs-2021-q3/index.html")
     assert "Read in the document: official summary page." in html

@@ -54,7 +54,8 @@ PAGE_SIZE = 50
 """Claims listed on one page of an outlet's or a source's list; longer lists are paginated."""
 CLAIMS_PAGE_SIZE = 200
 """Claims on one page of the list of every claim (/claims/, then /claims/page/2/...), by
-status: about 80 KB of HTML a page (one page of every claim was 3.9 MB at 10,000 claims)."""
+status, and of a tag's list: about 80 KB of HTML a page (one page of every claim was 3.9 MB
+at 10,000 claims)."""
 FEED_ENTRIES = 50
 """The claims in the Atom feed (/feed.xml): the most recently reviewed or updated. A reader's
 feed software polls the file for what is new; every claim would make it grow with the
@@ -745,8 +746,11 @@ class Renderer:
 
     def render_tags(self) -> Iterator[Job]:
         for tag, claims in self.views.tags:
-            yield self.page("tag.html", self.meta(url("tag", tag)),
-                            lastmod=self._kept("updated", claims, _updated), tag=tag, claims=claims)
+            lastmod = self._kept("updated", claims, _updated)
+            for pager in pagers(len(claims), url("tag", tag), CLAIMS_PAGE_SIZE):
+                yield self.page("tag.html", self.meta(pager.url), lastmod=lastmod, tag=tag,
+                                claims=claims[pager.start : pager.stop], total=len(claims),
+                                pager=pager)
 
     def render_corrections(self) -> Iterator[Job]:
         corrections = self.views.corrections
