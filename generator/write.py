@@ -314,12 +314,17 @@ class SiteWriter:
     def _make_staging(self) -> None:
         assert self._real is not None
         staging = _next_name(self._real, "new")
-        try:
-            _make_dir(staging)
-            self._staging = staging
-            _write_file(staging / MARKER, MARKER_BYTES)
-        except OSError as exc:
-            raise _write_error(staging, exc) from None
+        # a signal between making the folder and knowing of it would leave the folder
+        # behind: it waits until both are done, then stops the build as it would have
+        with _Signals() as signals:
+            try:
+                _make_dir(staging)
+                self._staging = staging
+                _write_file(staging / MARKER, MARKER_BYTES)
+            except OSError as exc:
+                raise _write_error(staging, exc) from None
+        if signals.caught is not None:
+            signal.raise_signal(signals.caught)
         kept, self._kept = self._kept, []
         for out_path in kept:
             self._link(out_path)

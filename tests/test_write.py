@@ -625,6 +625,25 @@ def test_a_signal_while_writing_leaves_the_site_as_it_was(
     assert leftovers(out) == []
 
 
+def test_a_signal_just_after_the_staging_folder_is_made_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """SIGTERM the instant the folder exists, before the writer has noted it: the build
+    still stops (Terminated, as the command line raises it) and the folder is removed."""
+    out = tmp_path / "site"
+    make_dir = write._make_dir
+
+    def made_then_signalled(path: Path) -> None:
+        make_dir(path)
+        signal.raise_signal(signal.SIGTERM)
+
+    monkeypatch.setattr(write, "_make_dir", made_then_signalled)
+    with cli._sigterm_raises(), pytest.raises(cli.Terminated), write.SiteWriter(out) as site:
+        site.add("index.html", b"new")
+    assert not out.exists()
+    assert leftovers(out) == []
+
+
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_a_signal_while_removing_the_previous_site_is_a_success(
     project: Path, tmp_path: Path, signum: int,
