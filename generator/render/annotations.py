@@ -240,10 +240,9 @@ def _compact(value: Any) -> str:
 
 def _serialise(page: dict[str, Any], lines: Iterator[bytes]) -> bytes:
     """Compact JSON, keys sorted, with one annotation per line (`lines`: each annotation's
-    `_compact` text, encoded; a page holds one at least), so that the file diffs annotation by
-    annotation. `page` holds
-    `"items": []` where the annotations go (json.dumps escapes every quote inside a string,
-    so the placeholder cannot occur in content)."""
+    `_compact` text, encoded; a page holds one at least), so that the file diffs annotation
+    by annotation. `page` holds `"items": []` where the annotations go (json.dumps escapes
+    every quote inside a string, so the placeholder cannot occur in content)."""
     head, tail = _compact(page).split('"items":[]', 1)
     return b"".join((head.encode(), b'"items":[\n', b",\n".join(lines), b"\n]",
                      tail.encode(), b"\n"))
