@@ -433,7 +433,7 @@ def test_the_files_are_deterministic(rendered: dict[str, bytes]) -> None:
     site_views = views_of(checked)
     site, labels = ApiSite.of(site_views.site), checked.theme.labels
     shown = annotated(site_views.claims)
-    assert render_collection(site, len(shown), labels) == rendered[FILE]
+    assert render_collection(site, len(shown), 1, labels) == rendered[FILE]
     again = render_page(site, 1, 1, shown, labels)
     assert again == rendered[PAGE]
     # one line for the page's head, one for each annotation, one for its tail

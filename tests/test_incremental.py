@@ -354,6 +354,34 @@ def test_a_deleted_or_edited_output_file_is_made_again(tmp_path: Path) -> None:
     assert dict(again.counts)["page made"] == 2
 
 
+def test_an_edited_finding_rewrites_the_one_page_of_the_claims_list_that_holds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The list of every claim is paged: an edit that keeps the counts by status changes
+    the page that lists the claim, and leaves the others as they are."""
+    monkeypatch.setattr(render, "CLAIMS_PAGE_SIZE", 5)
+    content = project_of(DEMO, tmp_path)
+    out = tmp_path / "site"
+
+    def pages() -> dict[str, tuple[int, bytes]]:
+        found = [out / "claims" / "index.html", *(out / "claims" / "page").glob("*/index.html")]
+        return {path.relative_to(out).as_posix(): (path.stat().st_ino, path.read_bytes())
+                for path in found}
+
+    pipeline.build(content, out, workers=1)
+    before = pages()
+    assert len(before) == 5  # 23 claims, 5 a page
+    claim = content / "claims" / "haqqani-closest-links.yaml"
+    claim.write_text(claim.read_text("utf-8").replace(
+        "finding: Unchecked;", "finding: Edited. Unchecked;", 1), "utf-8")
+    pipeline.build(content, out, workers=1)
+    after = pages()
+    assert after.keys() == before.keys()
+    changed = [path for path in sorted(after) if after[path] != before[path]]
+    assert len(changed) == 1, changed
+    assert b"Edited. Unchecked;" in after[changed[0]][1]
+
+
 @pytest.mark.parametrize(("first_workers", "then_workers"), [(None, None), (1, 2), (2, 1), (2, 2)])
 def test_one_claim_edited_renders_only_the_pages_that_show_it(
     tmp_path: Path, first_workers: int | None, then_workers: int | None,

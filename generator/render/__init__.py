@@ -801,9 +801,9 @@ class Renderer:
         api = feeds.ApiSite.of(self.site)
         labels = self.theme.labels
         shown = annotated(self.views.claims)
-        yield self.data(out_path_of(url("annotations")), render_collection, api, len(shown),
-                        labels)
         pages = paged(shown)
+        yield self.data(out_path_of(url("annotations")), render_collection, api, len(shown),
+                        len(pages), labels)
         for number, items in enumerate(pages, 1):
             yield self.data(out_path_of(page_url(number)), render_page, api, number,
                             len(pages), items, labels)

@@ -57,11 +57,6 @@ def annotated(claims: tuple[ClaimView, ...]) -> Shown:
                  if view.appearance.article.url)
 
 
-def page_count(total: int) -> int:
-    """How many pages `total` annotations take (none for none)."""
-    return -(-total // PER_PAGE)
-
-
 def paged(shown: Shown) -> list[Shown]:
     """`shown` (see `annotated`) cut into pages, in order."""
     return [shown[start:start + PER_PAGE] for start in range(0, len(shown), PER_PAGE)]
@@ -72,10 +67,11 @@ def page_url(number: int) -> str:
     return url("annotations-page", str(number))
 
 
-def render_collection(site: ApiSite, total: int, labels: Mapping[str, Any]) -> bytes:
+def render_collection(site: ApiSite, total: int, pages: int, labels: Mapping[str, Any]
+                      ) -> bytes:
     """/api/annotations.jsonld: the AnnotationCollection, which says how many annotations its
-    pages hold and names the first and the last page (none when no appearance has an
-    address)."""
+    `pages` (see `paged`) hold and names the first and the last page (none when no
+    appearance has an address)."""
     collection: dict[str, Any] = {
         "@context": CONTEXT,
         "id": site.absolute(url("annotations")),
@@ -83,7 +79,6 @@ def render_collection(site: ApiSite, total: int, labels: Mapping[str, Any]) -> b
         "label": labels["annotation"]["collection"].format(site=site.title),
         "total": total,
     }
-    pages = page_count(total)
     if pages:
         collection["first"] = site.absolute(page_url(1))
         collection["last"] = site.absolute(page_url(pages))
