@@ -1,7 +1,7 @@
-"""SiteViews -> a lunr.py index serialised for lunr.js 2.3.9, sharded, and a document store.
+"""SiteViews -> a lunr.py index serialised for lunr.js 2.3.9, sharded, and a document store in parts.
 
-The shards and the store have content-hashed names under assets/search/ (cached for a year);
-search/index.json, the manifest the search page loads, names them."""
+The shards and the parts of the store have content-hashed names under assets/search/ (cached
+for a year); search/index.json, the manifest the search page loads, names them."""
 
 from __future__ import annotations
 
@@ -40,6 +40,11 @@ SNIPPET_CHARS = 160
 SCORE_DECIMALS = 2
 """Field-vector scores are rounded to this many decimals (lunr.py writes three): each matched
 term moves a score by at most 0.005 times its query weight, so only near-ties can swap."""
+
+STORE_PART = 100
+"""Claims per part of the store (some 33 KB, 9 KB gzipped). The search page fetches the
+parts that hold the results it shows (at most 50), so that what one query loads stays the
+same however many claims the site has: the whole store of 100,000 claims is 33 MB."""
 
 POSTINGS_PER_SHARD = 6000
 """About how many (term, field, claim) postings go into one index shard (some 40 KB gzipped):
@@ -589,9 +594,16 @@ def _snippet(outlets: Sequence[str], verdict: str, labels: Mapping[str, Any]) ->
     return shorten(text, SNIPPET_CHARS)
 
 
-def build_store(documents: Sequence[SearchDocument]) -> dict[str, dict[str, str]]:
-    """ref -> {t: claim, u: url_path, s: status value, l: status label, x: snippet}."""
-    return {document.ref: document.entry for document in documents}
+def build_store(documents: Sequence[SearchDocument],
+                part_size: int = STORE_PART) -> list[dict[str, dict[str, str]]]:
+    """The store in parts, each ref -> {t: claim, u: url_path, s: status value, l: status
+    label, x: snippet}: part k holds the documents at positions k * part_size up to (k + 1) *
+    part_size, a document's position being its ref read in base 36."""
+    parts: list[dict[str, dict[str, str]]] = [
+        {} for _ in range(-(-len(documents) // part_size))]
+    for document in documents:
+        parts[int(document.ref, 36) // part_size][document.ref] = document.entry
+    return parts
 
 
 def dumps(value: Any) -> bytes:
@@ -601,44 +613,48 @@ def dumps(value: Any) -> bytes:
 
 def build_search(
     views: SiteViews, labels: Mapping[str, Any], postings_per_shard: int = POSTINGS_PER_SHARD,
-    documents: Sequence[SearchDocument] | None = None,
+    documents: Sequence[SearchDocument] | None = None, store_part: int = STORE_PART,
 ) -> dict[str, bytes]:
     """The search files of a site: out path -> bytes. `documents` are the site's
     (`search_documents`), when they are made already.
 
     The manifest (`search/index.json`) is `{"version", "fields", "pipeline", "shards": [[first
-    term, url], ...], "store": url, "fold": [[term, name, [spelling, ...]], ...]}`; shard i
-    holds the terms from its first term up to the next shard's first term, and search.js
-    folds a query with `fold` as the index's documents were folded (see `fold_table`).
+    term, url], ...], "store": {"size": claims per part, "parts": [url, ...]}, "fold": [[term,
+    name, [spelling, ...]], ...]}`; shard i holds the terms from its first term up to the next
+    shard's first term, part k of the store the records of refs k * size up to (k + 1) * size
+    (`build_store`), and search.js folds a query with `fold` as the index's documents were
+    folded (see `fold_table`).
     """
     folds = site_folds(views.site)
     if documents is None:
         documents = search_documents(views, labels, folds)
-    return index_files(documents, folds, postings_per_shard)
+    return index_files(documents, folds, postings_per_shard, store_part)
 
 
 def index_files(documents: Sequence[SearchDocument], folds: FoldTable,
-                postings_per_shard: int = POSTINGS_PER_SHARD) -> dict[str, bytes]:
+                postings_per_shard: int = POSTINGS_PER_SHARD,
+                store_part: int = STORE_PART) -> dict[str, bytes]:
     """The search files (`build_search`) of a site's documents and folds: of nothing else,
     so that they can be made in a process that holds nothing else."""
     index = build_index(documents)
     files: dict[str, bytes] = {}
-    shards = []
-    for first, shard in split_index(index, postings_per_shard):
-        data = dumps(shard)
-        out_path = f"{HASHED}/shard.{content_hash(data)}.json"
+
+    def hashed(kind: str, value: Any) -> str:
+        data = dumps(value)
+        out_path = f"{HASHED}/{kind}.{content_hash(data)}.json"
         files[out_path] = data
-        shards.append([first, "/" + out_path])
-    store = dumps(build_store(documents))
-    store_path = f"{HASHED}/store.{content_hash(store)}.json"
-    files[store_path] = store
+        return "/" + out_path
+
+    shards = [[first, hashed("shard", shard)]
+              for first, shard in split_index(index, postings_per_shard)]
+    parts = [hashed("store", part) for part in build_store(documents, store_part)]
     files[MANIFEST] = dumps(
         {
             "version": index["version"],
             "fields": index["fields"],
             "pipeline": index["pipeline"],
             "shards": shards,
-            "store": "/" + store_path,
+            "store": {"size": store_part, "parts": parts},
             "fold": folds.manifest(),
         }
     )

@@ -178,13 +178,18 @@ class Bundle:
         return loaded
 
     @property
+    def parts(self) -> list[dict[str, Any]]:
+        return [json.loads(self.files[url[1:]]) for url in self.manifest["store"]["parts"]]
+
+    @property
     def store(self) -> dict[str, Any]:
-        loaded: dict[str, Any] = json.loads(self.files[self.manifest["store"][1:]])
-        return loaded
+        """Every part of the store as one mapping of ref -> record."""
+        return {ref: record for part in self.parts for ref, record in part.items()}
 
 
-def bundle_of(views: SiteViews, postings_per_shard: int = search.POSTINGS_PER_SHARD) -> Bundle:
-    return Bundle(search.build_search(views, LABELS, postings_per_shard))
+def bundle_of(views: SiteViews, postings_per_shard: int = search.POSTINGS_PER_SHARD,
+              store_part: int = search.STORE_PART) -> Bundle:
+    return Bundle(search.build_search(views, LABELS, postings_per_shard, store_part=store_part))
 
 
 def write_bundle(bundle: Bundle, root: Path) -> Path:
@@ -235,7 +240,7 @@ def ids(outcome: dict[str, Any]) -> list[str]:
 def test_bundle_names_carry_a_hash_of_their_bytes(site: SiteViews) -> None:
     bundle = bundle_of(site)
     assert search.MANIFEST == "search/index.json" and search.MANIFEST in bundle.files
-    assert bundle.manifest["store"][1:] in bundle.files
+    assert [url[1:] in bundle.files for url in bundle.manifest["store"]["parts"]] == [True]
     for out_path, data in bundle.files.items():
         assert not out_path.startswith("/") and out_path.endswith(".json")
         if out_path != search.MANIFEST:
@@ -409,7 +414,7 @@ def test_store_records(site: SiteViews, one_claim: Any) -> None:
 def test_an_empty_site_has_an_empty_index(tmp_path: Path) -> None:
     bundle = bundle_of(scratch_site(tmp_path / "empty"))
     (outcome,) = run_queries(bundle, tmp_path, ["haqqani"])
-    assert outcome["ok"] and outcome["total"] == 0
+    assert outcome["ok"] and outcome["total"] == 0, outcome
 
 
 # ---------------------------------------------------------------- lunr.js
@@ -534,6 +539,34 @@ def test_shards_answer_exactly_as_one_index(tmp_path: Path) -> None:
     fetched_one_word = next(o for o in run_queries(split, tmp_path / "again", ["monday"]))["fetched"]
     shard_fetches = [f for f in fetched_one_word if "/shard." in f["url"]]
     assert len(shard_fetches) == 1
+
+
+def test_a_query_fetches_the_parts_of_the_store_that_hold_its_results(tmp_path: Path) -> None:
+    """The store is cut into parts of consecutive refs, and a query fetches only the parts of
+    the results it shows: the same results, scores and records as from a store in one part."""
+    files = generate.generate(60, seed=3)
+    site = _site_from_generated(files, tmp_path / "content")
+    whole = bundle_of(site, store_part=10**9)
+    split = bundle_of(site, store_part=7)
+    parts = split.parts
+    assert len(parts) == -(-len(site.claims) // 7) and split.store == whole.store
+    for number, part in enumerate(parts):
+        assert sorted(int(ref, 36) for ref in part) == list(range(7 * number, min(7 * number + 7,
+                                                                                   len(site.claims))))
+    words = sorted({w for view in site.claims for w in view.claim.claim.lower().split()})
+    queries = words[:30] + ["example gazette", "outlet:herald", "k*", "-example", "zzzqqq", "exampel"]
+    one = run_queries(whole, tmp_path / "whole", queries)
+    many = run_queries(split, tmp_path / "split", queries, fresh=False)
+    for a, b in zip(one, many, strict=True):
+        assert a["ok"] and b["ok"], (a, b)
+        assert ((a["text"], a["total"], a["refs"], a["urls"], a["scores"], a["marked"],
+                 a["closest"]) == (b["text"], b["total"], b["refs"], b["urls"], b["scores"],
+                                   b["marked"], b["closest"]))
+    assert any(o["closest"] for o in many), "a misspelt word is offered its closest words"
+    rare = next(o for o in run_queries(split, tmp_path / "again", words) if 0 < o["total"] < 3)
+    wanted = {split.manifest["store"]["parts"][int(ref, 36) // 7] for ref in rare["refs"]}
+    fetched = {f["url"] for f in rare["fetched"] if "/store." in f["url"]}
+    assert fetched == wanted and len(fetched) < len(parts)
 
 
 def test_claim_words_count_most(tmp_path: Path, one_claim: Any) -> None:

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote_plus
+from urllib.parse import quote_plus, urlsplit
 
 import pytest
 from conftest import DEMO, require_chromium, serve_directory
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import generate  # bench/generate.py
+
 SPECIAL_QUERIES = [
     "al-qaeda", "title:", "^~", ":", "*", "~", "^", "+", "-", "\\", "haqqani~", "haqqani^",
     "+haqqani -blitz", "-blitz", "outlet:", "outlet:blitz", "claim:haqqani^10", "*aqq*",
@@ -22,12 +28,10 @@ SPECIAL_QUERIES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    require_chromium()
-    out = tmp_path_factory.mktemp("search-site") / "site"
+def built(content: Path, out: Path) -> Path:
+    """`content` built into `out` by the command line."""
     done = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--content", str(DEMO),
+        [sys.executable, "-m", "generator", "build", "--content", str(content),
          "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
@@ -35,7 +39,13 @@ def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         check=False,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    with serve_directory(out) as url:
+    return out
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    require_chromium()
+    with serve_directory(built(DEMO, tmp_path_factory.mktemp("search-site") / "site")) as url:
         yield url
 
 
@@ -377,3 +387,37 @@ def test_results_arriving_do_not_move_the_page(browser: Any, site_url: str, quer
     context.close()
     assert shown
     assert shift < 0.1
+
+
+def test_a_search_fetches_only_the_parts_of_the_store_that_hold_its_results(
+    browser: Any, tmp_path: Path,
+) -> None:
+    """250 claims make a store of three parts; a query whose results are in one of them
+    fetches that part alone, and shows each result's record from it."""
+    generate.write_tree(generate.generate(250, seed=2), tmp_path / "content")
+    out = built(tmp_path / "content", tmp_path / "site")
+    parts = json.loads((out / "search/index.json").read_text("utf-8"))["store"]["parts"]
+    assert len(parts) == 3
+    records = {part: json.loads((out / part[1:]).read_text("utf-8")) for part in parts}
+    part_of = {record["u"]: part for part, part_records in records.items()
+               for record in part_records.values()}
+    title_of = {record["u"]: record["t"] for part_records in records.values()
+                for record in part_records.values()}
+    words = Counter(word for title in title_of.values()
+                    for word in set(re.findall(r"[a-z]{7,}", title.lower())))
+    rare = sorted(word for word, count in words.items() if count == 1)
+    assert rare
+    with serve_directory(out) as url:
+        page = SearchPage(browser, url)
+        fetched: list[str] = []
+        page.page.on("request", lambda request: fetched.append(urlsplit(request.url).path))
+        page.open()
+        query = f"claim:{rare[len(rare) // 2]}"
+        page.page.locator("#search-input").fill(query)  # one input event: one search
+        page.wait_for(query)
+        shown = page.hrefs()
+        assert shown and page.titles() == [title_of[href] for href in shown]
+        holding = sorted({part_of[href] for href in shown})
+        assert sorted(u for u in fetched if "/store." in u) == holding and len(holding) < 3
+        page.close()
+    assert page.problems == []

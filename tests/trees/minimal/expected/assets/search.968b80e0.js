@@ -1,4 +1,4 @@
-/* search.js: the search page's query -> results from the lunr.js index shards and the store. */
+/* search.js: the search page's query -> results from the lunr.js index shards and the store's parts. */
 (function (root, factory) {
   "use strict";
   var api = factory();
@@ -278,6 +278,8 @@
     this.indexUrl = indexUrl;
     this.manifest = null;
     this.shardData = {};
+    this.partData = {};
+    this.parts = {};
     this.index = null;
     this.indexKey = "";
   }
@@ -290,10 +292,6 @@
           self.manifest = manifest;
           self.pipeline = self.lunr.Pipeline.load(manifest.pipeline);
           self.folder = new Folder(manifest.fold);
-          return self.fetchJson(manifest.store);
-        })
-        .then(function (store) {
-          self.store = store;
           return self;
         });
       this.started.catch(function () { self.started = null; });
@@ -301,15 +299,55 @@
     return this.started;
   };
 
-  Searcher.prototype.loadShards = function (numbers) {
-    var self = this;
+  /*
+   * Fetches file `number` of `urls` for each of `numbers`, once: `cache[number]` keeps the
+   * promise of its data (a failed fetch is tried again next time).
+   */
+  function fetchOnce(fetchJson, cache, numbers, urls) {
     return Promise.all(numbers.map(function (number) {
-      if (!self.shardData[number]) {
-        self.shardData[number] = self.fetchJson(self.manifest.shards[number][1]);
-        self.shardData[number].catch(function () { delete self.shardData[number]; });
+      if (!cache[number]) {
+        cache[number] = fetchJson(urls[number]);
+        cache[number].catch(function () { delete cache[number]; });
       }
-      return self.shardData[number];
+      return cache[number];
     }));
+  }
+
+  Searcher.prototype.loadShards = function (numbers) {
+    return fetchOnce(this.fetchJson, this.shardData, numbers,
+      this.manifest.shards.map(function (shard) { return shard[1]; }));
+  };
+
+  /*
+   * The part of the store that holds a ref (a claim's position in base 36), or -1 for a ref
+   * the store does not have: part k holds the refs from k * size up to (k + 1) * size.
+   */
+  Searcher.prototype.partOf = function (ref) {
+    var store = this.manifest.store;
+    var part = /^[0-9a-z]+$/.test(ref) ? Math.floor(parseInt(ref, 36) / store.size) : -1;
+    return part < store.parts.length ? part : -1;
+  };
+
+  /* Fetches the parts of the store that hold `refs`; then `doc(ref)` has their records. */
+  Searcher.prototype.loadDocs = function (refs) {
+    var self = this;
+    var wanted = {};
+    refs.forEach(function (ref) {
+      var part = self.partOf(ref);
+      if (part >= 0 && !(part in self.parts)) {
+        wanted[part] = true;
+      }
+    });
+    var numbers = Object.keys(wanted).map(Number).sort(function (a, b) { return a - b; });
+    return fetchOnce(this.fetchJson, this.partData, numbers, this.manifest.store.parts).then(function (loaded) {
+      numbers.forEach(function (number, position) { self.parts[number] = loaded[position]; });
+    });
+  };
+
+  /* A ref's record ({t, u, s, l, x}) once its part is loaded, else undefined. */
+  Searcher.prototype.doc = function (ref) {
+    var part = this.parts[this.partOf(ref)];
+    return part && Object.prototype.hasOwnProperty.call(part, ref) ? part[ref] : undefined;
   };
 
   Searcher.prototype.indexFor = function (numbers) {
@@ -456,25 +494,34 @@
     });
   };
 
+  /* The outcome of a search: the first MAX_RESULTS results with their records (fetched). */
   Searcher.prototype.collect = function (text, plan, found, index) {
     var self = this;
-    var results = found.filter(function (result) {
-      return Object.prototype.hasOwnProperty.call(self.store, result.ref);
+    var results = found.filter(function (result) { return self.partOf(result.ref) >= 0; });
+    var first = results.slice(0, MAX_RESULTS);
+    var closest = results.length === 0 && plan.mode === "plain"
+      ? this.closest(index, plan) : Promise.resolve([]);
+    return Promise.all([
+      this.loadDocs(first.map(function (result) { return result.ref; })),
+      closest
+    ]).then(function (done) {
+      return {
+        text: text,
+        mode: plan.mode,
+        total: results.length,
+        results: first.filter(function (result) {
+          return self.doc(result.ref) !== undefined;
+        }).map(function (result) {
+          return {
+            ref: result.ref,
+            score: result.score,
+            terms: Object.keys(result.matchData.metadata),
+            doc: self.doc(result.ref)
+          };
+        }),
+        closest: done[1]
+      };
     });
-    return {
-      text: text,
-      mode: plan.mode,
-      total: results.length,
-      results: results.slice(0, MAX_RESULTS).map(function (result) {
-        return {
-          ref: result.ref,
-          score: result.score,
-          terms: Object.keys(result.matchData.metadata),
-          doc: self.store[result.ref]
-        };
-      }),
-      closest: results.length === 0 && plan.mode === "plain" ? this.closest(index, plan) : []
-    };
   };
 
   /* ------------------------------------------------------------ closest words */
@@ -523,14 +570,44 @@
   /*
    * For each word of a plain query that no loaded index term matches, the index terms within
    * one edit (words of up to SHORT_WORD letters) or two, the nearest and most used first, at
-   * most MAX_CLOSEST in all: each as the word to show and the query it makes.
+   * most MAX_CLOSEST in all: a Promise of each as the word to show and the query it makes.
    */
   Searcher.prototype.closest = function (index, plan) {
     var self = this;
-    var terms = Object.keys(index.invertedIndex).sort();
     var shown = plan.words.map(function (word) { return self.folder.names[word.text] || word.text; });
+    var candidates = this.nearTerms(index, plan);
     var suggestions = [];
     var seen = Object.create(null);
+    /* a batch at a time: the records that show how a term is written are fetched for it */
+    function next(start) {
+      var batch = candidates.slice(start, start + MAX_CLOSEST);
+      var refs = [];
+      batch.forEach(function (candidate) { refs = refs.concat(self.displayRefs(index, candidate.term)); });
+      return self.loadDocs(refs).then(function () {
+        batch.forEach(function (candidate) {
+          var text = self.display(index, candidate.term);
+          var query = shown.slice();
+          query[candidate.position] = text;
+          query = query.join(" ");
+          if (!(query in seen)) {
+            seen[query] = true;
+            suggestions.push({ text: text, query: query });
+          }
+        });
+        if (suggestions.length < MAX_CLOSEST && start + MAX_CLOSEST < candidates.length) {
+          return next(start + MAX_CLOSEST);
+        }
+        return suggestions.slice(0, MAX_CLOSEST);
+      });
+    }
+    return next(0);
+  };
+
+  /* The index terms near the unknown words of a plain query, in the order `closest` offers them. */
+  Searcher.prototype.nearTerms = function (index, plan) {
+    var self = this;
+    var terms = Object.keys(index.invertedIndex).sort();
+    var candidates = [];
     plan.words.forEach(function (word, position) {
       var known = word.prefix
         ? self.expand(index, word.term).length > 0
@@ -551,17 +628,10 @@
           (a.term < b.term ? -1 : a.term > b.term ? 1 : 0);
       });
       near.forEach(function (candidate) {
-        var text = self.display(index, candidate.term);
-        var query = shown.slice();
-        query[position] = text;
-        query = query.join(" ");
-        if (!(query in seen)) {
-          seen[query] = true;
-          suggestions.push({ text: text, query: query });
-        }
+        candidates.push({ term: candidate.term, position: position });
       });
     });
-    return suggestions.slice(0, MAX_CLOSEST);
+    return candidates;
   };
 
   /*
@@ -576,14 +646,9 @@
         return folder.names[folded];
       }
     }
-    var posting = index.invertedIndex[term];
-    var refs = [];
-    this.manifest.fields.forEach(function (field) {
-      refs = refs.concat(Object.keys(posting[field] || {}));
-    });
-    refs = refs.filter(function (ref, position) { return refs.indexOf(ref) === position; }).sort();
-    for (var i = 0; i < refs.length && i < DISPLAY_DOCS; i++) {
-      var doc = this.store[refs[i]];
+    var refs = this.displayRefs(index, term);
+    for (var i = 0; i < refs.length; i++) {
+      var doc = this.doc(refs[i]);
       var text = doc ? doc.t + " " + doc.x : "";
       var found = text.match(WORD) || [];
       for (var j = 0; j < found.length; j++) {
@@ -594,6 +659,18 @@
       }
     }
     return term;
+  };
+
+  /* The refs whose records `display` reads for a term: the first DISPLAY_DOCS that have it. */
+  Searcher.prototype.displayRefs = function (index, term) {
+    var posting = index.invertedIndex[term];
+    var refs = [];
+    this.manifest.fields.forEach(function (field) {
+      refs = refs.concat(Object.keys(posting[field] || {}));
+    });
+    return refs.filter(function (ref, position) {
+      return refs.indexOf(ref) === position;
+    }).sort().slice(0, DISPLAY_DOCS);
   };
 
   /* ------------------------------------------------------------ highlighting */
