@@ -227,7 +227,9 @@ class SiteWriter:
 
     Given `previous` (what the last build wrote there, by out path) and `folder` (the device
     and inode of the folder it put in place), the writer updates instead: files that are
-    still as that build left them are `keep`-able, or kept when `add` brings the same bytes.
+    still as that build left them are `keep`-able, or kept when `add` brings the same bytes
+    (in a build's output folder that is not the one it put in place, such as one a CI cache
+    restored, a file is still as it was when its bytes are: see `_intact`).
     The staging folder is made only once a file differs; kept files are then hard links to
     the old ones (copies where links cannot be made), and the swap is the same. When every
     file is kept and none is missing, nothing is written at all (`unchanged`). `written`
@@ -612,9 +614,14 @@ def _listed_intact(real: Path, listing: Listing, folder: tuple[int, int] | None)
 
 def _intact(real: Path, previous: Mapping[str, Kept], folder: tuple[int, int] | None
             ) -> dict[str, Kept]:
-    """The files of `previous` that are still in `real` as they were written (same size,
-    time and inode), when `real` is the output folder the previous build put in place."""
-    if not _same_folder(real, folder):
+    """The files of `previous` that are still in `real` as they were written, when `real` is
+    a build's output: in the folder the previous build put in place (`folder`), a file that
+    shows the same size, time and inode is taken as it is; any other file of the same size
+    is read, and taken when its bytes have the digest that build recorded (with what it
+    shows now). So an output folder copied away and back (a CI cache restores one with new
+    times and inodes) is reused as far as its bytes are the same, and never further."""
+    same = _same_folder(real, folder)
+    if not same and not is_build_output(real):
         return {}
     intact = {}
     root = os.fspath(real) + "/"
@@ -623,10 +630,28 @@ def _intact(real: Path, previous: Mapping[str, Kept], folder: tuple[int, int] | 
             info = os.lstat(root + out_path)
         except OSError:
             continue
-        if (stat.S_ISREG(info.st_mode) and info.st_size == entry.size
-                and info.st_mtime_ns == entry.mtime_ns and info.st_ino == entry.ino):
+        if not stat.S_ISREG(info.st_mode) or info.st_size != entry.size:
+            continue
+        if same and info.st_mtime_ns == entry.mtime_ns and info.st_ino == entry.ino:
             intact[out_path] = entry
+        elif stat.S_IMODE(info.st_mode) == FILE_MODE and _digest_of(root + out_path) == entry.digest:
+            intact[out_path] = Kept(entry.key, entry.digest, info.st_size, info.st_mtime_ns,
+                                    info.st_ino)
     return intact
+
+
+def _digest_of(path: str) -> bytes | None:
+    """`file_digest` of the file at `path` (not followed if it is a link), None when it
+    cannot be read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with open(fd, "rb") as file:
+        try:
+            return file_digest(file.read())
+        except OSError:
+            return None
 
 
 commits = 0

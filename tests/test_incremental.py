@@ -382,6 +382,51 @@ def test_an_edited_finding_rewrites_the_one_page_of_the_claims_list_that_holds_i
     assert b"Edited. Unchecked;" in after[changed[0]][1]
 
 
+def node_copy(source: Path, target: Path) -> None:
+    """`source` copied to `target` as Netlify's build cache saves and restores a folder:
+    Node's `fs.cp`, recursive, which gives every file a new inode and the time of the copy."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    script = "require('fs').cpSync(process.argv[1], process.argv[2], {recursive: true})"
+    subprocess.run([node, "-e", script, str(source), str(target)], check=True)
+
+
+def test_an_output_folder_copied_away_and_back_is_reused_where_its_bytes_are_the_same(
+    tmp_path: Path,
+) -> None:
+    """A CI build cache (Netlify's keeps site/ and .site.cache/ between deploys) restores
+    the output folder with new times and inodes: the files whose bytes are still what the
+    cache recorded are kept, without rendering them; one changed behind the build's back
+    (same size, other bytes) is made again; the result is a clean build's."""
+    content = project_of(DEMO, tmp_path)
+    out = tmp_path / "site"
+    first = pipeline.build(content, out)
+    saved = tmp_path / "netlify-cache"
+    for folder in (out, cache.cache_dir(out)):
+        node_copy(folder, saved / folder.name)
+        shutil.rmtree(folder)
+        node_copy(saved / folder.name, folder)
+    page = out / "claims" / "aqis-close-ties-taliban" / "index.html"
+    data = page.read_bytes()
+    at = data.index(b"<title>") + len(b"<title>")
+    page.write_bytes(data[:at] + bytes([data[at] ^ 1]) + data[at + 1:])
+    claim = content / "claims" / "haqqani-closest-links.yaml"
+    claim.write_text(claim.read_text("utf-8").replace(
+        "verdict: |\n", "verdict: |\n  A sentence added to the verdict.\n\n", 1), "utf-8")
+    other = out / "claims" / "un-2023-isil-k-fighters" / "index.html"
+    restored = os.lstat(other).st_ino
+    again = pipeline.build(content, out)
+    counts = dict(again.counts)
+    assert counts["file reused"] > 20 and counts.get("compare made", 0) == 0, counts
+    assert 3 <= counts["page made"] <= 21, counts  # the edited claim's pages, and `page`
+    assert counts["page kept"] >= first.files - 31, counts
+    assert os.lstat(other).st_ino == restored, "a restored page that is the same is kept"
+    assert tree(out) == outcome(content, tmp_path / "clean", cache_results=False)
+    again = pipeline.build(content, out)
+    assert again.unchanged
+
+
 @pytest.mark.parametrize(("first_workers", "then_workers"), [(None, None), (1, 2), (2, 1), (2, 2)])
 def test_one_claim_edited_renders_only_the_pages_that_show_it(
     tmp_path: Path, first_workers: int | None, then_workers: int | None,

@@ -1,7 +1,8 @@
-"""netlify.toml: the build command, versions and headers; and the built pages meet its CSP."""
+"""netlify.toml: the build command, versions, headers and build cache; and the built pages meet its CSP."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from generator import serve
+from generator import cache, serve
 from generator.render.annotations import page_url
 from generator.urls import url
 
@@ -49,6 +50,23 @@ def test_previews_build_the_same_way(config: dict[str, Any]) -> None:
         assert config["context"][context]["command"] == 'make site BASE_URL="$DEPLOY_PRIME_URL"'
         assert "publish" not in config["context"][context]
         assert "environment" not in config["context"][context]
+
+
+def test_the_build_cache_keeps_the_output_and_its_cache_between_deploys(
+    config: dict[str, Any],
+) -> None:
+    """netlify-plugin-cache restores and saves exactly the folder the build publishes and the
+    cache the build keeps beside it, and the plugin is pinned where Netlify installs it."""
+    plugins = config["plugins"]
+    assert [p["package"] for p in plugins] == ["netlify-plugin-cache"]
+    publish = REPO / config["build"]["publish"]
+    assert plugins[0]["inputs"]["paths"] == [
+        publish.name, cache.cache_dir(publish).relative_to(REPO).as_posix()]
+    manifest = json.loads((REPO / "package.json").read_text("utf-8"))
+    locked = json.loads((REPO / "package-lock.json").read_text("utf-8"))
+    version = manifest["devDependencies"]["netlify-plugin-cache"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version), "pinned to one version"
+    assert locked["packages"]["node_modules/netlify-plugin-cache"]["version"] == version
 
 
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
